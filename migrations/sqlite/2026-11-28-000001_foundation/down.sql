@@ -1,0 +1,9 @@
+DROP TABLE signature_count_shards;
+DROP TABLE email_outbox;
+DROP TABLE tokens;
+DROP TABLE signatures;
+DROP TABLE petition_targets;
+DROP TABLE targets;
+DROP TABLE petitions;
+DROP TABLE sessions;
+DROP TABLE organizers;

@@ -1,0 +1,128 @@
+//! The command line: `serve` (the default), `migrate`, `organizer create`.
+
+use std::io::{BufRead, IsTerminal};
+use std::path::Path;
+
+use anyhow::{bail, Context};
+use clap::{Parser, Subcommand};
+
+use crate::config::Settings;
+use crate::db::models::{new_id, now, organizers};
+use crate::db::{migrations, Db};
+use crate::domain::{clean_text, Email};
+use crate::security::password::{hash_password, Password};
+use crate::startup::Application;
+
+#[derive(Debug, Parser)]
+#[command(name = "undersigned", version, about = "An open-source online petition platform")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Apply pending migrations, then serve HTTP and send queued email.
+    Serve,
+    /// Apply pending migrations and exit.
+    Migrate,
+    /// Manage organizer accounts.
+    #[command(subcommand)]
+    Organizer(OrganizerCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum OrganizerCommand {
+    /// Create a verified organizer. The password is read from stdin.
+    Create {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+        /// Let this organizer moderate every petition.
+        #[arg(long)]
+        admin: bool,
+    },
+}
+
+pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    let settings = Settings::load(Path::new("config"))?;
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => {
+            let app = Application::build(settings).await?;
+            app.run_until_stopped().await?;
+            Ok(())
+        }
+        Command::Migrate => {
+            let db = Db::connect(&settings.database.url, Some(1))?;
+            let applied = migrations::run_pending(&db).await?;
+            println!("{applied} migration(s) applied");
+            Ok(())
+        }
+        Command::Organizer(OrganizerCommand::Create { email, name, admin }) => {
+            tokio::task::spawn_blocking(move || create_organizer(&settings, &email, &name, admin))
+                .await?
+        }
+    }
+}
+
+fn create_organizer(settings: &Settings, email: &str, name: &str, admin: bool) -> anyhow::Result<()> {
+    let email = Email::parse(email).map_err(|e| anyhow::anyhow!("--email: {e}"))?;
+    let name = clean_text(name, false).map_err(|e| anyhow::anyhow!("--name {e}"))?;
+    if name.is_empty() || name.chars().count() > 100 {
+        bail!("--name must be between 1 and 100 characters");
+    }
+    let password = Password::parse(read_password()?).map_err(|e| anyhow::anyhow!(e))?;
+    let password_hash = hash_password(&password)?;
+
+    let db = Db::connect(&settings.database.url, Some(1))?;
+    let rt = tokio::runtime::Handle::current();
+    rt.block_on(migrations::run_pending(&db))?;
+    let id = new_id();
+    let created_at = now();
+    db.run_blocking(|conn| {
+        organizers::create(
+            conn,
+            &organizers::NewOrganizer {
+                id: &id,
+                email: email.as_typed(),
+                email_canonical: email.canonical(),
+                name: &name,
+                password_hash: &password_hash,
+                is_admin: admin,
+                verified_at: Some(created_at),
+                created_at,
+            },
+        )
+        .map_err(anyhow::Error::from)
+    })?;
+    println!(
+        "Created {}organizer {} <{}>",
+        if admin { "admin " } else { "" },
+        name,
+        email
+    );
+    Ok(())
+}
+
+/// Prompts on a terminal; otherwise reads the first line of stdin.
+fn read_password() -> anyhow::Result<String> {
+    if std::io::stdin().is_terminal() {
+        let first = rpassword::prompt_password("Password: ")?;
+        let second = rpassword::prompt_password("Repeat the password: ")?;
+        if first != second {
+            bail!("the passwords do not match");
+        }
+        return Ok(first);
+    }
+    let mut line = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut line)
+        .context("cannot read the password from stdin")?;
+    let password = line.trim_end_matches(['\r', '\n']).to_owned();
+    if password.is_empty() {
+        bail!("no password given on stdin");
+    }
+    Ok(password)
+}

@@ -1,0 +1,179 @@
+//! Typed settings, layered: the embedded `config/default.toml`, the same file
+//! on disk if present, `config/$UNDERSIGNED_ENV.toml`, then
+//! `UNDERSIGNED__SECTION__KEY` variables and `DATABASE_URL`.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context};
+use config::{Config, Environment, File, FileFormat};
+use serde::Deserialize;
+
+const DEFAULT_TOML: &str = include_str!("../config/default.toml");
+const MIN_SECRET_LEN: usize = 32;
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Settings {
+    pub server: ServerSettings,
+    pub database: DatabaseSettings,
+    pub email: EmailSettings,
+    pub limits: LimitSettings,
+    pub security: SecuritySettings,
+    /// The value of `UNDERSIGNED_ENV` (`local` when unset).
+    #[serde(skip, default = "default_environment")]
+    pub environment: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct ServerSettings {
+    pub host: String,
+    pub port: u16,
+    pub public_url: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct DatabaseSettings {
+    pub url: String,
+    pub pool_size: Option<u32>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum EmailTransport {
+    File,
+    Smtp,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct EmailSettings {
+    pub transport: EmailTransport,
+    pub smtp_url: String,
+    pub from: String,
+    pub outbox_dir: PathBuf,
+    pub retry_base_ms: u64,
+    pub retry_max_ms: u64,
+    pub max_attempts: i32,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct LimitSettings {
+    pub enabled: bool,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct SecuritySettings {
+    pub secret_key: String,
+}
+
+fn default_environment() -> String {
+    "local".into()
+}
+
+impl Settings {
+    /// Loads the layers described in the module docs from `config_dir`.
+    pub fn load(config_dir: &Path) -> anyhow::Result<Self> {
+        let environment =
+            std::env::var("UNDERSIGNED_ENV").unwrap_or_else(|_| default_environment());
+        let mut builder = Config::builder()
+            .add_source(File::from_str(DEFAULT_TOML, FileFormat::Toml))
+            .add_source(File::from(config_dir.join("default.toml")).required(false))
+            .add_source(File::from(config_dir.join(format!("{environment}.toml"))).required(false))
+            .add_source(
+                Environment::with_prefix("UNDERSIGNED")
+                    .prefix_separator("__")
+                    .separator("__")
+                    .try_parsing(true),
+            );
+        if let Ok(url) = std::env::var("DATABASE_URL") {
+            builder = builder.set_override("database.url", url)?;
+        }
+        let mut settings: Settings = builder
+            .build()
+            .and_then(Config::try_deserialize)
+            .context("the configuration is invalid")?;
+        settings.environment = environment;
+        Ok(settings)
+    }
+
+    /// The embedded defaults alone: what tests start from.
+    pub fn defaults() -> Self {
+        Config::builder()
+            .add_source(File::from_str(DEFAULT_TOML, FileFormat::Toml))
+            .build()
+            .and_then(Config::try_deserialize)
+            .expect("the embedded config/default.toml is valid")
+    }
+
+    pub fn is_production(&self) -> bool {
+        self.environment == "production"
+    }
+
+    /// Checks what serving needs, and fills in a local secret key.
+    pub fn prepare_for_serving(&mut self) -> anyhow::Result<()> {
+        let public = url::Url::parse(&self.server.public_url)
+            .with_context(|| format!("server.public_url {:?} is not a URL", self.server.public_url))?;
+        if !matches!(public.scheme(), "http" | "https") || public.host_str().is_none() {
+            bail!("server.public_url must be an http:// or https:// URL with a host");
+        }
+        self.server.public_url = self.server.public_url.trim_end_matches('/').to_owned();
+        self.email
+            .from
+            .parse::<lettre::message::Mailbox>()
+            .with_context(|| format!("email.from {:?} is not a valid mailbox", self.email.from))?;
+        if self.email.max_attempts < 1 || self.email.retry_base_ms == 0 {
+            bail!("email.max_attempts and email.retry_base_ms must be positive");
+        }
+        if self.security.secret_key.is_empty() {
+            if self.is_production() {
+                bail!(
+                    "security.secret_key is required in production: set UNDERSIGNED__SECURITY__SECRET_KEY to at least {MIN_SECRET_LEN} random characters"
+                );
+            }
+            self.security.secret_key = local_secret_key(Path::new("data/secret.key"))?;
+        }
+        if self.security.secret_key.len() < MIN_SECRET_LEN {
+            bail!("security.secret_key must be at least {MIN_SECRET_LEN} characters long");
+        }
+        Ok(())
+    }
+
+    /// Whether cookies get `Secure` (and the `__Host-` prefix).
+    pub fn uses_https(&self) -> bool {
+        self.server.public_url.starts_with("https://")
+    }
+}
+
+/// Reads the local secret, creating it on first run so that sessions and
+/// forms survive restarts without any setup.
+fn local_secret_key(path: &Path) -> anyhow::Result<String> {
+    if let Ok(existing) = std::fs::read_to_string(path) {
+        let existing = existing.trim().to_owned();
+        if existing.len() >= MIN_SECRET_LEN {
+            return Ok(existing);
+        }
+    }
+    let secret = crate::domain::token::SecretToken::generate().plain;
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)
+            .with_context(|| format!("cannot create {}", dir.display()))?;
+    }
+    write_private(path, &secret).with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(secret)
+}
+
+#[cfg(unix)]
+fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(0o600)
+        .open(path)?;
+    file.write_all(contents.as_bytes())
+}
+
+#[cfg(not(unix))]
+fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {
+    std::fs::write(path, contents)
+}

@@ -1,0 +1,242 @@
+//! The count store: every petition's confirmed count, in memory, so that
+//! pages, the API, badges and embeds never count rows per request.
+//!
+//! # Why sharded counters under an in-memory cache
+//!
+//! The durable count lives in `signature_count_shards`, changed in the same
+//! transaction that confirms or withdraws a signature. It is therefore never
+//! lost by a crash and never counted twice, on any number of instances.
+//! PostgreSQL spreads each petition over 16 shard rows, so concurrent
+//! confirmations do not queue on one hot row (the UK petitions site's
+//! failure mode); SQLite has a single writer and uses one row.
+//!
+//! Reads come from this store. After a local confirmation the store re-reads
+//! that petition's shards (a handful of rows), and a background refresh
+//! re-reads every petition each second to pick up other instances' writes,
+//! then stores a `petitions.signature_count` snapshot for sorted listings.
+//! Each database read takes a ticket before it starts; a value is applied
+//! only if its ticket is newer than the one that set the current value, so a
+//! slow read can never move a count back in time.
+//!
+//! Every change is published on a broadcast channel for live subscribers.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, RwLock};
+use std::time::Duration;
+
+use time::{OffsetDateTime, PrimitiveDateTime};
+use tokio::sync::broadcast;
+
+use crate::db::models::counts::{self as count_rows, PetitionCountRow};
+use crate::db::models::petitions::{is_open, Petition};
+use crate::db::models::now;
+use crate::db::{Db, DbConnection};
+
+/// What a reader learns about a petition without touching the database.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PetitionCount {
+    pub id: String,
+    pub slug: String,
+    pub goal: i64,
+    pub count: i64,
+    pub open: bool,
+    pub updated_at: OffsetDateTime,
+}
+
+/// Published whenever a petition's count changes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CountChange {
+    pub slug: String,
+    pub count: i64,
+    pub goal: i64,
+}
+
+struct Entry {
+    id: String,
+    slug: String,
+    goal: i64,
+    state: String,
+    closes_at: Option<PrimitiveDateTime>,
+    count: i64,
+    updated_at: OffsetDateTime,
+    /// The ticket of the read that set `count`.
+    ticket: u64,
+}
+
+#[derive(Default)]
+struct Inner {
+    by_id: HashMap<String, Entry>,
+    id_by_slug: HashMap<String, String>,
+}
+
+pub struct CountStore {
+    inner: RwLock<Inner>,
+    tickets: AtomicU64,
+    changes: broadcast::Sender<CountChange>,
+}
+
+impl Default for CountStore {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl CountStore {
+    pub fn new() -> Self {
+        Self {
+            inner: RwLock::new(Inner::default()),
+            tickets: AtomicU64::new(1),
+            changes: broadcast::channel(1024).0,
+        }
+    }
+
+    pub fn get(&self, slug: &str) -> Option<PetitionCount> {
+        let inner = self.inner.read().expect("count store lock");
+        let entry = inner.by_id.get(inner.id_by_slug.get(slug)?)?;
+        Some(snapshot(entry))
+    }
+
+    pub fn count_of(&self, petition_id: &str) -> i64 {
+        let inner = self.inner.read().expect("count store lock");
+        inner.by_id.get(petition_id).map_or(0, |e| e.count)
+    }
+
+    /// The `n` open petitions with the most signatures.
+    pub fn most_signed(&self, n: usize) -> Vec<PetitionCount> {
+        let at = now();
+        let inner = self.inner.read().expect("count store lock");
+        let mut open: Vec<PetitionCount> = inner
+            .by_id
+            .values()
+            .filter(|e| is_open(&e.state, e.closes_at, at))
+            .map(snapshot)
+            .collect();
+        open.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.slug.cmp(&b.slug)));
+        open.truncate(n);
+        open
+    }
+
+    pub fn subscribe(&self) -> broadcast::Receiver<CountChange> {
+        self.changes.subscribe()
+    }
+
+    /// Records a petition created or edited on this instance.
+    pub fn upsert_petition(&self, petition: &Petition) {
+        let row = PetitionCountRow {
+            id: petition.id.clone(),
+            slug: petition.slug.clone(),
+            goal: petition.goal,
+            state: petition.state.clone(),
+            closes_at: petition.closes_at,
+            snapshot: petition.signature_count,
+            confirmed: self.count_of(&petition.id),
+        };
+        let ticket = self.ticket();
+        self.apply(&[row], ticket);
+    }
+
+    /// Re-reads one petition's durable count; call after committing a change
+    /// to it. Blocking: run it on the database thread that made the change.
+    pub fn reload_one(&self, conn: &mut DbConnection, petition_id: &str) -> anyhow::Result<()> {
+        let ticket = self.ticket();
+        let count = count_rows::load_one(conn, petition_id)?;
+        let mut inner = self.inner.write().expect("count store lock");
+        if let Some(entry) = inner.by_id.get_mut(petition_id) {
+            if ticket > entry.ticket {
+                entry.ticket = ticket;
+                if entry.count != count {
+                    entry.count = count;
+                    entry.updated_at = OffsetDateTime::now_utc();
+                    let _ = self.changes.send(change(entry));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Re-reads every petition and stores listing snapshots that moved.
+    pub async fn refresh(&self, db: &Db) -> anyhow::Result<()> {
+        let ticket = self.ticket();
+        let rows = db.run(count_rows::load_all).await?;
+        let stale: Vec<(String, i64)> = rows
+            .iter()
+            .filter(|r| r.snapshot != r.confirmed)
+            .map(|r| (r.id.clone(), r.confirmed))
+            .collect();
+        self.apply(&rows, ticket);
+        if !stale.is_empty() {
+            db.run(move |conn| count_rows::store_snapshots(conn, &stale))
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// Keeps the store in step with the database until the process ends.
+    pub fn spawn_refresher(self: Arc<Self>, db: Db, every: Duration) {
+        tokio::spawn(async move {
+            let mut interval = tokio::time::interval(every);
+            interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                interval.tick().await;
+                if let Err(err) = self.refresh(&db).await {
+                    tracing::warn!(error = ?err, "refreshing counts failed");
+                }
+            }
+        });
+    }
+
+    fn ticket(&self) -> u64 {
+        self.tickets.fetch_add(1, Ordering::SeqCst)
+    }
+
+    fn apply(&self, rows: &[PetitionCountRow], ticket: u64) {
+        let mut inner = self.inner.write().expect("count store lock");
+        for row in rows {
+            let Inner { by_id, id_by_slug } = &mut *inner;
+            let entry = by_id.entry(row.id.clone()).or_insert_with(|| {
+                id_by_slug.insert(row.slug.clone(), row.id.clone());
+                Entry {
+                    id: row.id.clone(),
+                    slug: row.slug.clone(),
+                    goal: row.goal,
+                    state: row.state.clone(),
+                    closes_at: row.closes_at,
+                    count: row.confirmed,
+                    updated_at: OffsetDateTime::now_utc(),
+                    ticket: 0,
+                }
+            });
+            entry.goal = row.goal;
+            entry.state.clone_from(&row.state);
+            entry.closes_at = row.closes_at;
+            if ticket > entry.ticket {
+                entry.ticket = ticket;
+                if entry.count != row.confirmed {
+                    entry.count = row.confirmed;
+                    entry.updated_at = OffsetDateTime::now_utc();
+                    let _ = self.changes.send(change(entry));
+                }
+            }
+        }
+    }
+}
+
+fn snapshot(entry: &Entry) -> PetitionCount {
+    PetitionCount {
+        id: entry.id.clone(),
+        slug: entry.slug.clone(),
+        goal: entry.goal,
+        count: entry.count,
+        open: is_open(&entry.state, entry.closes_at, now()),
+        updated_at: entry.updated_at,
+    }
+}
+
+fn change(entry: &Entry) -> CountChange {
+    CountChange {
+        slug: entry.slug.clone(),
+        count: entry.count,
+        goal: entry.goal,
+    }
+}

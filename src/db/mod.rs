@@ -1,0 +1,231 @@
+//! The database layer: one connection type over SQLite and PostgreSQL.
+//!
+//! The backend is chosen from the URL scheme, never by trial: diesel's own
+//! multi-backend `establish` tries each backend in turn and would happily
+//! create a SQLite file named after a mistyped PostgreSQL URL.
+//!
+//! Queries run through [`db_run!`], which hands the body the concrete
+//! connection. Each query is therefore compiled once per backend with that
+//! backend's full type support (booleans, `ON CONFLICT`), which diesel's
+//! `MultiConnection` derive lacks. Dialect differences stay inside
+//! `db::models`; writes that span several statements go through
+//! [`write_transaction`].
+
+pub mod migrations;
+pub mod models;
+pub mod schema;
+
+use std::time::Duration;
+
+use anyhow::Context;
+use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};
+use diesel::prelude::*;
+use diesel::r2d2::{self, ManageConnection};
+use diesel::{PgConnection, SqliteConnection};
+
+pub enum DbConnection {
+    Postgresql(PgConnection),
+    Sqlite(SqliteConnection),
+}
+
+/// Runs `$body` with `$conn` bound to the concrete connection.
+#[macro_export]
+macro_rules! db_run {
+    ($conn:ident: $body:block) => {
+        match $conn {
+            $crate::db::DbConnection::Postgresql($conn) => $body,
+            $crate::db::DbConnection::Sqlite($conn) => $body,
+        }
+    };
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Postgresql,
+    Sqlite,
+}
+
+/// A parsed `database.url`.
+#[derive(Debug, Clone)]
+pub struct DatabaseUrl {
+    pub backend: Backend,
+    /// What the driver receives: the URL for PostgreSQL, the path for SQLite.
+    pub target: String,
+}
+
+impl DatabaseUrl {
+    pub fn parse(url: &str) -> anyhow::Result<Self> {
+        let url = url.trim();
+        if url.is_empty() {
+            anyhow::bail!("database.url is empty");
+        }
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            return Ok(Self {
+                backend: Backend::Postgresql,
+                target: url.to_owned(),
+            });
+        }
+        let path = url.strip_prefix("sqlite://").unwrap_or(url);
+        if path.contains("://") {
+            anyhow::bail!(
+                "database.url {url:?} has an unknown scheme; use sqlite://PATH or postgres://…"
+            );
+        }
+        if path.is_empty() {
+            anyhow::bail!("database.url {url:?} has no SQLite file path");
+        }
+        Ok(Self {
+            backend: Backend::Sqlite,
+            target: path.to_owned(),
+        })
+    }
+}
+
+/// Opens connections for r2d2, choosing the backend from the URL scheme.
+#[derive(Debug, Clone)]
+pub struct ConnectionManager {
+    url: DatabaseUrl,
+}
+
+impl ManageConnection for ConnectionManager {
+    type Connection = DbConnection;
+    type Error = diesel::r2d2::Error;
+
+    fn connect(&self) -> Result<DbConnection, Self::Error> {
+        match self.url.backend {
+            Backend::Postgresql => PgConnection::establish(&self.url.target)
+                .map(DbConnection::Postgresql)
+                .map_err(diesel::r2d2::Error::ConnectionError),
+            Backend::Sqlite => {
+                let mut conn = SqliteConnection::establish(&self.url.target)
+                    .map_err(diesel::r2d2::Error::ConnectionError)?;
+                // WAL with synchronous=NORMAL survives a process crash;
+                // foreign keys are off by default in SQLite.
+                conn.batch_execute(
+                    "PRAGMA journal_mode = WAL;
+                     PRAGMA synchronous = NORMAL;
+                     PRAGMA foreign_keys = ON;
+                     PRAGMA busy_timeout = 10000;",
+                )
+                .map_err(diesel::r2d2::Error::QueryError)?;
+                Ok(DbConnection::Sqlite(conn))
+            }
+        }
+    }
+
+    fn is_valid(&self, conn: &mut DbConnection) -> Result<(), Self::Error> {
+        db_run!(conn: { conn.batch_execute("SELECT 1") }).map_err(diesel::r2d2::Error::QueryError)
+    }
+
+    fn has_broken(&self, _conn: &mut DbConnection) -> bool {
+        false
+    }
+}
+
+/// A cheap, clonable handle to the connection pool. All blocking diesel work
+/// goes through [`Db::run`], which moves it onto the blocking thread pool.
+#[derive(Clone)]
+pub struct Db {
+    pool: r2d2::Pool<ConnectionManager>,
+    backend: Backend,
+}
+
+impl Db {
+    pub fn connect(url: &str, pool_size: Option<u32>) -> anyhow::Result<Self> {
+        let url = DatabaseUrl::parse(url)?;
+        if url.backend == Backend::Sqlite {
+            if let Some(dir) = std::path::Path::new(&url.target).parent() {
+                if !dir.as_os_str().is_empty() {
+                    std::fs::create_dir_all(dir).with_context(|| {
+                        format!("cannot create the directory for SQLite file {}", url.target)
+                    })?;
+                }
+            }
+        }
+        let backend = url.backend;
+        let size = pool_size.unwrap_or(match backend {
+            // SQLite has one writer at a time; a few readers suffice.
+            Backend::Sqlite => 8,
+            Backend::Postgresql => 16,
+        });
+        let pool = r2d2::Pool::builder()
+            .max_size(size)
+            .min_idle(Some(1))
+            .connection_timeout(Duration::from_secs(10))
+            .build(ConnectionManager { url })
+            .context("cannot connect to the database")?;
+        Ok(Self { pool, backend })
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// Runs `f` with a pooled connection on the blocking thread pool.
+    pub async fn run<F, T>(&self, f: F) -> anyhow::Result<T>
+    where
+        F: FnOnce(&mut DbConnection) -> anyhow::Result<T> + Send + 'static,
+        T: Send + 'static,
+    {
+        let pool = self.pool.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut conn = pool.get().context("no database connection available")?;
+            f(&mut conn)
+        })
+        .await
+        .context("database task panicked")?
+    }
+
+    /// Like [`Db::run`], for callers that are already off the executor (the CLI).
+    pub fn run_blocking<T>(
+        &self,
+        f: impl FnOnce(&mut DbConnection) -> anyhow::Result<T>,
+    ) -> anyhow::Result<T> {
+        let mut conn = self.pool.get().context("no database connection available")?;
+        f(&mut conn)
+    }
+}
+
+/// `true` if the error is a unique-constraint violation.
+pub fn is_unique_violation(err: &diesel::result::Error) -> bool {
+    matches!(
+        err,
+        diesel::result::Error::DatabaseError(
+            diesel::result::DatabaseErrorKind::UniqueViolation,
+            _
+        )
+    )
+}
+
+/// Runs `f` in one write transaction. On SQLite it begins with
+/// `BEGIN IMMEDIATE`: the busy timeout does not cover upgrading a read
+/// transaction to a write, so a deferred start could fail with SQLITE_BUSY.
+pub fn write_transaction<T>(
+    conn: &mut DbConnection,
+    f: impl FnOnce(&mut DbConnection) -> anyhow::Result<T>,
+) -> anyhow::Result<T> {
+    match conn {
+        DbConnection::Postgresql(c) => AnsiTransactionManager::begin_transaction(c),
+        DbConnection::Sqlite(c) => AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE"),
+    }
+    .context("cannot begin a transaction")?;
+    let result = f(conn);
+    let finish = match (&result, &mut *conn) {
+        (Ok(_), DbConnection::Postgresql(c)) => AnsiTransactionManager::commit_transaction(c),
+        (Ok(_), DbConnection::Sqlite(c)) => AnsiTransactionManager::commit_transaction(c),
+        (Err(_), DbConnection::Postgresql(c)) => AnsiTransactionManager::rollback_transaction(c),
+        (Err(_), DbConnection::Sqlite(c)) => AnsiTransactionManager::rollback_transaction(c),
+    };
+    match (result, finish) {
+        (Ok(value), Ok(())) => Ok(value),
+        (Ok(_), Err(commit_err)) => {
+            // A failed commit leaves the transaction open; close it.
+            let _ = match conn {
+                DbConnection::Postgresql(c) => AnsiTransactionManager::rollback_transaction(c),
+                DbConnection::Sqlite(c) => AnsiTransactionManager::rollback_transaction(c),
+            };
+            Err(anyhow::Error::new(commit_err).context("commit failed"))
+        }
+        (Err(err), _) => Err(err),
+    }
+}

@@ -1,0 +1,112 @@
+//! Durable confirmed counts: a few shard rows per petition, changed in the
+//! same transaction as the signature, so they are never lost or doubled.
+
+use anyhow::Context;
+use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Nullable, Text, Timestamp};
+use rand::Rng;
+use time::PrimitiveDateTime;
+
+use super::petitions::count_shards;
+use crate::db::schema::{petitions, signature_count_shards};
+use crate::db::{Backend, DbConnection};
+use crate::db_run;
+
+/// Adds `delta` to a random shard of the petition's count.
+pub fn add(conn: &mut DbConnection, petition_id: &str, delta: i64) -> anyhow::Result<()> {
+    let backend = match conn {
+        DbConnection::Postgresql(_) => Backend::Postgresql,
+        DbConnection::Sqlite(_) => Backend::Sqlite,
+    };
+    let shard = rand::rng().random_range(0..count_shards(backend));
+    let updated = db_run!(conn: {
+        diesel::update(
+            signature_count_shards::table
+                .filter(signature_count_shards::petition_id.eq(petition_id))
+                .filter(signature_count_shards::shard.eq(shard)),
+        )
+        .set(signature_count_shards::confirmed.eq(signature_count_shards::confirmed + delta))
+        .execute(conn)
+    })
+    .context("updating count shard")?;
+    if updated == 0 {
+        // Shards are made with the petition; this only happens if a
+        // petition predates a change in the shard count.
+        db_run!(conn: {
+            diesel::insert_into(signature_count_shards::table)
+                .values((
+                    signature_count_shards::petition_id.eq(petition_id),
+                    signature_count_shards::shard.eq(shard),
+                    signature_count_shards::confirmed.eq(delta),
+                ))
+                .execute(conn)
+        })
+        .context("inserting count shard")?;
+    }
+    Ok(())
+}
+
+/// One petition as the count store keeps it.
+#[derive(Debug, Clone, QueryableByName)]
+pub struct PetitionCountRow {
+    #[diesel(sql_type = Text)]
+    pub id: String,
+    #[diesel(sql_type = Text)]
+    pub slug: String,
+    #[diesel(sql_type = BigInt)]
+    pub goal: i64,
+    #[diesel(sql_type = Text)]
+    pub state: String,
+    #[diesel(sql_type = Nullable<Timestamp>)]
+    pub closes_at: Option<PrimitiveDateTime>,
+    #[diesel(sql_type = BigInt)]
+    pub snapshot: i64,
+    #[diesel(sql_type = BigInt)]
+    pub confirmed: i64,
+}
+
+/// Every petition with its true confirmed count: one grouped scan of the
+/// shard table, run by the count store in the background, never per request.
+pub fn load_all(conn: &mut DbConnection) -> anyhow::Result<Vec<PetitionCountRow>> {
+    // Portable SQL without bind parameters, so one string serves both
+    // backends. The CAST keeps PostgreSQL's SUM(bigint) from becoming numeric.
+    const SQL: &str = "SELECT p.id, p.slug, p.goal, p.state, p.closes_at, \
+         p.signature_count AS snapshot, \
+         CAST(COALESCE(c.confirmed, 0) AS BIGINT) AS confirmed \
+         FROM petitions p LEFT JOIN ( \
+           SELECT petition_id, SUM(confirmed) AS confirmed \
+           FROM signature_count_shards GROUP BY petition_id \
+         ) c ON c.petition_id = p.id";
+    db_run!(conn: { diesel::sql_query(SQL).load(conn) }).context("loading counts")
+}
+
+/// Writes the listing snapshot (`petitions.signature_count`) for petitions
+/// whose count moved. One batch per refresh, never one write per signature.
+pub fn store_snapshots(conn: &mut DbConnection, changed: &[(String, i64)]) -> anyhow::Result<()> {
+    if changed.is_empty() {
+        return Ok(());
+    }
+    crate::db::write_transaction(conn, |conn| {
+        for (id, count) in changed {
+            db_run!(conn: {
+                diesel::update(petitions::table.filter(petitions::id.eq(id)))
+                    .set(petitions::signature_count.eq(count))
+                    .execute(conn)
+            })
+            .context("storing count snapshot")?;
+        }
+        Ok(())
+    })
+}
+
+/// One petition's true confirmed count, summed over its shards.
+pub fn load_one(conn: &mut DbConnection, petition_id: &str) -> anyhow::Result<i64> {
+    let shards: Vec<i64> = db_run!(conn: {
+        signature_count_shards::table
+            .filter(signature_count_shards::petition_id.eq(petition_id))
+            .select(signature_count_shards::confirmed)
+            .load(conn)
+    })
+    .context("loading count shards")?;
+    Ok(shards.iter().sum())
+}

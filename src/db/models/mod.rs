@@ -1,0 +1,21 @@
+//! One file per table group. Every function takes `&mut DbConnection` and
+//! is the only place that knows how its statement is written per backend.
+
+pub mod counts;
+pub mod organizers;
+pub mod outbox;
+pub mod petitions;
+pub mod sessions;
+pub mod signatures;
+
+use time::{OffsetDateTime, PrimitiveDateTime};
+
+/// The current time as stored: UTC without an offset.
+pub fn now() -> PrimitiveDateTime {
+    let now = OffsetDateTime::now_utc();
+    PrimitiveDateTime::new(now.date(), now.time())
+}
+
+pub fn new_id() -> String {
+    uuid::Uuid::new_v4().to_string()
+}

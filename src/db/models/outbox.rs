@@ -1,0 +1,163 @@
+//! The email outbox: rows written in the same transaction as the change that
+//! calls for the email, and sent later by `email::outbox`.
+
+use anyhow::Context;
+use diesel::prelude::*;
+use time::{Duration, PrimitiveDateTime};
+
+use super::new_id;
+use crate::db::schema::email_outbox;
+use crate::db::{write_transaction, DbConnection};
+use crate::db_run;
+
+/// A rendered message, ready to queue.
+#[derive(Debug, Clone)]
+pub struct OutgoingEmail {
+    pub to: String,
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+    /// The link the message exists for, logged by the file transport.
+    pub action_url: Option<String>,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = email_outbox)]
+pub struct QueuedEmail {
+    pub id: String,
+    pub recipient: String,
+    pub subject: String,
+    pub body_text: String,
+    pub body_html: String,
+    pub action_url: Option<String>,
+    pub attempts: i32,
+}
+
+pub fn enqueue(
+    conn: &mut DbConnection,
+    email: &OutgoingEmail,
+    now: PrimitiveDateTime,
+) -> anyhow::Result<()> {
+    db_run!(conn: {
+        diesel::insert_into(email_outbox::table)
+            .values((
+                email_outbox::id.eq(new_id()),
+                email_outbox::recipient.eq(&email.to),
+                email_outbox::subject.eq(&email.subject),
+                email_outbox::body_text.eq(&email.text),
+                email_outbox::body_html.eq(&email.html),
+                email_outbox::action_url.eq(&email.action_url),
+                email_outbox::attempts.eq(0),
+                email_outbox::next_attempt_at.eq(now),
+                email_outbox::created_at.eq(now),
+            ))
+            .execute(conn)
+    })
+    .context("queueing email")?;
+    Ok(())
+}
+
+/// Claims up to `limit` due messages for `lease`. A claimed row is invisible
+/// to other workers until the lease runs out, so a worker that dies
+/// mid-send only delays its messages. On PostgreSQL several instances claim
+/// side by side with `FOR UPDATE SKIP LOCKED`.
+pub fn claim_due(
+    conn: &mut DbConnection,
+    now: PrimitiveDateTime,
+    lease: Duration,
+    limit: i64,
+) -> anyhow::Result<Vec<QueuedEmail>> {
+    write_transaction(conn, |conn| {
+        macro_rules! due {
+            () => {
+                email_outbox::table
+                    .filter(email_outbox::sent_at.is_null())
+                    .filter(email_outbox::failed_at.is_null())
+                    .filter(email_outbox::next_attempt_at.le(now))
+                    .filter(
+                        email_outbox::locked_until
+                            .is_null()
+                            .or(email_outbox::locked_until.lt(now)),
+                    )
+                    .order(email_outbox::next_attempt_at)
+                    .limit(limit)
+                    .select(QueuedEmail::as_select())
+            };
+        }
+        let rows: Vec<QueuedEmail> = match conn {
+            DbConnection::Postgresql(c) => due!().for_update().skip_locked().load(c),
+            // SQLite: the IMMEDIATE transaction already excludes other writers.
+            DbConnection::Sqlite(c) => due!().load(c),
+        }
+        .context("claiming due emails")?;
+        let ids: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
+        if !ids.is_empty() {
+            db_run!(conn: {
+                diesel::update(email_outbox::table.filter(email_outbox::id.eq_any(&ids)))
+                    .set(email_outbox::locked_until.eq(now + lease))
+                    .execute(conn)
+            })
+            .context("leasing emails")?;
+        }
+        Ok(rows)
+    })
+}
+
+/// Marks a message sent and drops its bodies, which hold live token links.
+pub fn mark_sent(conn: &mut DbConnection, id: &str, now: PrimitiveDateTime) -> anyhow::Result<()> {
+    db_run!(conn: {
+        diesel::update(email_outbox::table.filter(email_outbox::id.eq(id)))
+            .set((
+                email_outbox::sent_at.eq(now),
+                email_outbox::locked_until.eq(None::<PrimitiveDateTime>),
+                email_outbox::body_text.eq(""),
+                email_outbox::body_html.eq(""),
+                email_outbox::action_url.eq(None::<String>),
+            ))
+            .execute(conn)
+    })
+    .context("marking email sent")?;
+    Ok(())
+}
+
+pub fn schedule_retry(
+    conn: &mut DbConnection,
+    id: &str,
+    attempts: i32,
+    next_attempt_at: PrimitiveDateTime,
+    error: &str,
+) -> anyhow::Result<()> {
+    db_run!(conn: {
+        diesel::update(email_outbox::table.filter(email_outbox::id.eq(id)))
+            .set((
+                email_outbox::attempts.eq(attempts),
+                email_outbox::next_attempt_at.eq(next_attempt_at),
+                email_outbox::locked_until.eq(None::<PrimitiveDateTime>),
+                email_outbox::last_error.eq(error),
+            ))
+            .execute(conn)
+    })
+    .context("scheduling email retry")?;
+    Ok(())
+}
+
+pub fn mark_failed(
+    conn: &mut DbConnection,
+    id: &str,
+    attempts: i32,
+    now: PrimitiveDateTime,
+    error: &str,
+) -> anyhow::Result<()> {
+    db_run!(conn: {
+        diesel::update(email_outbox::table.filter(email_outbox::id.eq(id)))
+            .set((
+                email_outbox::attempts.eq(attempts),
+                email_outbox::failed_at.eq(now),
+                email_outbox::locked_until.eq(None::<PrimitiveDateTime>),
+                email_outbox::last_error.eq(error),
+            ))
+            .execute(conn)
+    })
+    .context("marking email failed")?;
+    Ok(())
+}

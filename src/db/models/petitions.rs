@@ -1,0 +1,328 @@
+use std::collections::HashMap;
+
+use anyhow::Context;
+use diesel::prelude::*;
+use time::PrimitiveDateTime;
+
+use super::{new_id, now};
+use crate::db::schema::{petition_targets, petitions, signature_count_shards, targets};
+use crate::db::{is_unique_violation, write_transaction, Backend, DbConnection};
+use crate::db_run;
+use crate::domain::petition::{slug_from_title, NewPetition, PetitionState};
+use crate::domain::target::TargetKind;
+
+diesel::define_sql_function!(fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text);
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = petitions)]
+pub struct Petition {
+    pub id: String,
+    pub slug: String,
+    pub owner_id: String,
+    pub title: String,
+    pub summary: String,
+    pub body_markdown: String,
+    pub body_html: String,
+    pub goal: i64,
+    pub state: String,
+    pub signature_count: i64,
+    pub closes_at: Option<PrimitiveDateTime>,
+    pub closed_at: Option<PrimitiveDateTime>,
+    pub created_at: PrimitiveDateTime,
+    pub updated_at: PrimitiveDateTime,
+}
+
+impl Petition {
+    /// Open, and not past its closing date.
+    pub fn is_open_at(&self, at: PrimitiveDateTime) -> bool {
+        is_open(&self.state, self.closes_at, at)
+    }
+
+    pub fn state_at(&self, at: PrimitiveDateTime) -> PetitionState {
+        if self.is_open_at(at) {
+            PetitionState::Open
+        } else {
+            PetitionState::Closed
+        }
+    }
+}
+
+pub fn is_open(state: &str, closes_at: Option<PrimitiveDateTime>, at: PrimitiveDateTime) -> bool {
+    PetitionState::from_db(state) == PetitionState::Open && closes_at.is_none_or(|c| at < c)
+}
+
+#[derive(Debug, Clone)]
+pub struct Target {
+    pub name: String,
+    pub kind: TargetKind,
+}
+
+/// Confirmed counts are spread over this many rows per petition. PostgreSQL
+/// takes concurrent confirmations, so spreading avoids one hot row; SQLite
+/// has a single writer anyway.
+pub fn count_shards(backend: Backend) -> i32 {
+    match backend {
+        Backend::Postgresql => 16,
+        Backend::Sqlite => 1,
+    }
+}
+
+fn backend_of(conn: &DbConnection) -> Backend {
+    match conn {
+        DbConnection::Postgresql(_) => Backend::Postgresql,
+        DbConnection::Sqlite(_) => Backend::Sqlite,
+    }
+}
+
+/// Creates a petition with its targets and count shards. The slug comes
+/// from the title; a taken slug gets a short random suffix.
+pub fn create(
+    conn: &mut DbConnection,
+    owner_id: &str,
+    new: &NewPetition,
+) -> anyhow::Result<Petition> {
+    let base = match slug_from_title(&new.title) {
+        s if s.is_empty() => "petition".to_owned(),
+        s => s,
+    };
+    for attempt in 0..5 {
+        let slug = if attempt == 0 {
+            base.clone()
+        } else {
+            format!("{base}-{}", &new_id()[..6])
+        };
+        match write_transaction(conn, |conn| insert_petition(conn, owner_id, &slug, new)) {
+            Ok(petition) => return Ok(petition),
+            Err(e) if e.downcast_ref().is_some_and(is_unique_violation) => continue,
+            Err(e) => return Err(e),
+        }
+    }
+    anyhow::bail!("could not find a free slug for {base:?}")
+}
+
+fn insert_petition(
+    conn: &mut DbConnection,
+    owner_id: &str,
+    slug: &str,
+    new: &NewPetition,
+) -> anyhow::Result<Petition> {
+    let now = now();
+    let id = new_id();
+    let shards = count_shards(backend_of(conn));
+    let petition: Petition = db_run!(conn: {
+        diesel::insert_into(petitions::table)
+            .values((
+                petitions::id.eq(&id),
+                petitions::slug.eq(slug),
+                petitions::owner_id.eq(owner_id),
+                petitions::title.eq(&new.title),
+                petitions::summary.eq(&new.summary),
+                petitions::body_markdown.eq(&new.body_markdown),
+                petitions::body_html.eq(&new.body_html),
+                petitions::goal.eq(new.goal),
+                petitions::state.eq(PetitionState::Open.as_str()),
+                petitions::signature_count.eq(0),
+                petitions::closes_at.eq(new.closes_at),
+                petitions::created_at.eq(now),
+                petitions::updated_at.eq(now),
+            ))
+            .returning(Petition::as_returning())
+            .get_result(conn)
+    })?;
+    let shard_rows: Vec<_> = (0..shards)
+        .map(|shard| {
+            (
+                signature_count_shards::petition_id.eq(&id),
+                signature_count_shards::shard.eq(shard),
+                signature_count_shards::confirmed.eq(0i64),
+            )
+        })
+        .collect();
+    db_run!(conn: {
+        diesel::insert_into(signature_count_shards::table)
+            .values(&shard_rows)
+            .execute(conn)
+    })
+    .context("inserting count shards")?;
+    for (position, target) in new.targets.iter().enumerate() {
+        let target_id = ensure_target(conn, target.as_str(), &target.key())?;
+        db_run!(conn: {
+            diesel::insert_into(petition_targets::table)
+                .values((
+                    petition_targets::petition_id.eq(&id),
+                    petition_targets::target_id.eq(&target_id),
+                    petition_targets::position.eq(position as i32),
+                ))
+                .execute(conn)
+        })
+        .context("linking target")?;
+    }
+    Ok(petition)
+}
+
+/// The id of a known institution, adding free-text ones as kind `other`.
+fn ensure_target(conn: &mut DbConnection, name: &str, key: &str) -> anyhow::Result<String> {
+    let id = new_id();
+    db_run!(conn: {
+        diesel::insert_into(targets::table)
+            .values((
+                targets::id.eq(&id),
+                targets::name.eq(name),
+                targets::name_key.eq(key),
+                targets::kind.eq(TargetKind::Other.as_str()),
+                targets::suggested.eq(false),
+            ))
+            .on_conflict(targets::name_key)
+            .do_nothing()
+            .execute(conn)
+    })
+    .context("inserting target")?;
+    db_run!(conn: {
+        targets::table
+            .filter(targets::name_key.eq(key))
+            .select(targets::id)
+            .first::<String>(conn)
+    })
+    .context("loading target")
+}
+
+pub fn find_by_slug(conn: &mut DbConnection, slug: &str) -> anyhow::Result<Option<Petition>> {
+    db_run!(conn: {
+        petitions::table
+            .filter(petitions::slug.eq(slug))
+            .select(Petition::as_select())
+            .first(conn)
+            .optional()
+    })
+    .context("loading petition")
+}
+
+/// Targets of several petitions, in their chosen order.
+pub fn targets_of(
+    conn: &mut DbConnection,
+    petition_ids: &[String],
+) -> anyhow::Result<HashMap<String, Vec<Target>>> {
+    let rows: Vec<(String, String, String)> = db_run!(conn: {
+        petition_targets::table
+            .inner_join(targets::table)
+            .filter(petition_targets::petition_id.eq_any(petition_ids))
+            .order((petition_targets::petition_id, petition_targets::position))
+            .select((petition_targets::petition_id, targets::name, targets::kind))
+            .load(conn)
+    })
+    .context("loading targets")?;
+    let mut map: HashMap<String, Vec<Target>> = HashMap::new();
+    for (petition_id, name, kind) in rows {
+        map.entry(petition_id).or_default().push(Target {
+            name,
+            kind: TargetKind::from_db(&kind),
+        });
+    }
+    Ok(map)
+}
+
+/// Institutions offered as suggestions on the petition form.
+pub fn suggested_targets(conn: &mut DbConnection) -> anyhow::Result<Vec<String>> {
+    db_run!(conn: {
+        targets::table
+            .filter(targets::suggested.eq(true))
+            .order(targets::name)
+            .select(targets::name)
+            .load(conn)
+    })
+    .context("loading suggested targets")
+}
+
+pub fn list_for_owner(conn: &mut DbConnection, owner_id: &str) -> anyhow::Result<Vec<Petition>> {
+    db_run!(conn: {
+        petitions::table
+            .filter(petitions::owner_id.eq(owner_id))
+            .order(petitions::created_at.desc())
+            .select(Petition::as_select())
+            .load(conn)
+    })
+    .context("loading the organizer's petitions")
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ListState {
+    Open,
+    Closed,
+    Any,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ListSort {
+    Signatures,
+    Recent,
+}
+
+#[derive(Debug, Clone)]
+pub struct ListQuery {
+    pub search: Option<String>,
+    pub state: ListState,
+    pub sort: ListSort,
+    pub offset: i64,
+    pub limit: i64,
+}
+
+/// A page of petitions and the total that match. Sorting by signatures uses
+/// the batched `signature_count` snapshot, so it may trail by a second.
+pub fn list(conn: &mut DbConnection, query: &ListQuery) -> anyhow::Result<(Vec<Petition>, i64)> {
+    let at = now();
+    let pattern = query.search.as_ref().map(|q| {
+        let escaped = q
+            .to_lowercase()
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_");
+        format!("%{escaped}%")
+    });
+    macro_rules! filtered {
+        () => {{
+            let mut q = petitions::table.into_boxed();
+            if let Some(pattern) = &pattern {
+                q = q.filter(
+                    lower(petitions::title)
+                        .like(pattern.clone())
+                        .escape('\\')
+                        .or(lower(petitions::summary).like(pattern.clone()).escape('\\')),
+                );
+            }
+            match query.state {
+                ListState::Open => {
+                    q = q.filter(petitions::state.eq("open")).filter(
+                        petitions::closes_at
+                            .is_null()
+                            .or(petitions::closes_at.gt(at)),
+                    )
+                }
+                ListState::Closed => {
+                    q = q.filter(
+                        petitions::state
+                            .eq("closed")
+                            .or(petitions::closes_at.le(at)),
+                    )
+                }
+                ListState::Any => {}
+            }
+            q
+        }};
+    }
+    let (rows, total) = db_run!(conn: {
+        let total: i64 = filtered!().count().get_result(conn)?;
+        let mut q = filtered!();
+        q = match query.sort {
+            ListSort::Signatures => q.order((petitions::signature_count.desc(), petitions::created_at.desc())),
+            ListSort::Recent => q.order(petitions::created_at.desc()),
+        };
+        let rows = q
+            .offset(query.offset)
+            .limit(query.limit)
+            .select(Petition::as_select())
+            .load(conn)?;
+        Ok::<_, diesel::result::Error>((rows, total))
+    })
+    .context("listing petitions")?;
+    Ok((rows, total))
+}

@@ -1,0 +1,140 @@
+// Written to match both migration folders; every column type here is
+// portable between SQLite and PostgreSQL.
+
+diesel::table! {
+    organizers (id) {
+        id -> Text,
+        email -> Text,
+        email_canonical -> Text,
+        name -> Text,
+        password_hash -> Text,
+        is_admin -> Bool,
+        verified_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    sessions (token_hash) {
+        token_hash -> Text,
+        organizer_id -> Text,
+        created_at -> Timestamp,
+        last_seen_at -> Timestamp,
+        expires_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    petitions (id) {
+        id -> Text,
+        slug -> Text,
+        owner_id -> Text,
+        title -> Text,
+        summary -> Text,
+        body_markdown -> Text,
+        body_html -> Text,
+        goal -> BigInt,
+        state -> Text,
+        signature_count -> BigInt,
+        closes_at -> Nullable<Timestamp>,
+        closed_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    targets (id) {
+        id -> Text,
+        name -> Text,
+        name_key -> Text,
+        kind -> Text,
+        suggested -> Bool,
+    }
+}
+
+diesel::table! {
+    petition_targets (petition_id, target_id) {
+        petition_id -> Text,
+        target_id -> Text,
+        position -> Integer,
+    }
+}
+
+diesel::table! {
+    signatures (id) {
+        id -> Text,
+        petition_id -> Text,
+        email -> Text,
+        email_canonical -> Text,
+        name -> Text,
+        country -> Text,
+        postcode -> Nullable<Text>,
+        comment -> Nullable<Text>,
+        public -> Bool,
+        updates -> Bool,
+        source -> Nullable<Text>,
+        state -> Text,
+        emails_sent -> Integer,
+        ip -> Nullable<Text>,
+        created_at -> Timestamp,
+        confirmed_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    tokens (token_hash) {
+        token_hash -> Text,
+        purpose -> Text,
+        signature_id -> Nullable<Text>,
+        organizer_id -> Nullable<Text>,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    email_outbox (id) {
+        id -> Text,
+        recipient -> Text,
+        subject -> Text,
+        body_text -> Text,
+        body_html -> Text,
+        action_url -> Nullable<Text>,
+        attempts -> Integer,
+        next_attempt_at -> Timestamp,
+        locked_until -> Nullable<Timestamp>,
+        last_error -> Nullable<Text>,
+        sent_at -> Nullable<Timestamp>,
+        failed_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    signature_count_shards (petition_id, shard) {
+        petition_id -> Text,
+        shard -> Integer,
+        confirmed -> BigInt,
+    }
+}
+
+diesel::joinable!(sessions -> organizers (organizer_id));
+diesel::joinable!(petitions -> organizers (owner_id));
+diesel::joinable!(petition_targets -> petitions (petition_id));
+diesel::joinable!(petition_targets -> targets (target_id));
+diesel::joinable!(signatures -> petitions (petition_id));
+diesel::joinable!(signature_count_shards -> petitions (petition_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    organizers,
+    sessions,
+    petitions,
+    targets,
+    petition_targets,
+    signatures,
+    tokens,
+    email_outbox,
+    signature_count_shards,
+);

@@ -1,0 +1,149 @@
+//! Email addresses: the address as typed (where mail goes) and its canonical
+//! form (what makes one person count once).
+
+use std::fmt;
+
+use unicode_normalization::UnicodeNormalization;
+use validator::ValidateEmail;
+
+const MAX_LOCAL_LEN: usize = 64;
+const MAX_ADDRESS_LEN: usize = 254;
+
+/// A syntactically valid email address. It can only be built by
+/// [`Email::parse`], so holding one means it is valid and normalized.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Email {
+    typed: String,
+    canonical: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum EmailError {
+    #[error("Enter your email address")]
+    Empty,
+    #[error("Email address must be 254 characters or fewer")]
+    TooLong,
+    #[error("Enter an email address in the correct format, like name@example.com")]
+    Invalid,
+}
+
+impl Email {
+    pub fn parse(input: &str) -> Result<Self, EmailError> {
+        let typed: String = input.trim().nfc().collect();
+        if typed.is_empty() {
+            return Err(EmailError::Empty);
+        }
+        if typed.len() > MAX_ADDRESS_LEN {
+            return Err(EmailError::TooLong);
+        }
+        let (local, domain) = typed.rsplit_once('@').ok_or(EmailError::Invalid)?;
+        if local.is_empty() || local.len() > MAX_LOCAL_LEN || !typed.validate_email() {
+            return Err(EmailError::Invalid);
+        }
+        // Mail must be deliverable by our own SMTP client, so ask it too.
+        if typed.parse::<lettre::Address>().is_err() {
+            return Err(EmailError::Invalid);
+        }
+        let canonical = canonicalize(local, domain).ok_or(EmailError::Invalid)?;
+        Ok(Self { typed, canonical })
+    }
+
+    /// The address as the person typed it (trimmed, NFC). Mail goes here.
+    pub fn as_typed(&self) -> &str {
+        &self.typed
+    }
+
+    /// The key signatures are deduplicated on.
+    pub fn canonical(&self) -> &str {
+        &self.canonical
+    }
+}
+
+impl fmt::Display for Email {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.typed)
+    }
+}
+
+/// Lowercase, IDNA the domain, drop a `+tag`, and fold gmail's dots and its
+/// googlemail alias. Returns `None` if the domain is not valid IDNA.
+fn canonicalize(local: &str, domain: &str) -> Option<String> {
+    let local = local.to_lowercase();
+    let domain = idna::domain_to_ascii(&domain.to_lowercase()).ok()?;
+    let mut local = match local.split_once('+') {
+        Some((before, _tag)) => before.to_owned(),
+        None => local,
+    };
+    let domain = match domain.as_str() {
+        "gmail.com" | "googlemail.com" => {
+            local.retain(|c| c != '.');
+            "gmail.com".to_owned()
+        }
+        _ => domain,
+    };
+    if local.is_empty() || domain.is_empty() {
+        return None;
+    }
+    Some(format!("{local}@{domain}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn canonical(s: &str) -> String {
+        Email::parse(s).unwrap().canonical().to_owned()
+    }
+
+    #[test]
+    fn case_tags_and_gmail_dots_fold_together() {
+        assert_eq!(canonical("  Jane.Doe+petitions@GoogleMail.com "), "janedoe@gmail.com");
+        assert_eq!(canonical("j.a.n.e.doe@gmail.com"), "janedoe@gmail.com");
+        assert_eq!(canonical("Jane.Doe+x@Example.org"), "jane.doe@example.org");
+    }
+
+    #[test]
+    fn international_domains_become_ascii() {
+        assert_eq!(canonical("kim@예시.한국"), "kim@xn--vg1b03z.xn--3e0b707e");
+        assert_eq!(Email::parse("kim@예시.한국").unwrap().as_typed(), "kim@예시.한국");
+    }
+
+    #[test]
+    fn malformed_addresses_are_rejected() {
+        for bad in ["", "   ", "plainaddress", "@example.com", "a@", "a b@example.com", "+@gmail.com"] {
+            assert!(Email::parse(bad).is_err(), "{bad:?} should be rejected");
+        }
+        let long_local = format!("{}@example.com", "a".repeat(65));
+        assert!(Email::parse(&long_local).is_err());
+    }
+
+    proptest! {
+        #[test]
+        fn canonical_form_is_stable(local in "[a-z0-9][a-z0-9.]{0,20}[a-z0-9]", tag in "[a-z0-9]{0,8}") {
+            let plain = Email::parse(&format!("{local}@example.com")).unwrap();
+            // Canonicalizing a canonical address changes nothing.
+            prop_assert_eq!(canonical(plain.canonical()), plain.canonical());
+            // Case and tags never make a second person.
+            let tagged = format!("{}+{tag}@EXAMPLE.com", local.to_uppercase());
+            prop_assert_eq!(canonical(&tagged), plain.canonical());
+        }
+
+        #[test]
+        fn gmail_dots_never_make_a_second_person(local in "[a-z0-9]{1,10}", dots in proptest::collection::vec(0usize..10, 0..4)) {
+            let mut dotted = local.clone();
+            for d in dots {
+                let at = d.min(dotted.len() - 1).max(1);
+                if at < dotted.len() && !dotted[..at].ends_with('.') && !dotted[at..].starts_with('.') {
+                    dotted.insert(at, '.');
+                }
+            }
+            prop_assert_eq!(canonical(&format!("{dotted}@googlemail.com")), canonical(&format!("{local}@gmail.com")));
+        }
+
+        #[test]
+        fn parse_never_panics(s in "\\PC{0,80}") {
+            let _ = Email::parse(&s);
+        }
+    }
+}

@@ -1,0 +1,201 @@
+//! Petitions as organizers write them.
+
+use serde::Deserialize;
+use time::{Date, OffsetDateTime, PrimitiveDateTime, Time};
+
+use super::target::{parse_targets, TargetName};
+use super::{clean_text, FieldErrors};
+
+pub const MAX_TITLE_CHARS: usize = 150;
+pub const MAX_SUMMARY_CHARS: usize = 500;
+pub const MAX_BODY_CHARS: usize = 20_000;
+pub const MAX_GOAL: i64 = 100_000_000;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PetitionState {
+    Open,
+    Closed,
+}
+
+impl PetitionState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Open => "open",
+            Self::Closed => "closed",
+        }
+    }
+
+    pub fn from_db(s: &str) -> Self {
+        if s == "open" {
+            Self::Open
+        } else {
+            Self::Closed
+        }
+    }
+}
+
+/// The petition form as it arrives.
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(default)]
+pub struct PetitionForm {
+    pub title: String,
+    pub summary: String,
+    pub body: String,
+    /// One institution per line.
+    pub targets: String,
+    pub goal: String,
+    /// `YYYY-MM-DD`, optional.
+    pub closes_on: String,
+    pub csrf_token: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewPetition {
+    pub title: String,
+    pub summary: String,
+    pub body_markdown: String,
+    pub body_html: String,
+    pub targets: Vec<TargetName>,
+    pub goal: i64,
+    pub closes_at: Option<PrimitiveDateTime>,
+}
+
+impl NewPetition {
+    pub fn parse(form: &PetitionForm, today: Date) -> Result<Self, FieldErrors> {
+        let mut errors = FieldErrors::default();
+        let title = errors.check(
+            "title",
+            required_text(&form.title, MAX_TITLE_CHARS, "a title", false),
+        );
+        let summary = errors.check(
+            "summary",
+            required_text(&form.summary, MAX_SUMMARY_CHARS, "a summary", true),
+        );
+        let body = errors.check(
+            "body",
+            required_text(&form.body, MAX_BODY_CHARS, "the text of the petition", true),
+        );
+        let targets = errors.check("targets", parse_targets(form.targets.lines()));
+        let goal = errors.check("goal", parse_goal(&form.goal));
+        let closes_at = errors.check("closes_on", parse_closes_on(&form.closes_on, today));
+        match (title, summary, body, targets, goal, closes_at) {
+            (Some(title), Some(summary), Some(body), Some(targets), Some(goal), Some(closes_at))
+                if errors.is_empty() =>
+            {
+                Ok(Self {
+                    title,
+                    summary,
+                    body_html: render_markdown(&body),
+                    body_markdown: body,
+                    targets,
+                    goal,
+                    closes_at,
+                })
+            }
+            _ => Err(errors),
+        }
+    }
+}
+
+fn required_text(input: &str, max: usize, what: &str, multiline: bool) -> Result<String, String> {
+    let text = clean_text(input, multiline).map_err(|e| format!("The text {e}"))?;
+    if text.is_empty() {
+        return Err(format!("Enter {what}"));
+    }
+    if text.chars().count() > max {
+        return Err(format!(
+            "{} must be {max} characters or fewer",
+            capitalize(what.trim_start_matches("a ").trim_start_matches("the "))
+        ));
+    }
+    Ok(text)
+}
+
+fn capitalize(s: &str) -> String {
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+fn parse_goal(input: &str) -> Result<i64, String> {
+    let digits: String = input
+        .trim()
+        .chars()
+        .filter(|c| !matches!(c, ',' | '_' | ' ' | '.'))
+        .collect();
+    if digits.is_empty() {
+        return Err("Enter a signature goal, like 1000".into());
+    }
+    match digits.parse::<i64>() {
+        Ok(goal) if (1..=MAX_GOAL).contains(&goal) => Ok(goal),
+        _ => Err(format!(
+            "Enter a signature goal as a whole number between 1 and {MAX_GOAL}"
+        )),
+    }
+}
+
+fn parse_closes_on(input: &str, today: Date) -> Result<Option<PrimitiveDateTime>, String> {
+    let input = input.trim();
+    if input.is_empty() {
+        return Ok(None);
+    }
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    let date = Date::parse(input, &format)
+        .map_err(|_| "Enter the closing date as YYYY-MM-DD, like 2027-03-31".to_owned())?;
+    if date <= today {
+        return Err("The closing date must be in the future".into());
+    }
+    // Open through the whole closing day, UTC.
+    let end = date.next_day().unwrap_or(date);
+    Ok(Some(PrimitiveDateTime::new(end, Time::MIDNIGHT)))
+}
+
+/// Markdown to HTML that is safe to embed: ammonia strips scripts, event
+/// handlers and dangerous URLs, and marks links `noopener noreferrer`.
+pub fn render_markdown(markdown: &str) -> String {
+    let mut options = pulldown_cmark::Options::empty();
+    options.insert(pulldown_cmark::Options::ENABLE_STRIKETHROUGH);
+    options.insert(pulldown_cmark::Options::ENABLE_TABLES);
+    let parser = pulldown_cmark::Parser::new_ext(markdown, options);
+    let mut html = String::with_capacity(markdown.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut html, parser);
+    ammonia::Builder::default()
+        .link_rel(Some("noopener noreferrer nofollow ugc"))
+        .clean(&html)
+        .to_string()
+}
+
+/// A URL-safe slug from a title, transliterating non-Latin scripts.
+pub fn slug_from_title(title: &str) -> String {
+    let mut slug = slug::slugify(title);
+    if slug.len() > 60 {
+        slug.truncate(60);
+        slug = slug.trim_end_matches('-').to_owned();
+    }
+    slug
+}
+
+pub fn today_utc() -> Date {
+    OffsetDateTime::now_utc().date()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markdown_is_sanitized() {
+        let html = render_markdown("**hi** <script>alert(1)</script> [x](javascript:alert(1))");
+        assert!(html.contains("<strong>hi</strong>"));
+        assert!(!html.contains("<script"));
+        assert!(!html.contains("javascript:"));
+    }
+
+    #[test]
+    fn slugs_are_url_safe() {
+        assert_eq!(slug_from_title("Save the Bees!"), "save-the-bees");
+        assert!(!slug_from_title("기후 위기 대응").is_empty());
+    }
+}

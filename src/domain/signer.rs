@@ -1,0 +1,129 @@
+//! A signature as submitted, before it reaches the database.
+
+use serde::Deserialize;
+
+use super::country::Country;
+use super::{clean_text, Email, FieldErrors};
+
+pub const MAX_NAME_CHARS: usize = 100;
+pub const MAX_POSTCODE_CHARS: usize = 16;
+pub const MAX_COMMENT_CHARS: usize = 500;
+
+/// The sign form exactly as it arrives, every field optional so that a
+/// missing field becomes a message rather than a 400.
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(default)]
+pub struct SignatureForm {
+    pub name: String,
+    pub email: String,
+    pub country: String,
+    pub postcode: String,
+    pub comment: String,
+    /// A checkbox: present (any value but "false") means ticked.
+    pub public: Option<CheckboxValue>,
+    pub updates: Option<CheckboxValue>,
+    pub source: String,
+    pub csrf_token: String,
+}
+
+/// HTML checkboxes send "on"; JSON clients send `true`/`false`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum CheckboxValue {
+    Bool(bool),
+    Text(String),
+}
+
+impl CheckboxValue {
+    pub fn is_checked(value: &Option<CheckboxValue>) -> bool {
+        match value {
+            None => false,
+            Some(CheckboxValue::Bool(b)) => *b,
+            Some(CheckboxValue::Text(t)) => !matches!(t.as_str(), "" | "false" | "0" | "off"),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct NewSignature {
+    pub name: String,
+    pub email: Email,
+    pub country: Country,
+    pub postcode: Option<String>,
+    pub comment: Option<String>,
+    pub public: bool,
+    pub updates: bool,
+    pub source: Option<String>,
+}
+
+impl TryFrom<&SignatureForm> for NewSignature {
+    type Error = FieldErrors;
+
+    fn try_from(form: &SignatureForm) -> Result<Self, FieldErrors> {
+        let mut errors = FieldErrors::default();
+        let name = errors.check("name", parse_name(&form.name));
+        let email = errors.check("email", Email::parse(&form.email));
+        let country = errors.check("country", Country::parse(&form.country));
+        let postcode = errors.check("postcode", parse_postcode(&form.postcode));
+        let comment = errors.check("comment", parse_comment(&form.comment));
+        match (name, email, country, postcode, comment) {
+            (Some(name), Some(email), Some(country), Some(postcode), Some(comment))
+                if errors.is_empty() =>
+            {
+                Ok(Self {
+                    name,
+                    email,
+                    country,
+                    postcode,
+                    comment,
+                    public: CheckboxValue::is_checked(&form.public),
+                    updates: CheckboxValue::is_checked(&form.updates),
+                    source: parse_source(&form.source),
+                })
+            }
+            _ => Err(errors),
+        }
+    }
+}
+
+fn parse_name(input: &str) -> Result<String, String> {
+    let name = clean_text(input, false).map_err(|e| format!("Your name {e}"))?;
+    if name.is_empty() {
+        return Err("Enter your name".into());
+    }
+    if name.chars().count() > MAX_NAME_CHARS {
+        return Err(format!("Name must be {MAX_NAME_CHARS} characters or fewer"));
+    }
+    Ok(name)
+}
+
+fn parse_postcode(input: &str) -> Result<Option<String>, String> {
+    let postcode = clean_text(input, false).map_err(|e| format!("Postcode {e}"))?;
+    if postcode.chars().count() > MAX_POSTCODE_CHARS {
+        return Err(format!(
+            "Postcode must be {MAX_POSTCODE_CHARS} characters or fewer"
+        ));
+    }
+    Ok((!postcode.is_empty()).then_some(postcode))
+}
+
+fn parse_comment(input: &str) -> Result<Option<String>, String> {
+    let comment = clean_text(input, true).map_err(|e| format!("Comment {e}"))?;
+    if comment.chars().count() > MAX_COMMENT_CHARS {
+        return Err(format!(
+            "Comment must be {MAX_COMMENT_CHARS} characters or fewer"
+        ));
+    }
+    Ok((!comment.is_empty()).then_some(comment))
+}
+
+/// The share channel is attribution only: anything odd is dropped, never an error.
+fn parse_source(input: &str) -> Option<String> {
+    let source = input.trim().to_ascii_lowercase();
+    let ok = !source.is_empty()
+        && source.len() <= 32
+        && source
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+    ok.then_some(source)
+}

@@ -1,0 +1,54 @@
+//! Secrets handed out in links and cookies: 256 random bits, shown once,
+//! stored only as a SHA-256 hash.
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+
+/// A freshly generated secret, with the hash that goes into the database.
+pub struct SecretToken {
+    pub plain: String,
+    pub hash: String,
+}
+
+impl SecretToken {
+    pub fn generate() -> Self {
+        let mut bytes = [0u8; 32];
+        rand::rng().fill_bytes(&mut bytes);
+        let plain = URL_SAFE_NO_PAD.encode(bytes);
+        let hash = hash_token(&plain);
+        Self { plain, hash }
+    }
+}
+
+/// The stored form of a token. A plain SHA-256 suffices for high-entropy
+/// random values; a slow hash would only slow down legitimate lookups.
+pub fn hash_token(plain: &str) -> String {
+    hex::encode(Sha256::digest(plain.as_bytes()))
+}
+
+/// Whether a string from a URL could be one of our tokens at all; saves a
+/// database round trip for garbage.
+pub fn looks_like_token(plain: &str) -> bool {
+    plain.len() == 43
+        && plain
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+/// What a stored token is for; a token for one purpose never works for another.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenPurpose {
+    ConfirmSignature,
+    WithdrawSignature,
+}
+
+impl TokenPurpose {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::ConfirmSignature => "confirm_signature",
+            Self::WithdrawSignature => "withdraw_signature",
+        }
+    }
+}

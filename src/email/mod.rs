@@ -1,0 +1,5 @@
+//! Email: templates to messages, transports, and the outbox worker.
+
+pub mod mailer;
+pub mod messages;
+pub mod outbox;

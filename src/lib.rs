@@ -1,0 +1,14 @@
+//! undersigned: an open-source online petition platform.
+
+pub mod cli;
+pub mod config;
+pub mod counts;
+pub mod db;
+pub mod domain;
+pub mod email;
+pub mod error;
+pub mod routes;
+pub mod security;
+pub mod startup;
+pub mod state;
+pub mod telemetry;

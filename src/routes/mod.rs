@@ -1,0 +1,145 @@
+//! The whole route table, in [`configure`], and shared response helpers.
+
+pub mod api;
+pub mod assets;
+pub mod dashboard;
+pub mod health;
+pub mod organizers;
+pub mod petitions;
+pub mod signatures;
+
+use actix_web::http::StatusCode;
+use actix_web::{error, web, HttpRequest, HttpResponse};
+use askama::Template;
+
+use crate::error::{ApiError, AppError};
+
+/// Forms and JSON bodies larger than this are refused with 413. The largest
+/// legitimate body is a petition text of 20,000 characters, URL-encoded.
+pub const MAX_BODY_BYTES: usize = 256 * 1024;
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.app_data(
+        web::FormConfig::default()
+            .limit(MAX_BODY_BYTES)
+            .error_handler(|err, _req| form_error(err).into()),
+    )
+    .app_data(web::PayloadConfig::new(MAX_BODY_BYTES))
+    .route("/", web::get().to(petitions::home))
+    .route("/health", web::get().to(health::health))
+    .route("/static/style.css", web::get().to(assets::stylesheet))
+    .route("/petitions/{slug}", web::get().to(petitions::show))
+    .route("/petitions/{slug}/signatures", web::post().to(signatures::sign))
+    .route("/petitions/{slug}/signed", web::get().to(signatures::signed))
+    .route("/signatures/confirm/{token}", web::get().to(signatures::confirm))
+    .route(
+        "/signatures/withdraw/{token}",
+        web::get().to(signatures::withdraw_form),
+    )
+    .route(
+        "/signatures/withdraw/{token}",
+        web::post().to(signatures::withdraw),
+    )
+    .route("/login", web::get().to(organizers::login_form))
+    .route("/login", web::post().to(organizers::login))
+    .route("/logout", web::post().to(organizers::logout))
+    .route("/dashboard", web::get().to(dashboard::index))
+    .route(
+        "/dashboard/petitions/new",
+        web::get().to(dashboard::new_petition_form),
+    )
+    .route(
+        "/dashboard/petitions/new",
+        web::post().to(dashboard::create_petition),
+    )
+    .service(
+        web::scope("/api/v1")
+            .app_data(
+                web::JsonConfig::default()
+                    .limit(MAX_BODY_BYTES)
+                    .error_handler(|err, _req| ApiError(json_error(err)).into()),
+            )
+            .route("/petitions", web::get().to(api::list_petitions))
+            .route("/petitions/{slug}", web::get().to(api::show_petition))
+            .route("/petitions/{slug}/count", web::get().to(api::petition_count))
+            .route(
+                "/petitions/{slug}/signatures",
+                web::post().to(api::sign_petition),
+            )
+            .default_service(web::to(api::not_found)),
+    )
+    .default_service(web::to(not_found));
+}
+
+async fn not_found(_req: HttpRequest) -> Result<HttpResponse, AppError> {
+    Err(AppError::NotFound)
+}
+
+fn form_error(err: error::UrlencodedError) -> AppError {
+    match err {
+        error::UrlencodedError::Overflow { .. } => AppError::PayloadTooLarge,
+        error::UrlencodedError::ContentType => {
+            AppError::BadRequest("Send the form as application/x-www-form-urlencoded.".into())
+        }
+        other => AppError::BadRequest(format!("The form could not be read: {other}")),
+    }
+}
+
+fn json_error(err: error::JsonPayloadError) -> AppError {
+    match err {
+        error::JsonPayloadError::OverflowKnownLength { .. } | error::JsonPayloadError::Overflow { .. } => {
+            AppError::PayloadTooLarge
+        }
+        error::JsonPayloadError::ContentType => {
+            AppError::BadRequest("Send the body as application/json.".into())
+        }
+        error::JsonPayloadError::Deserialize(e) => {
+            AppError::BadRequest(format!("The JSON body could not be read: {e}"))
+        }
+        other => AppError::BadRequest(format!("The body could not be read: {other}")),
+    }
+}
+
+/// Renders a page with the given status.
+pub fn render(status: StatusCode, page: &impl Template) -> Result<HttpResponse, AppError> {
+    let body = page
+        .render()
+        .map_err(|e| anyhow::Error::new(e).context("rendering a template"))?;
+    Ok(HttpResponse::build(status)
+        .content_type("text/html; charset=utf-8")
+        .body(body))
+}
+
+/// A 303 to `location`, the answer to every successful form POST.
+pub fn see_other(location: &str) -> HttpResponse {
+    HttpResponse::SeeOther()
+        .insert_header((actix_web::http::header::LOCATION, location))
+        .finish()
+}
+
+/// The client's address, as seen on the socket.
+pub fn client_ip(req: &HttpRequest) -> Option<String> {
+    req.peer_addr().map(|a| a.ip().to_string())
+}
+
+/// Formats a stored UTC time for people, e.g. "28 November 2026".
+pub fn human_date(at: time::PrimitiveDateTime) -> String {
+    let format = time::macros::format_description!("[day padding:none] [month repr:long] [year]");
+    at.format(&format).unwrap_or_default()
+}
+
+/// Formats a number with thousands separators: 12,345.
+pub fn thousands(n: i64) -> String {
+    let digits = n.unsigned_abs().to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
+    if n < 0 {
+        out.push('-');
+    }
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}

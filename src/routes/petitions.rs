@@ -1,0 +1,254 @@
+//! Public petition pages: the list and one petition with its sign form.
+
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpRequest, HttpResponse};
+use askama::Template;
+use serde::Deserialize;
+
+use super::{human_date, render, thousands};
+use crate::db::models::petitions::{self, ListQuery, ListSort, ListState, Petition, Target};
+use crate::db::models::signatures::{self as signature_rows, PublicSigner};
+use crate::db::models::now;
+use crate::domain::country;
+use crate::domain::signer::SignatureForm;
+use crate::domain::FieldErrors;
+use crate::error::AppError;
+use crate::state::AppState;
+
+/// A petition as pages show it.
+pub struct PetitionView {
+    pub slug: String,
+    pub title: String,
+    pub summary: String,
+    pub body_html: String,
+    pub targets: Vec<Target>,
+    pub goal: i64,
+    pub count: i64,
+    pub open: bool,
+    pub closes_on: Option<String>,
+    pub url: String,
+}
+
+impl PetitionView {
+    pub fn new(state: &AppState, petition: Petition, targets: Vec<Target>) -> Self {
+        let count = state.counts.count_of(&petition.id);
+        Self {
+            open: petition.is_open_at(now()),
+            // closes_at is the midnight after the last open day.
+            closes_on: petition
+                .closes_at
+                .map(|c| human_date(c - time::Duration::days(1))),
+            url: state.petition_url(&petition.slug),
+            slug: petition.slug,
+            title: petition.title,
+            summary: petition.summary,
+            body_html: petition.body_html,
+            targets,
+            goal: petition.goal,
+            count,
+        }
+    }
+
+
+    pub fn goal_text(&self) -> String {
+        thousands(self.goal)
+    }
+
+    /// Progress toward the goal, 0–100, for the progress bar.
+    pub fn percent(&self) -> i64 {
+        if self.goal <= 0 {
+            return 0;
+        }
+        (self.count.saturating_mul(100) / self.goal).clamp(0, 100)
+    }
+}
+
+/// The sign form's state: what was typed, what is wrong, a fresh token.
+pub struct SignFormView {
+    pub values: SignatureForm,
+    pub errors: FieldErrors,
+    pub csrf_token: String,
+}
+
+impl SignFormView {
+    pub fn countries(&self) -> &'static [(&'static str, String)] {
+        country::all()
+    }
+
+    pub fn error(&self, field: &str) -> Option<&str> {
+        self.errors.get(field)
+    }
+
+    pub fn is_country(&self, code: &str) -> bool {
+        self.values.country.trim().eq_ignore_ascii_case(code)
+    }
+
+    pub fn public_checked(&self) -> bool {
+        crate::domain::signer::CheckboxValue::is_checked(&self.values.public)
+    }
+
+    pub fn updates_checked(&self) -> bool {
+        crate::domain::signer::CheckboxValue::is_checked(&self.values.updates)
+    }
+}
+
+pub fn sign_scope(slug: &str) -> String {
+    format!("sign:{slug}")
+}
+
+#[derive(Template)]
+#[template(path = "petitions/show.html")]
+pub struct PetitionPage {
+    pub petition: PetitionView,
+    pub form: SignFormView,
+    pub signers: Vec<SignerView>,
+    /// A message above the form for problems that are not one field's.
+    pub form_notice: Option<String>,
+}
+
+pub struct SignerView {
+    pub name: String,
+    pub country: String,
+}
+
+impl From<PublicSigner> for SignerView {
+    fn from(s: PublicSigner) -> Self {
+        Self {
+            country: country::name(&s.country).to_owned(),
+            name: s.name,
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub struct ShowQuery {
+    source: Option<String>,
+}
+
+pub async fn show(
+    state: web::Data<AppState>,
+    slug: web::Path<String>,
+    query: web::Query<ShowQuery>,
+) -> Result<HttpResponse, AppError> {
+    let form = SignatureForm {
+        source: query.into_inner().source.unwrap_or_default(),
+        ..SignatureForm::default()
+    };
+    render_petition_page(&state, &slug, form, FieldErrors::default(), None, StatusCode::OK).await
+}
+
+/// Renders a petition page, as fetched or with a rejected submission.
+pub async fn render_petition_page(
+    state: &AppState,
+    slug: &str,
+    values: SignatureForm,
+    errors: FieldErrors,
+    form_notice: Option<String>,
+    status: StatusCode,
+) -> Result<HttpResponse, AppError> {
+    let lookup = slug.to_owned();
+    let loaded = state
+        .db
+        .run(move |conn| {
+            let Some(petition) = petitions::find_by_slug(conn, &lookup)? else {
+                return Ok(None);
+            };
+            let targets = petitions::targets_of(conn, std::slice::from_ref(&petition.id))?
+                .remove(&petition.id)
+                .unwrap_or_default();
+            let signers = signature_rows::recent_public(conn, &petition.id, 10)?;
+            Ok(Some((petition, targets, signers)))
+        })
+        .await?;
+    let (petition, targets, signers) = loaded.ok_or(AppError::NotFound)?;
+    let page = PetitionPage {
+        form: SignFormView {
+            values,
+            errors,
+            csrf_token: state.csrf.issue(&sign_scope(&petition.slug)),
+        },
+        petition: PetitionView::new(state, petition, targets),
+        signers: signers.into_iter().map(SignerView::from).collect(),
+        form_notice,
+    };
+    render(status, &page)
+}
+
+#[derive(Template)]
+#[template(path = "petitions/index.html")]
+struct HomePage {
+    query: String,
+    most_signed: Vec<PetitionCard>,
+    newest: Vec<PetitionCard>,
+}
+
+struct PetitionCard {
+    slug: String,
+    title: String,
+    summary: String,
+    count: i64,
+    goal: i64,
+}
+
+impl PetitionCard {
+
+    fn goal_text(&self) -> String {
+        thousands(self.goal)
+    }
+}
+
+#[derive(Deserialize)]
+pub struct HomeQuery {
+    q: Option<String>,
+}
+
+pub async fn home(
+    state: web::Data<AppState>,
+    query: web::Query<HomeQuery>,
+    _req: HttpRequest,
+) -> Result<HttpResponse, AppError> {
+    let search = query
+        .into_inner()
+        .q
+        .map(|q| q.trim().chars().take(100).collect::<String>())
+        .filter(|q| !q.is_empty());
+    let list = |sort, limit| ListQuery {
+        search: search.clone(),
+        state: ListState::Open,
+        sort,
+        offset: 0,
+        limit,
+    };
+    let (by_signatures, recent) = (list(ListSort::Signatures, 20), list(ListSort::Recent, 10));
+    let searching = search.is_some();
+    let (most_signed, newest) = state
+        .db
+        .run(move |conn| {
+            let most = petitions::list(conn, &by_signatures)?.0;
+            let newest = if searching {
+                Vec::new()
+            } else {
+                petitions::list(conn, &recent)?.0
+            };
+            Ok((most, newest))
+        })
+        .await?;
+    let card = |p: Petition| PetitionCard {
+        count: state.counts.count_of(&p.id),
+        slug: p.slug,
+        title: p.title,
+        summary: p.summary,
+        goal: p.goal,
+    };
+    let mut most_signed: Vec<PetitionCard> = most_signed.into_iter().map(card).collect();
+    // The listing snapshot may trail by a second; order by the live count.
+    most_signed.sort_by(|a, b| b.count.cmp(&a.count));
+    render(
+        StatusCode::OK,
+        &HomePage {
+            query: search.unwrap_or_default(),
+            most_signed,
+            newest: newest.into_iter().map(card).collect(),
+        },
+    )
+}

@@ -1,0 +1,291 @@
+//! Signing, confirming and withdrawing.
+
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpRequest, HttpResponse};
+use askama::Template;
+use serde::Deserialize;
+
+use super::petitions::{render_petition_page, sign_scope};
+use super::{client_ip, render, see_other};
+use crate::db::models::signatures::{self as signature_rows, ConfirmOutcome, SignatureMail, WithdrawOutcome};
+use crate::db::models::{now, petitions};
+use crate::domain::signer::{NewSignature, SignatureForm};
+use crate::domain::token::looks_like_token;
+use crate::domain::FieldErrors;
+use crate::email::messages::{AlreadySigned, ConfirmSignature};
+use crate::error::AppError;
+use crate::security::csrf::CsrfError;
+use crate::state::AppState;
+
+/// Why a submission was not recorded.
+pub enum SubmitError {
+    Invalid(FieldErrors),
+    Closed,
+    Other(AppError),
+}
+
+impl From<AppError> for SubmitError {
+    fn from(err: AppError) -> Self {
+        Self::Other(err)
+    }
+}
+
+impl From<anyhow::Error> for SubmitError {
+    fn from(err: anyhow::Error) -> Self {
+        Self::Other(err.into())
+    }
+}
+
+/// Records a signature from the web form or the API. Every valid
+/// submission, new, pending or already confirmed, ends the same way.
+pub async fn submit(
+    state: &AppState,
+    slug: &str,
+    form: &SignatureForm,
+    ip: Option<String>,
+) -> Result<(), SubmitError> {
+    let lookup = slug.to_owned();
+    let petition = state
+        .db
+        .run(move |conn| petitions::find_by_slug(conn, &lookup))
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if !petition.is_open_at(now()) {
+        return Err(SubmitError::Closed);
+    }
+    let signature = NewSignature::try_from(form).map_err(SubmitError::Invalid)?;
+
+    let petition_url = state.petition_url(&petition.slug);
+    let confirm_base = state.url("/signatures/confirm/");
+    let withdraw_base = state.url("/signatures/withdraw/");
+    let title = petition.title.clone();
+    let outcome = state
+        .db
+        .run(move |conn| {
+            let to = signature.email.as_typed().to_owned();
+            let name = signature.name.clone();
+            signature_rows::record(conn, &petition.id, &signature, ip.as_deref(), now(), |mail| {
+                match mail {
+                    SignatureMail::Confirm {
+                        confirm_token,
+                        withdraw_token,
+                    } => ConfirmSignature {
+                        name,
+                        petition_title: title,
+                        petition_url,
+                        confirm_url: format!("{confirm_base}{confirm_token}"),
+                        withdraw_url: format!("{withdraw_base}{withdraw_token}"),
+                    }
+                    .to_email(&to),
+                    SignatureMail::AlreadySigned { withdraw_token } => AlreadySigned {
+                        name,
+                        petition_title: title,
+                        petition_url,
+                        withdraw_url: format!("{withdraw_base}{withdraw_token}"),
+                    }
+                    .to_email(&to),
+                }
+            })
+        })
+        .await?;
+    tracing::debug!(?outcome, "signature recorded");
+    state.outbox_wake.notify_one();
+    Ok(())
+}
+
+pub async fn sign(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    slug: web::Path<String>,
+    form: web::Form<SignatureForm>,
+) -> Result<HttpResponse, AppError> {
+    let slug = slug.into_inner();
+    let mut form = form.into_inner();
+    if let Err(err) = state.csrf.verify(&req, &sign_scope(&slug), &form.csrf_token) {
+        // Keep what was typed and offer a fresh token.
+        let notice = match err {
+            CsrfError::Expired => "This form had expired. Check your details and submit it again.",
+            _ => "This form could not be accepted. Check your details and submit it again.",
+        };
+        form.csrf_token.clear();
+        return render_petition_page(
+            &state,
+            &slug,
+            form,
+            FieldErrors::default(),
+            Some(notice.into()),
+            StatusCode::FORBIDDEN,
+        )
+        .await;
+    }
+    match submit(&state, &slug, &form, client_ip(&req)).await {
+        Ok(()) => Ok(see_other(&format!("/petitions/{slug}/signed"))),
+        Err(SubmitError::Invalid(errors)) => {
+            render_petition_page(&state, &slug, form, errors, None, StatusCode::UNPROCESSABLE_ENTITY)
+                .await
+        }
+        Err(SubmitError::Closed) => render_closed(&slug),
+        Err(SubmitError::Other(err)) => Err(err),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "signatures/closed.html")]
+struct ClosedPage<'a> {
+    slug: &'a str,
+}
+
+fn render_closed(slug: &str) -> Result<HttpResponse, AppError> {
+    render(StatusCode::CONFLICT, &ClosedPage { slug })
+}
+
+#[derive(Template)]
+#[template(path = "signatures/signed.html")]
+struct SignedPage {
+    slug: String,
+}
+
+/// "Check your inbox": the same page whatever happened to the submission.
+pub async fn signed(slug: web::Path<String>) -> Result<HttpResponse, AppError> {
+    render(
+        StatusCode::OK,
+        &SignedPage {
+            slug: slug.into_inner(),
+        },
+    )
+}
+
+#[derive(Template)]
+#[template(path = "signatures/confirmed.html")]
+struct ConfirmedPage {
+    slug: String,
+    already: bool,
+}
+
+#[derive(Template)]
+#[template(path = "signatures/link_invalid.html")]
+struct LinkInvalidPage {
+    slug: Option<String>,
+}
+
+fn link_invalid(slug: Option<String>) -> Result<HttpResponse, AppError> {
+    render(StatusCode::NOT_FOUND, &LinkInvalidPage { slug })
+}
+
+pub async fn confirm(
+    state: web::Data<AppState>,
+    token: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let token = token.into_inner();
+    if !looks_like_token(&token) {
+        return link_invalid(None);
+    }
+    let counts = state.counts.clone();
+    let outcome = state
+        .db
+        .run(move |conn| {
+            let outcome = signature_rows::confirm(conn, &token, now())?;
+            if let ConfirmOutcome::Confirmed { petition_id, .. } = &outcome {
+                counts.reload_one(conn, petition_id)?;
+            }
+            Ok(outcome)
+        })
+        .await?;
+    let (slug, already) = match outcome {
+        ConfirmOutcome::Confirmed { slug, .. } => (slug, false),
+        ConfirmOutcome::AlreadyConfirmed { slug } => (slug, true),
+        ConfirmOutcome::NotFound { slug } => return link_invalid(slug),
+    };
+    render(StatusCode::OK, &ConfirmedPage { slug, already })
+}
+
+const WITHDRAW_SCOPE: &str = "withdraw";
+
+#[derive(Template)]
+#[template(path = "signatures/withdraw.html")]
+struct WithdrawPage {
+    token: String,
+    slug: String,
+    csrf_token: String,
+}
+
+pub async fn withdraw_form(
+    state: web::Data<AppState>,
+    token: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let token = token.into_inner();
+    if !looks_like_token(&token) {
+        return link_invalid(None);
+    }
+    let lookup = token.clone();
+    let Some(slug) = state
+        .db
+        .run(move |conn| signature_rows::withdrawal_slug(conn, &lookup, now()))
+        .await?
+    else {
+        return link_invalid(None);
+    };
+    render(
+        StatusCode::OK,
+        &WithdrawPage {
+            token,
+            slug,
+            csrf_token: state.csrf.issue(WITHDRAW_SCOPE),
+        },
+    )
+}
+
+#[derive(Deserialize)]
+pub struct CsrfOnlyForm {
+    #[serde(default)]
+    pub csrf_token: String,
+}
+
+#[derive(Template)]
+#[template(path = "signatures/withdrawn.html")]
+struct WithdrawnPage {
+    slug: String,
+}
+
+pub async fn withdraw(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    token: web::Path<String>,
+    form: web::Form<CsrfOnlyForm>,
+) -> Result<HttpResponse, AppError> {
+    state
+        .csrf
+        .verify(&req, WITHDRAW_SCOPE, &form.csrf_token)
+        .map_err(|_| csrf_rejected())?;
+    let token = token.into_inner();
+    if !looks_like_token(&token) {
+        return link_invalid(None);
+    }
+    let counts = state.counts.clone();
+    let outcome = state
+        .db
+        .run(move |conn| {
+            let outcome = signature_rows::withdraw(conn, &token, now())?;
+            if let WithdrawOutcome::Withdrawn {
+                petition_id,
+                was_confirmed: true,
+                ..
+            } = &outcome
+            {
+                counts.reload_one(conn, petition_id)?;
+            }
+            Ok(outcome)
+        })
+        .await?;
+    match outcome {
+        WithdrawOutcome::Withdrawn { slug, .. } => render(StatusCode::OK, &WithdrawnPage { slug }),
+        WithdrawOutcome::NotFound => link_invalid(None),
+    }
+}
+
+pub fn csrf_rejected() -> AppError {
+    AppError::Forbidden(
+        "This form has expired or did not come from this site. Go back, reload the page and try again."
+            .into(),
+    )
+}

@@ -1,0 +1,90 @@
+//! Builds the application: database, migrations, workers and the HTTP server.
+
+use std::net::TcpListener;
+use std::sync::Arc;
+use std::time::Duration;
+
+use actix_web::dev::Server;
+use actix_web::{web, App, HttpServer};
+use anyhow::Context;
+use tokio::sync::Notify;
+use tracing_actix_web::TracingLogger;
+
+use crate::config::Settings;
+use crate::counts::CountStore;
+use crate::db::{migrations, Db};
+use crate::email::outbox::OutboxWorker;
+use crate::routes;
+use crate::security::csrf::Csrf;
+use crate::state::AppState;
+
+const COUNT_REFRESH: Duration = Duration::from_secs(1);
+
+pub struct Application {
+    port: u16,
+    server: Server,
+}
+
+impl Application {
+    /// Binds `server.host:server.port` and prepares everything.
+    pub async fn build(settings: Settings) -> anyhow::Result<Self> {
+        let address = format!("{}:{}", settings.server.host, settings.server.port);
+        let listener =
+            TcpListener::bind(&address).with_context(|| format!("cannot listen on {address}"))?;
+        Self::build_with_listener(settings, listener).await
+    }
+
+    /// Like [`Application::build`] on an already bound listener.
+    pub async fn build_with_listener(
+        mut settings: Settings,
+        listener: TcpListener,
+    ) -> anyhow::Result<Self> {
+        settings.prepare_for_serving()?;
+        let db = Db::connect(&settings.database.url, settings.database.pool_size)?;
+        let applied = migrations::run_pending(&db).await?;
+        if applied > 0 {
+            tracing::info!(applied, "database migrations applied");
+        }
+
+        let counts = Arc::new(CountStore::new());
+        counts
+            .refresh(&db)
+            .await
+            .context("loading petition counts")?;
+        counts.clone().spawn_refresher(db.clone(), COUNT_REFRESH);
+
+        let outbox_wake = Arc::new(Notify::new());
+        let worker = OutboxWorker::new(db.clone(), settings.email.clone(), outbox_wake.clone())?;
+        tokio::spawn(worker.run());
+
+        let port = listener.local_addr()?.port();
+        let host = listener.local_addr()?.ip();
+        let state = web::Data::new(AppState {
+            csrf: Csrf::new(&settings.security.secret_key, &settings.server.public_url),
+            settings,
+            db,
+            counts,
+            outbox_wake,
+        });
+        let server = HttpServer::new(move || {
+            App::new()
+                .wrap(TracingLogger::default())
+                .app_data(state.clone())
+                .configure(routes::configure)
+        })
+        .listen(listener)?
+        .shutdown_timeout(30)
+        .run();
+        tracing::info!("listening on http://{host}:{port}");
+        Ok(Self { port, server })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// Serves until SIGTERM or SIGINT, then finishes in-flight requests.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}
