@@ -14,7 +14,11 @@ use crate::security::password::{hash_password, Password};
 use crate::startup::Application;
 
 #[derive(Debug, Parser)]
-#[command(name = "undersigned", version, about = "An open-source online petition platform")]
+#[command(
+    name = "undersigned",
+    version,
+    about = "An open-source online petition platform"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -66,7 +70,12 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     }
 }
 
-fn create_organizer(settings: &Settings, email: &str, name: &str, admin: bool) -> anyhow::Result<()> {
+fn create_organizer(
+    settings: &Settings,
+    email: &str,
+    name: &str,
+    admin: bool,
+) -> anyhow::Result<()> {
     let email = Email::parse(email).map_err(|e| anyhow::anyhow!("--email: {e}"))?;
     let name = clean_text(name, false).map_err(|e| anyhow::anyhow!("--name {e}"))?;
     if name.is_empty() || name.chars().count() > 100 {

@@ -109,8 +109,12 @@ impl Settings {
 
     /// Checks what serving needs, and fills in a local secret key.
     pub fn prepare_for_serving(&mut self) -> anyhow::Result<()> {
-        let public = url::Url::parse(&self.server.public_url)
-            .with_context(|| format!("server.public_url {:?} is not a URL", self.server.public_url))?;
+        let public = url::Url::parse(&self.server.public_url).with_context(|| {
+            format!(
+                "server.public_url {:?} is not a URL",
+                self.server.public_url
+            )
+        })?;
         if !matches!(public.scheme(), "http" | "https") || public.host_str().is_none() {
             bail!("server.public_url must be an http:// or https:// URL with a host");
         }
@@ -153,8 +157,7 @@ fn local_secret_key(path: &Path) -> anyhow::Result<String> {
     }
     let secret = crate::domain::token::SecretToken::generate().plain;
     if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir)
-            .with_context(|| format!("cannot create {}", dir.display()))?;
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     }
     write_private(path, &secret).with_context(|| format!("cannot write {}", path.display()))?;
     Ok(secret)

@@ -29,8 +29,8 @@ use time::{OffsetDateTime, PrimitiveDateTime};
 use tokio::sync::broadcast;
 
 use crate::db::models::counts::{self as count_rows, PetitionCountRow};
-use crate::db::models::petitions::{is_open, Petition};
 use crate::db::models::now;
+use crate::db::models::petitions::{is_open, Petition};
 use crate::db::{Db, DbConnection};
 
 /// What a reader learns about a petition without touching the database.

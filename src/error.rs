@@ -48,14 +48,18 @@ impl AppError {
     /// What a person reads. Never includes an internal error's text.
     fn public_message(&self) -> String {
         match self {
-            Self::NotFound => "We could not find that page. It may have been moved or removed.".into(),
+            Self::NotFound => {
+                "We could not find that page. It may have been moved or removed.".into()
+            }
             Self::BadRequest(m) | Self::Forbidden(m) => m.clone(),
             Self::Conflict { message, .. } => message.clone(),
             Self::Unauthorized => "A valid API token is required.".into(),
             Self::LoginRequired => "Log in to continue.".into(),
             Self::Validation(_) => "Some fields need correcting.".into(),
             Self::PayloadTooLarge => "What you sent is too large.".into(),
-            Self::Internal(_) => "Something went wrong on our side. Please try again in a moment.".into(),
+            Self::Internal(_) => {
+                "Something went wrong on our side. Please try again in a moment.".into()
+            }
         }
     }
 

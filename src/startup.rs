@@ -68,6 +68,7 @@ impl Application {
         });
         let server = HttpServer::new(move || {
             App::new()
+                .wrap(routes::security_headers())
                 .wrap(TracingLogger::default())
                 .app_data(state.clone())
                 .configure(routes::configure)

@@ -181,7 +181,10 @@ impl Db {
         &self,
         f: impl FnOnce(&mut DbConnection) -> anyhow::Result<T>,
     ) -> anyhow::Result<T> {
-        let mut conn = self.pool.get().context("no database connection available")?;
+        let mut conn = self
+            .pool
+            .get()
+            .context("no database connection available")?;
         f(&mut conn)
     }
 }
@@ -190,10 +193,7 @@ impl Db {
 pub fn is_unique_violation(err: &diesel::result::Error) -> bool {
     matches!(
         err,
-        diesel::result::Error::DatabaseError(
-            diesel::result::DatabaseErrorKind::UniqueViolation,
-            _
-        )
+        diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _)
     )
 }
 
@@ -206,7 +206,9 @@ pub fn write_transaction<T>(
 ) -> anyhow::Result<T> {
     match conn {
         DbConnection::Postgresql(c) => AnsiTransactionManager::begin_transaction(c),
-        DbConnection::Sqlite(c) => AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE"),
+        DbConnection::Sqlite(c) => {
+            AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")
+        }
     }
     .context("cannot begin a transaction")?;
     let result = f(conn);

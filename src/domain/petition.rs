@@ -79,19 +79,22 @@ impl NewPetition {
         let goal = errors.check("goal", parse_goal(&form.goal));
         let closes_at = errors.check("closes_on", parse_closes_on(&form.closes_on, today));
         match (title, summary, body, targets, goal, closes_at) {
-            (Some(title), Some(summary), Some(body), Some(targets), Some(goal), Some(closes_at))
-                if errors.is_empty() =>
-            {
-                Ok(Self {
-                    title,
-                    summary,
-                    body_html: render_markdown(&body),
-                    body_markdown: body,
-                    targets,
-                    goal,
-                    closes_at,
-                })
-            }
+            (
+                Some(title),
+                Some(summary),
+                Some(body),
+                Some(targets),
+                Some(goal),
+                Some(closes_at),
+            ) if errors.is_empty() => Ok(Self {
+                title,
+                summary,
+                body_html: render_markdown(&body),
+                body_markdown: body,
+                targets,
+                goal,
+                closes_at,
+            }),
             _ => Err(errors),
         }
     }

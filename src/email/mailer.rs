@@ -4,9 +4,7 @@ use std::time::Duration;
 
 use anyhow::Context;
 use lettre::message::{Mailbox, MultiPart};
-use lettre::{
-    AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor,
-};
+use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
 use crate::config::{EmailSettings, EmailTransport};
 use crate::db::models::outbox::QueuedEmail;
@@ -31,7 +29,10 @@ impl Mailer {
             EmailTransport::Smtp => {
                 let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(&settings.smtp_url)
                     .with_context(|| {
-                        format!("email.smtp_url {:?} is not a valid SMTP URL", settings.smtp_url)
+                        format!(
+                            "email.smtp_url {:?} is not a valid SMTP URL",
+                            settings.smtp_url
+                        )
                     })?
                     .timeout(Some(Duration::from_secs(15)))
                     .build();

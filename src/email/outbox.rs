@@ -74,7 +74,11 @@ impl OutboxWorker {
         let attempts = email.attempts + 1;
         let id = email.id.clone();
         let outcome = match result {
-            Ok(()) => self.db.run(move |conn| outbox::mark_sent(conn, &id, now())).await,
+            Ok(()) => {
+                self.db
+                    .run(move |conn| outbox::mark_sent(conn, &id, now()))
+                    .await
+            }
             Err(SendError::Permanent(reason)) => {
                 tracing::warn!(email_id = %email.id, %reason, "email rejected permanently; giving up");
                 self.db

@@ -7,8 +7,8 @@ use time::PrimitiveDateTime;
 
 use super::client_ip;
 use super::signatures::{submit, SubmitError};
-use crate::db::models::petitions::{self, ListQuery, ListSort, ListState, Petition, Target};
 use crate::db::models::now;
+use crate::db::models::petitions::{self, ListQuery, ListSort, ListState, Petition, Target};
 use crate::domain::signer::SignatureForm;
 use crate::domain::target::TargetKind;
 use crate::error::{ApiError, AppError};
@@ -87,11 +87,9 @@ struct ListResponse {
 fn positive(param: Option<&str>, name: &str, default: i64) -> Result<i64, AppError> {
     match param.map(str::trim).filter(|p| !p.is_empty()) {
         None => Ok(default),
-        Some(p) => p
-            .parse::<i64>()
-            .ok()
-            .filter(|n| *n >= 1)
-            .ok_or_else(|| AppError::BadRequest(format!("{name} must be a whole number of 1 or more"))),
+        Some(p) => p.parse::<i64>().ok().filter(|n| *n >= 1).ok_or_else(|| {
+            AppError::BadRequest(format!("{name} must be a whole number of 1 or more"))
+        }),
     }
 }
 
@@ -109,7 +107,9 @@ pub async fn list_petitions(
     let sort = match params.sort.as_deref() {
         None | Some("") | Some("signatures") => ListSort::Signatures,
         Some("recent") => ListSort::Recent,
-        Some(_) => return Err(AppError::BadRequest("sort must be signatures or recent".into()).into()),
+        Some(_) => {
+            return Err(AppError::BadRequest("sort must be signatures or recent".into()).into())
+        }
     };
     let page = positive(params.page.as_deref(), "page", 1)?.min(1_000_000);
     let per_page = positive(params.per_page.as_deref(), "per_page", 20)?.min(MAX_PER_PAGE);
@@ -199,7 +199,9 @@ pub async fn sign_petition(
     body: web::Json<SignatureForm>,
 ) -> Result<HttpResponse, ApiError> {
     match submit(&state, &slug, &body, client_ip(&req)).await {
-        Ok(()) => Ok(HttpResponse::Accepted().json(serde_json::json!({"status": "pending_confirmation"}))),
+        Ok(()) => Ok(
+            HttpResponse::Accepted().json(serde_json::json!({"status": "pending_confirmation"}))
+        ),
         Err(SubmitError::Invalid(fields)) => Err(AppError::Validation(fields).into()),
         Err(SubmitError::Closed) => Err(AppError::Conflict {
             code: "petition_closed",

@@ -31,7 +31,6 @@ struct DashboardRow {
 }
 
 impl DashboardRow {
-
     fn goal_text(&self) -> String {
         thousands(self.goal)
     }
@@ -110,7 +109,14 @@ pub async fn new_petition_form(
         goal: "1000".into(),
         ..PetitionForm::default()
     };
-    render_form(&state, &current, values, FieldErrors::default(), StatusCode::OK).await
+    render_form(
+        &state,
+        &current,
+        values,
+        FieldErrors::default(),
+        StatusCode::OK,
+    )
+    .await
 }
 
 pub async fn create_petition(
@@ -127,8 +133,14 @@ pub async fn create_petition(
     let new = match NewPetition::parse(&form, today_utc()) {
         Ok(new) => new,
         Err(errors) => {
-            return render_form(&state, &current, form, errors, StatusCode::UNPROCESSABLE_ENTITY)
-                .await
+            return render_form(
+                &state,
+                &current,
+                form,
+                errors,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
         }
     };
     let owner = current.organizer.id.clone();
@@ -138,4 +150,27 @@ pub async fn create_petition(
         .await?;
     state.counts.upsert_petition(&petition);
     Ok(see_other(&format!("/petitions/{}", petition.slug)))
+}
+
+/// Closes a petition to new signatures. Only its owner may.
+pub async fn close_petition(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    current: CurrentOrganizer,
+    slug: web::Path<String>,
+    form: web::Form<super::signatures::CsrfOnlyForm>,
+) -> Result<HttpResponse, AppError> {
+    state
+        .csrf
+        .verify(&req, &current.csrf_scope(), &form.csrf_token)
+        .map_err(|_| csrf_rejected())?;
+    let owner = current.organizer.id.clone();
+    let slug = slug.into_inner();
+    let petition = state
+        .db
+        .run(move |conn| petitions::close(conn, &slug, &owner))
+        .await?
+        .ok_or(AppError::NotFound)?;
+    state.counts.upsert_petition(&petition);
+    Ok(see_other("/dashboard"))
 }

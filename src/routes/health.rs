@@ -15,6 +15,7 @@ pub async fn health(state: actix_web::web::Data<AppState>) -> HttpResponse {
     if db_ok {
         HttpResponse::Ok().json(json!({"status": "ok", "database": "ok"}))
     } else {
-        HttpResponse::ServiceUnavailable().json(json!({"status": "unavailable", "database": "unavailable"}))
+        HttpResponse::ServiceUnavailable()
+            .json(json!({"status": "unavailable", "database": "unavailable"}))
     }
 }

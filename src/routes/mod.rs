@@ -25,13 +25,37 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .error_handler(|err, _req| form_error(err).into()),
     )
     .app_data(web::PayloadConfig::new(MAX_BODY_BYTES))
+    .app_data(web::QueryConfig::default().error_handler(|err, req| {
+        let err = AppError::BadRequest(format!("The address has a malformed query: {err}"));
+        if req.path().starts_with("/api/") {
+            ApiError(err).into()
+        } else {
+            err.into()
+        }
+    }))
+    .app_data(web::PathConfig::default().error_handler(|_err, req| {
+        if req.path().starts_with("/api/") {
+            ApiError(AppError::NotFound).into()
+        } else {
+            AppError::NotFound.into()
+        }
+    }))
     .route("/", web::get().to(petitions::home))
     .route("/health", web::get().to(health::health))
     .route("/static/style.css", web::get().to(assets::stylesheet))
     .route("/petitions/{slug}", web::get().to(petitions::show))
-    .route("/petitions/{slug}/signatures", web::post().to(signatures::sign))
-    .route("/petitions/{slug}/signed", web::get().to(signatures::signed))
-    .route("/signatures/confirm/{token}", web::get().to(signatures::confirm))
+    .route(
+        "/petitions/{slug}/signatures",
+        web::post().to(signatures::sign),
+    )
+    .route(
+        "/petitions/{slug}/signed",
+        web::get().to(signatures::signed),
+    )
+    .route(
+        "/signatures/confirm/{token}",
+        web::get().to(signatures::confirm),
+    )
     .route(
         "/signatures/withdraw/{token}",
         web::get().to(signatures::withdraw_form),
@@ -52,6 +76,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         "/dashboard/petitions/new",
         web::post().to(dashboard::create_petition),
     )
+    .route(
+        "/dashboard/petitions/{slug}/close",
+        web::post().to(dashboard::close_petition),
+    )
     .service(
         web::scope("/api/v1")
             .app_data(
@@ -61,7 +89,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             )
             .route("/petitions", web::get().to(api::list_petitions))
             .route("/petitions/{slug}", web::get().to(api::show_petition))
-            .route("/petitions/{slug}/count", web::get().to(api::petition_count))
+            .route(
+                "/petitions/{slug}/count",
+                web::get().to(api::petition_count),
+            )
             .route(
                 "/petitions/{slug}/signatures",
                 web::post().to(api::sign_petition),
@@ -87,9 +118,8 @@ fn form_error(err: error::UrlencodedError) -> AppError {
 
 fn json_error(err: error::JsonPayloadError) -> AppError {
     match err {
-        error::JsonPayloadError::OverflowKnownLength { .. } | error::JsonPayloadError::Overflow { .. } => {
-            AppError::PayloadTooLarge
-        }
+        error::JsonPayloadError::OverflowKnownLength { .. }
+        | error::JsonPayloadError::Overflow { .. } => AppError::PayloadTooLarge,
         error::JsonPayloadError::ContentType => {
             AppError::BadRequest("Send the body as application/json.".into())
         }
@@ -98,6 +128,20 @@ fn json_error(err: error::JsonPayloadError) -> AppError {
         }
         other => AppError::BadRequest(format!("The body could not be read: {other}")),
     }
+}
+
+/// Headers for every response. Routes that must be framable (the embed)
+/// set their own `Content-Security-Policy`, which this leaves alone.
+pub fn security_headers() -> actix_web::middleware::DefaultHeaders {
+    use actix_web::http::header;
+    actix_web::middleware::DefaultHeaders::new()
+        .add((
+            header::CONTENT_SECURITY_POLICY,
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; \
+             object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+        ))
+        .add((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        .add((header::REFERRER_POLICY, "strict-origin-when-cross-origin"))
 }
 
 /// Renders a page with the given status.
@@ -136,7 +180,7 @@ pub fn thousands(n: i64) -> String {
         out.push('-');
     }
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);

@@ -6,9 +6,9 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::{human_date, render, thousands};
+use crate::db::models::now;
 use crate::db::models::petitions::{self, ListQuery, ListSort, ListState, Petition, Target};
 use crate::db::models::signatures::{self as signature_rows, PublicSigner};
-use crate::db::models::now;
 use crate::domain::country;
 use crate::domain::signer::SignatureForm;
 use crate::domain::FieldErrors;
@@ -48,7 +48,6 @@ impl PetitionView {
             count,
         }
     }
-
 
     pub fn goal_text(&self) -> String {
         thousands(self.goal)
@@ -134,7 +133,15 @@ pub async fn show(
         source: query.into_inner().source.unwrap_or_default(),
         ..SignatureForm::default()
     };
-    render_petition_page(&state, &slug, form, FieldErrors::default(), None, StatusCode::OK).await
+    render_petition_page(
+        &state,
+        &slug,
+        form,
+        FieldErrors::default(),
+        None,
+        StatusCode::OK,
+    )
+    .await
 }
 
 /// Renders a petition page, as fetched or with a rejected submission.
@@ -191,7 +198,6 @@ struct PetitionCard {
 }
 
 impl PetitionCard {
-
     fn goal_text(&self) -> String {
         thousands(self.goal)
     }
@@ -242,7 +248,7 @@ pub async fn home(
     };
     let mut most_signed: Vec<PetitionCard> = most_signed.into_iter().map(card).collect();
     // The listing snapshot may trail by a second; order by the live count.
-    most_signed.sort_by(|a, b| b.count.cmp(&a.count));
+    most_signed.sort_by_key(|card| std::cmp::Reverse(card.count));
     render(
         StatusCode::OK,
         &HomePage {

@@ -7,7 +7,9 @@ use serde::Deserialize;
 
 use super::petitions::{render_petition_page, sign_scope};
 use super::{client_ip, render, see_other};
-use crate::db::models::signatures::{self as signature_rows, ConfirmOutcome, SignatureMail, WithdrawOutcome};
+use crate::db::models::signatures::{
+    self as signature_rows, ConfirmOutcome, SignatureMail, WithdrawOutcome,
+};
 use crate::db::models::{now, petitions};
 use crate::domain::signer::{NewSignature, SignatureForm};
 use crate::domain::token::looks_like_token;
@@ -64,8 +66,13 @@ pub async fn submit(
         .run(move |conn| {
             let to = signature.email.as_typed().to_owned();
             let name = signature.name.clone();
-            signature_rows::record(conn, &petition.id, &signature, ip.as_deref(), now(), |mail| {
-                match mail {
+            signature_rows::record(
+                conn,
+                &petition.id,
+                &signature,
+                ip.as_deref(),
+                now(),
+                |mail| match mail {
                     SignatureMail::Confirm {
                         confirm_token,
                         withdraw_token,
@@ -84,8 +91,8 @@ pub async fn submit(
                         withdraw_url: format!("{withdraw_base}{withdraw_token}"),
                     }
                     .to_email(&to),
-                }
-            })
+                },
+            )
         })
         .await?;
     tracing::debug!(?outcome, "signature recorded");
@@ -101,7 +108,10 @@ pub async fn sign(
 ) -> Result<HttpResponse, AppError> {
     let slug = slug.into_inner();
     let mut form = form.into_inner();
-    if let Err(err) = state.csrf.verify(&req, &sign_scope(&slug), &form.csrf_token) {
+    if let Err(err) = state
+        .csrf
+        .verify(&req, &sign_scope(&slug), &form.csrf_token)
+    {
         // Keep what was typed and offer a fresh token.
         let notice = match err {
             CsrfError::Expired => "This form had expired. Check your details and submit it again.",
@@ -121,8 +131,15 @@ pub async fn sign(
     match submit(&state, &slug, &form, client_ip(&req)).await {
         Ok(()) => Ok(see_other(&format!("/petitions/{slug}/signed"))),
         Err(SubmitError::Invalid(errors)) => {
-            render_petition_page(&state, &slug, form, errors, None, StatusCode::UNPROCESSABLE_ENTITY)
-                .await
+            render_petition_page(
+                &state,
+                &slug,
+                form,
+                errors,
+                None,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
         }
         Err(SubmitError::Closed) => render_closed(&slug),
         Err(SubmitError::Other(err)) => Err(err),

@@ -46,7 +46,10 @@ impl Csrf {
 
     pub fn issue(&self, scope: &str) -> String {
         let expires = OffsetDateTime::now_utc().unix_timestamp() + TOKEN_TTL_SECS;
-        format!("{expires}.{}", URL_SAFE_NO_PAD.encode(self.mac(scope, expires)))
+        format!(
+            "{expires}.{}",
+            URL_SAFE_NO_PAD.encode(self.mac(scope, expires))
+        )
     }
 
     /// Checks the token and the request's origin.
@@ -57,11 +60,15 @@ impl Csrf {
         }
         let (expires, mac) = token.split_once('.').ok_or(CsrfError::Invalid)?;
         let expires: i64 = expires.parse().map_err(|_| CsrfError::Invalid)?;
-        let mac = URL_SAFE_NO_PAD.decode(mac).map_err(|_| CsrfError::Invalid)?;
+        let mac = URL_SAFE_NO_PAD
+            .decode(mac)
+            .map_err(|_| CsrfError::Invalid)?;
         let mut expected = HmacSha256::new_from_slice(&self.key).expect("any key length");
         expected.update(format!("{scope}|{expires}").as_bytes());
         // verify_slice compares in constant time.
-        expected.verify_slice(&mac).map_err(|_| CsrfError::Invalid)?;
+        expected
+            .verify_slice(&mac)
+            .map_err(|_| CsrfError::Invalid)?;
         if expires < OffsetDateTime::now_utc().unix_timestamp() {
             return Err(CsrfError::Expired);
         }

@@ -326,3 +326,28 @@ pub fn list(conn: &mut DbConnection, query: &ListQuery) -> anyhow::Result<(Vec<P
     .context("listing petitions")?;
     Ok((rows, total))
 }
+
+/// Closes an owner's petition; `None` if it is not theirs or does not exist.
+pub fn close(
+    conn: &mut DbConnection,
+    slug: &str,
+    owner_id: &str,
+) -> anyhow::Result<Option<Petition>> {
+    let at = now();
+    db_run!(conn: {
+        diesel::update(
+            petitions::table
+                .filter(petitions::slug.eq(slug))
+                .filter(petitions::owner_id.eq(owner_id)),
+        )
+        .set((
+            petitions::state.eq(PetitionState::Closed.as_str()),
+            petitions::closed_at.eq(at),
+            petitions::updated_at.eq(at),
+        ))
+        .returning(Petition::as_returning())
+        .get_result(conn)
+        .optional()
+    })
+    .context("closing petition")
+}

@@ -182,22 +182,31 @@ fn find_token(
             .optional()
     })
     .context("loading token")?;
-    Ok(row.map(|(signature_id, used_at, petition_id, slug, state)| TokenTarget {
-        signature_id,
-        used: used_at.is_some(),
-        petition_id,
-        slug,
-        state,
-    }))
+    Ok(row.map(
+        |(signature_id, used_at, petition_id, slug, state)| TokenTarget {
+            signature_id,
+            used: used_at.is_some(),
+            petition_id,
+            slug,
+            state,
+        },
+    ))
 }
 
 #[derive(Debug, PartialEq, Eq)]
 pub enum ConfirmOutcome {
-    Confirmed { petition_id: String, slug: String },
-    AlreadyConfirmed { slug: String },
+    Confirmed {
+        petition_id: String,
+        slug: String,
+    },
+    AlreadyConfirmed {
+        slug: String,
+    },
     /// Unknown or expired; the slug is known for an expired link, so the
     /// page can offer to sign again.
-    NotFound { slug: Option<String> },
+    NotFound {
+        slug: Option<String>,
+    },
 }
 
 /// Confirms the signature behind a confirmation token, and adds it to the
@@ -209,7 +218,12 @@ pub fn confirm(
 ) -> anyhow::Result<ConfirmOutcome> {
     write_transaction(conn, |conn| {
         let Some(token) = find_token(conn, plain, TokenPurpose::ConfirmSignature, now)? else {
-            let expired = find_token(conn, plain, TokenPurpose::ConfirmSignature, time::macros::datetime!(2000-01-01 0:00))?;
+            let expired = find_token(
+                conn,
+                plain,
+                TokenPurpose::ConfirmSignature,
+                time::macros::datetime!(2000-01-01 0:00),
+            )?;
             return Ok(ConfirmOutcome::NotFound {
                 slug: expired.map(|t| t.slug),
             });

@@ -1,0 +1,11 @@
+//! One integration binary: every test starts its own app on port 0 with a
+//! fresh database and a real SMTP sink.
+
+mod helpers;
+mod smtp;
+
+mod api;
+mod cli;
+mod operations;
+mod organizers;
+mod signing;

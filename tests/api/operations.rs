@@ -1,0 +1,65 @@
+use crate::helpers::{signature, spawn_app, Backend};
+use crate::on_both_backends;
+
+on_both_backends!(
+    health_reports_the_database,
+    oversized_bodies_are_refused_with_413,
+    unknown_pages_are_404_html,
+    pages_cannot_be_framed,
+);
+
+async fn health_reports_the_database(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    let (status, json) = app.get_json("/health").await;
+    assert_eq!(status, 200);
+    assert_eq!(json, serde_json::json!({"status": "ok", "database": "ok"}));
+}
+
+async fn oversized_bodies_are_refused_with_413(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    let slug = app.petition("Big bodies").await;
+    let mut form = signature("big@example.com");
+    form.insert("comment", "x".repeat(400 * 1024));
+    let response = app.sign(&slug, &form).await;
+    assert_eq!(response.status(), 413);
+    let response = app
+        .client
+        .post(app.url(&format!("/api/v1/petitions/{slug}/signatures")))
+        .header("content-type", "application/json")
+        .body(format!("{{\"name\":\"{}\"}}", "x".repeat(400 * 1024)))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 413);
+}
+
+async fn unknown_pages_are_404_html(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    for path in [
+        "/nope",
+        "/petitions/does-not-exist",
+        "/petitions/does-not-exist/signed/x",
+    ] {
+        let page = app.get(path).await;
+        assert_eq!(page.status, 404, "{path}");
+        assert!(page.body.contains("Page not found"));
+    }
+}
+
+async fn pages_cannot_be_framed(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    let response = app.get_response("/").await;
+    let csp = response.headers()["content-security-policy"]
+        .to_str()
+        .unwrap();
+    assert!(csp.contains("frame-ancestors 'none'"));
+    assert_eq!(response.headers()["x-content-type-options"], "nosniff");
+}

@@ -1,0 +1,182 @@
+use crate::helpers::{spawn_app, Backend, Page, PASSWORD};
+use crate::on_both_backends;
+
+on_both_backends!(
+    wrong_password_and_unknown_email_get_identical_responses,
+    logging_in_opens_the_dashboard_with_a_secure_cookie,
+    creating_a_petition_validates_and_keeps_what_was_typed,
+    dashboard_requires_login,
+    logging_out_ends_the_session,
+);
+
+/// The page without its per-render CSRF token.
+fn without_token(page: &Page) -> String {
+    page.body.replace(&page.csrf_token(), "TOKEN")
+}
+
+async fn wrong_password_and_unknown_email_get_identical_responses(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    app.create_organizer("known@example.org").await;
+
+    let wrong = app
+        .login("known@example.org", "not the right password")
+        .await;
+    let wrong_status = wrong.status();
+    let wrong_cookie = wrong.headers().get("set-cookie").is_some();
+    let wrong = Page::from(wrong).await;
+    let unknown = app
+        .login("nobody@example.org", "not the right password")
+        .await;
+    let unknown_status = unknown.status();
+    let unknown = Page::from(unknown).await;
+
+    assert_eq!(wrong_status, 401);
+    assert_eq!(wrong_status, unknown_status);
+    assert!(!wrong_cookie);
+    assert!(wrong
+        .body
+        .contains("The email address or password is incorrect."));
+    assert_eq!(
+        without_token(&wrong).replace("known@", "X@"),
+        without_token(&unknown).replace("nobody@", "X@")
+    );
+}
+
+async fn logging_in_opens_the_dashboard_with_a_secure_cookie(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    app.create_organizer("olga@example.org").await;
+    let response = app.login("OLGA@example.org", PASSWORD).await;
+    assert_eq!(response.status(), 303);
+    assert_eq!(response.headers()["location"], "/dashboard");
+    let cookie = response.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(cookie.contains("HttpOnly"), "{cookie}");
+    assert!(cookie.contains("SameSite=Lax"), "{cookie}");
+
+    let dashboard = app.get("/dashboard").await;
+    assert_eq!(dashboard.status, 200);
+    assert!(dashboard.body.contains("You have no petitions yet"));
+
+    let slug = app.create_petition("Clean rivers for <everyone>", "").await;
+    assert_eq!(slug, "clean-rivers-for-everyone");
+    let dashboard = app.get("/dashboard").await;
+    assert!(
+        dashboard
+            .body
+            .contains("Clean rivers for &#60;everyone&#62;")
+            || dashboard.body.contains("Clean rivers for &lt;everyone&gt;")
+    );
+    assert_eq!(
+        dashboard
+            .text_of("[data-live-count=\"clean-rivers-for-everyone\"]")
+            .unwrap(),
+        "0"
+    );
+
+    let page = app.get(&format!("/petitions/{slug}")).await;
+    assert_eq!(page.status, 200);
+    assert!(page
+        .text_of(".targets")
+        .unwrap()
+        .contains("European Parliament"));
+    assert!(page.body.contains("<strong>a third</strong>"));
+    assert_eq!(page.attr("progress", "max").as_deref(), Some("100"));
+}
+
+async fn creating_a_petition_validates_and_keeps_what_was_typed(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    app.petition("First").await;
+    let token = app.get("/dashboard/petitions/new").await.csrf_token();
+    let response = app
+        .post_form(
+            "/dashboard/petitions/new",
+            &[
+                ("title", "Kept title"),
+                ("summary", ""),
+                ("body", "<script>alert(1)</script> text"),
+                ("targets", "\n  \n"),
+                ("goal", "lots"),
+                ("closes_on", "2001-01-01"),
+                ("csrf_token", &token),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), 422);
+    let page = Page::from(response).await;
+    for message in [
+        "Enter a summary",
+        "Enter at least one institution",
+        "Enter a signature goal as a whole number",
+        "The closing date must be in the future",
+    ] {
+        assert!(page.body.contains(message), "missing {message:?}");
+    }
+    assert_eq!(page.attr("#title", "value").unwrap(), "Kept title");
+    assert_eq!(
+        page.text_of("#body").unwrap(),
+        "<script>alert(1)</script> text"
+    );
+    assert!(!page.body.contains("<script>alert(1)"));
+
+    // The body is sanitized once accepted.
+    let token = page.csrf_token();
+    let created = app
+        .post_form(
+            "/dashboard/petitions/new",
+            &[
+                ("title", "Kept title"),
+                ("summary", "A summary"),
+                ("body", "<script>alert(1)</script> **text**"),
+                ("targets", "UNHCR\nMy Town Council"),
+                ("goal", "10,000"),
+                ("closes_on", "2099-12-31"),
+                ("csrf_token", &token),
+            ],
+        )
+        .await;
+    assert_eq!(created.status(), 303);
+    let (_, json) = app.get_json("/api/v1/petitions/kept-title").await;
+    assert_eq!(json["goal"], 10000);
+    assert_eq!(json["closes_at"], "2100-01-01T00:00:00Z");
+    assert_eq!(json["targets"][0]["kind"], "un");
+    assert_eq!(json["targets"][1]["kind"], "other");
+    assert!(!json["body_html"].as_str().unwrap().contains("<script"));
+}
+
+async fn dashboard_requires_login(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    for path in ["/dashboard", "/dashboard/petitions/new"] {
+        let response = app.get_response(path).await;
+        assert_eq!(response.status(), 303, "{path}");
+        assert_eq!(response.headers()["location"], "/login");
+    }
+    let response = app
+        .post_form("/dashboard/petitions/new", &[("title", "x")])
+        .await;
+    assert_eq!(response.status(), 303);
+}
+
+async fn logging_out_ends_the_session(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    app.petition("Before logout").await;
+    let token = app.get("/dashboard").await.csrf_token();
+    assert_eq!(
+        app.post_form("/logout", &[("csrf_token", token)])
+            .await
+            .status(),
+        303
+    );
+    assert_eq!(app.get_response("/dashboard").await.status(), 303);
+}

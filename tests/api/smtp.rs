@@ -1,0 +1,182 @@
+//! A real SMTP server on a local port that keeps what it receives. The app
+//! talks to it through lettre exactly as it would to a production relay.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+use tokio::net::TcpListener;
+
+#[derive(Debug, Clone)]
+pub struct ReceivedMail {
+    pub to: Vec<String>,
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+}
+
+impl ReceivedMail {
+    /// Every http(s) link in the text part, in order.
+    pub fn links(&self) -> Vec<String> {
+        self.text
+            .split_whitespace()
+            .filter(|w| w.starts_with("http://") || w.starts_with("https://"))
+            .map(|w| w.trim_end_matches(['.', ',', ')', '>']).to_owned())
+            .collect()
+    }
+
+    pub fn link_containing(&self, needle: &str) -> String {
+        self.links()
+            .into_iter()
+            .find(|l| l.contains(needle))
+            .unwrap_or_else(|| panic!("no link with {needle:?} in:\n{}", self.text))
+    }
+}
+
+#[derive(Clone)]
+pub struct MailSink {
+    port: u16,
+    received: Arc<Mutex<Vec<ReceivedMail>>>,
+}
+
+impl MailSink {
+    pub async fn start() -> Self {
+        Self::start_on(0).await
+    }
+
+    pub async fn start_on(port: u16) -> Self {
+        let listener = TcpListener::bind(("127.0.0.1", port))
+            .await
+            .expect("bind the SMTP sink");
+        let port = listener.local_addr().unwrap().port();
+        let received = Arc::new(Mutex::new(Vec::new()));
+        let store = received.clone();
+        tokio::spawn(async move {
+            while let Ok((stream, _)) = listener.accept().await {
+                let store = store.clone();
+                tokio::spawn(async move {
+                    let _ = serve(stream, store).await;
+                });
+            }
+        });
+        Self { port, received }
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub fn all(&self) -> Vec<ReceivedMail> {
+        self.received.lock().unwrap().clone()
+    }
+
+    pub fn to(&self, address: &str) -> Vec<ReceivedMail> {
+        self.all()
+            .into_iter()
+            .filter(|m| m.to.iter().any(|t| t.eq_ignore_ascii_case(address)))
+            .collect()
+    }
+
+    /// Waits until `n` messages have reached `address`, failing after 20 s.
+    pub async fn wait_for(&self, address: &str, n: usize) -> Vec<ReceivedMail> {
+        for _ in 0..400 {
+            let got = self.to(address);
+            if got.len() >= n {
+                return got;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!(
+            "expected {n} message(s) to {address}, got {}: {:#?}",
+            self.to(address).len(),
+            self.all()
+                .iter()
+                .map(|m| (&m.to, &m.subject))
+                .collect::<Vec<_>>()
+        );
+    }
+}
+
+async fn serve(
+    stream: tokio::net::TcpStream,
+    store: Arc<Mutex<Vec<ReceivedMail>>>,
+) -> std::io::Result<()> {
+    let (read, mut write) = stream.into_split();
+    let mut reader = BufReader::new(read);
+    write.write_all(b"220 localhost test SMTP sink\r\n").await?;
+    let mut recipients = Vec::new();
+    let mut line = String::new();
+    loop {
+        line.clear();
+        if reader.read_line(&mut line).await? == 0 {
+            return Ok(());
+        }
+        let command = line.trim_end().to_ascii_uppercase();
+        let reply: &[u8] = if command.starts_with("EHLO") {
+            b"250-localhost\r\n250-8BITMIME\r\n250 SMTPUTF8\r\n"
+        } else if command.starts_with("HELO") {
+            b"250 localhost\r\n"
+        } else if command.starts_with("MAIL FROM") {
+            recipients.clear();
+            b"250 OK\r\n"
+        } else if command.starts_with("RCPT TO") {
+            let address = line.trim_end()[8..]
+                .trim()
+                .trim_start_matches('<')
+                .split('>')
+                .next()
+                .unwrap_or_default()
+                .to_owned();
+            recipients.push(address);
+            b"250 OK\r\n"
+        } else if command == "DATA" {
+            write
+                .write_all(b"354 End data with <CR><LF>.<CR><LF>\r\n")
+                .await?;
+            let mut data = Vec::new();
+            loop {
+                line.clear();
+                if reader.read_line(&mut line).await? == 0 {
+                    return Ok(());
+                }
+                if line == ".\r\n" || line == ".\n" {
+                    break;
+                }
+                let unstuffed = line.strip_prefix('.').unwrap_or(&line);
+                data.extend_from_slice(unstuffed.as_bytes());
+            }
+            store
+                .lock()
+                .unwrap()
+                .push(parse(std::mem::take(&mut recipients), &data));
+            b"250 OK queued\r\n"
+        } else if command == "QUIT" {
+            write.write_all(b"221 Bye\r\n").await?;
+            return Ok(());
+        } else if command == "RSET" || command == "NOOP" {
+            b"250 OK\r\n"
+        } else {
+            b"502 Command not implemented\r\n"
+        };
+        write.write_all(reply).await?;
+    }
+}
+
+/// Decodes the message (quoted-printable splits long links) into its parts.
+fn parse(to: Vec<String>, raw: &[u8]) -> ReceivedMail {
+    let message = mail_parser::MessageParser::default()
+        .parse(raw)
+        .expect("a parsable message");
+    ReceivedMail {
+        to,
+        subject: message.subject().unwrap_or_default().to_owned(),
+        text: message
+            .body_text(0)
+            .map(|t| t.into_owned())
+            .unwrap_or_default(),
+        html: message
+            .body_html(0)
+            .map(|t| t.into_owned())
+            .unwrap_or_default(),
+    }
+}
