@@ -140,9 +140,20 @@ impl Settings {
         Ok(())
     }
 
-    /// Whether cookies get `Secure` (and the `__Host-` prefix).
+    /// Whether the site is served over https; cookies then take the
+    /// `__Host-` prefix.
     pub fn uses_https(&self) -> bool {
         self.server.public_url.starts_with("https://")
+    }
+
+    /// Cookies are `Secure` everywhere but a plain-http localhost, where
+    /// browsers would otherwise drop them during development.
+    pub fn secure_cookies(&self) -> bool {
+        let local = url::Url::parse(&self.server.public_url)
+            .ok()
+            .and_then(|u| u.host_str().map(str::to_owned))
+            .is_some_and(|h| matches!(h.as_str(), "localhost" | "127.0.0.1" | "[::1]"));
+        self.uses_https() || !local
     }
 }
 
@@ -179,4 +190,24 @@ fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {
 #[cfg(not(unix))]
 fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {
     std::fs::write(path, contents)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cookies_are_secure_everywhere_but_plain_http_localhost() {
+        let mut settings = Settings::defaults();
+        for (url, secure) in [
+            ("http://localhost:8080", false),
+            ("http://127.0.0.1:9000", false),
+            ("https://localhost:8443", true),
+            ("http://petitions.example.org", true),
+            ("https://petitions.example.org", true),
+        ] {
+            settings.server.public_url = url.into();
+            assert_eq!(settings.secure_cookies(), secure, "{url}");
+        }
+    }
 }

@@ -27,7 +27,7 @@ fn build_cookie(state: &AppState, value: String, max_age: CookieDuration) -> Coo
     Cookie::build(cookie_name(state), value)
         .path("/")
         .http_only(true)
-        .secure(state.settings.uses_https())
+        .secure(state.settings.secure_cookies())
         .same_site(SameSite::Lax)
         .max_age(max_age)
         .finish()

@@ -3,8 +3,10 @@
 
 mod helpers;
 mod smtp;
+mod webdriver;
 
 mod api;
+mod browser;
 mod cli;
 mod operations;
 mod organizers;

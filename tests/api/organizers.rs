@@ -87,6 +87,14 @@ async fn logging_in_opens_the_dashboard_with_a_secure_cookie(backend: Backend) {
         .contains("European Parliament"));
     assert!(page.body.contains("<strong>a third</strong>"));
     assert_eq!(page.attr("progress", "max").as_deref(), Some("100"));
+    assert_eq!(
+        page.attr("meta[property='og:title']", "content").as_deref(),
+        Some("Clean rivers for <everyone>")
+    );
+    assert_eq!(
+        page.attr("meta[property='og:url']", "content"),
+        Some(app.url(&format!("/petitions/{slug}")))
+    );
 }
 
 async fn creating_a_petition_validates_and_keeps_what_was_typed(backend: Backend) {
