@@ -12,12 +12,14 @@ use tokio::sync::Notify;
 use super::mailer::{Mailer, SendError};
 use crate::config::EmailSettings;
 use crate::db::models::{now, outbox};
-use crate::db::Db;
+use crate::db::{Backend, Db};
 
 /// How many messages one pass sends concurrently.
 const BATCH: i64 = 32;
-/// A claimed message is hidden from other workers this long.
-const LEASE: time::Duration = time::Duration::minutes(2);
+/// A claimed message is hidden from other workers this long: twice the SMTP
+/// timeout, so a live worker finishes first, and a dead one's claims expire
+/// soon.
+const LEASE: time::Duration = time::Duration::seconds(30);
 /// Polling picks up retries and other instances' rows; local writes wake
 /// the worker at once through `wake`.
 const POLL: Duration = Duration::from_millis(500);
@@ -44,6 +46,13 @@ impl OutboxWorker {
     }
 
     pub async fn run(self) {
+        if self.db.backend() == Backend::Sqlite {
+            // A SQLite file has one server process: claims left over are
+            // from a previous run that died, so they can be retried now.
+            if let Err(err) = self.db.run(outbox::release_all_leases).await {
+                tracing::warn!(error = ?err, "releasing stale email claims failed");
+            }
+        }
         loop {
             match self.deliver_due().await {
                 // A full batch suggests more are waiting.

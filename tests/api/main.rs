@@ -8,6 +8,7 @@ mod webdriver;
 mod api;
 mod browser;
 mod cli;
+mod durability;
 mod operations;
 mod organizers;
 mod signing;

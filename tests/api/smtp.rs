@@ -77,9 +77,10 @@ impl MailSink {
             .collect()
     }
 
-    /// Waits until `n` messages have reached `address`, failing after 20 s.
+    /// Waits until `n` messages have reached `address`, failing after 45 s
+    /// (longer than an email claim left by a killed worker lasts).
     pub async fn wait_for(&self, address: &str, n: usize) -> Vec<ReceivedMail> {
-        for _ in 0..400 {
+        for _ in 0..900 {
             let got = self.to(address);
             if got.len() >= n {
                 return got;

@@ -161,3 +161,14 @@ pub fn mark_failed(
     .context("marking email failed")?;
     Ok(())
 }
+
+/// Clears every claim, for a single-process backend after a restart.
+pub fn release_all_leases(conn: &mut DbConnection) -> anyhow::Result<()> {
+    db_run!(conn: {
+        diesel::update(email_outbox::table.filter(email_outbox::locked_until.is_not_null()))
+            .set(email_outbox::locked_until.eq(None::<PrimitiveDateTime>))
+            .execute(conn)
+    })
+    .context("releasing email claims")?;
+    Ok(())
+}
