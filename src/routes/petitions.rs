@@ -1,7 +1,7 @@
 //! Public petition pages: the list and one petition with its sign form.
 
 use actix_web::http::StatusCode;
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{web, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
 
@@ -211,7 +211,6 @@ pub struct HomeQuery {
 pub async fn home(
     state: web::Data<AppState>,
     query: web::Query<HomeQuery>,
-    _req: HttpRequest,
 ) -> Result<HttpResponse, AppError> {
     let search = query
         .into_inner()

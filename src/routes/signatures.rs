@@ -163,11 +163,15 @@ struct SignedPage {
 }
 
 /// "Check your inbox": the same page whatever happened to the submission.
-pub async fn signed(slug: web::Path<String>) -> Result<HttpResponse, AppError> {
+pub async fn signed(
+    state: web::Data<AppState>,
+    slug: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let petition = state.counts.get(&slug).ok_or(AppError::NotFound)?;
     render(
         StatusCode::OK,
         &SignedPage {
-            slug: slug.into_inner(),
+            slug: petition.slug,
         },
     )
 }

@@ -44,6 +44,7 @@ async fn unknown_pages_are_404_html(backend: Backend) {
     for path in [
         "/nope",
         "/petitions/does-not-exist",
+        "/petitions/does-not-exist/signed",
         "/petitions/does-not-exist/signed/x",
     ] {
         let page = app.get(path).await;

@@ -33,6 +33,7 @@ pub enum SignOutcome {
     ConfirmationResent,
     AlreadySignedSent,
     EmailCapReached,
+    Vanished,
 }
 
 /// Records a signature and queues its email in one write transaction.
@@ -86,14 +87,20 @@ pub fn record(
 
         // Someone with this canonical email already signed. Take one email
         // from the cap atomically; no row updated means the cap is spent.
-        let (existing_id, state): (String, String) = db_run!(conn: {
+        let existing: Option<(String, String)> = db_run!(conn: {
             signatures::table
                 .filter(signatures::petition_id.eq(petition_id))
                 .filter(signatures::email_canonical.eq(new.email.canonical()))
                 .select((signatures::id, signatures::state))
                 .first(conn)
+                .optional()
         })
         .context("loading existing signature")?;
+        // Withdrawn between our insert and this read: the signer can simply
+        // sign again, so there is nothing to send.
+        let Some((existing_id, state)) = existing else {
+            return Ok(SignOutcome::Vanished);
+        };
         let took_one = db_run!(conn: {
             diesel::update(
                 signatures::table
