@@ -93,3 +93,43 @@ async fn help_and_version_work() {
     let version = run_cli("sqlite://unused.db", &["--version"], "").await;
     assert!(String::from_utf8_lossy(&version.stdout).contains(env!("CARGO_PKG_VERSION")));
 }
+
+#[tokio::test]
+async fn migrate_applies_pending_migrations_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("migrate.db").display());
+    let first = run_cli(&url, &["migrate"], "").await;
+    assert!(first.status.success(), "{first:?}");
+    assert!(String::from_utf8_lossy(&first.stdout).contains("1 migration(s) applied"));
+    let second = run_cli(&url, &["migrate"], "").await;
+    assert!(String::from_utf8_lossy(&second.stdout).contains("0 migration(s) applied"));
+}
+
+#[tokio::test]
+async fn serve_refuses_to_start_on_bad_configuration() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("serve.db").display());
+    let serve = |envs: Vec<(&'static str, String)>, database_url: String| async move {
+        let output = tokio::process::Command::new(env!("CARGO_BIN_EXE_undersigned"))
+            .arg("serve")
+            .env("DATABASE_URL", database_url)
+            .env("UNDERSIGNED__SERVER__PORT", "0")
+            .envs(envs)
+            .output()
+            .await
+            .unwrap();
+        assert!(!output.status.success());
+        String::from_utf8_lossy(&output.stderr).into_owned()
+    };
+    let no_secret = serve(vec![("UNDERSIGNED_ENV", "production".into())], url.clone()).await;
+    assert!(
+        no_secret.contains("security.secret_key is required in production"),
+        "{no_secret}"
+    );
+
+    let bad_scheme = serve(vec![], "mysql://localhost/undersigned".into()).await;
+    assert!(bad_scheme.contains("unknown scheme"), "{bad_scheme}");
+
+    let bad_port = serve(vec![("UNDERSIGNED__SERVER__PORT", "eighty".into())], url).await;
+    assert!(bad_port.contains("configuration is invalid"), "{bad_port}");
+}
