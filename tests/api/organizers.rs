@@ -7,6 +7,8 @@ on_both_backends!(
     creating_a_petition_validates_and_keeps_what_was_typed,
     dashboard_requires_login,
     logging_out_ends_the_session,
+    petitions_with_the_same_title_get_distinct_addresses,
+    home_page_lists_open_petitions_and_searches_them,
 );
 
 /// The page without its per-render CSRF token.
@@ -187,4 +189,42 @@ async fn logging_out_ends_the_session(backend: Backend) {
         303
     );
     assert_eq!(app.get_response("/dashboard").await.status(), 303);
+}
+
+async fn petitions_with_the_same_title_get_distinct_addresses(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    let first = app.petition("Same title").await;
+    let second = app.create_petition("Same title", "").await;
+    assert_eq!(first, "same-title");
+    assert_ne!(first, second);
+    assert!(second.starts_with("same-title-"), "{second}");
+    assert_eq!(app.get(&format!("/petitions/{second}")).await.status, 200);
+}
+
+async fn home_page_lists_open_petitions_and_searches_them(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    let bees = app.petition("Save the bees").await;
+    let trees = app.create_petition("Plant more trees", "").await;
+    let home = app.get("/").await;
+    assert_eq!(home.status, 200);
+    for slug in [&bees, &trees] {
+        assert!(
+            home.body.contains(&format!("href=\"/petitions/{slug}\"")),
+            "{slug}"
+        );
+    }
+    let search = app.get("/?q=BEES").await;
+    assert!(search.body.contains(&format!("href=\"/petitions/{bees}\"")));
+    assert!(!search
+        .body
+        .contains(&format!("href=\"/petitions/{trees}\"")));
+    assert_eq!(search.attr("#q", "value").as_deref(), Some("BEES"));
+    let nothing = app.get("/?q=%25").await;
+    assert!(nothing
+        .body
+        .contains("No open petitions match your search."));
 }
