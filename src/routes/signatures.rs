@@ -40,33 +40,38 @@ impl From<anyhow::Error> for SubmitError {
 
 /// Records a signature from the web form or the API. Every valid
 /// submission, new, pending or already confirmed, ends the same way.
+///
+/// One trip to the blocking pool: look up the petition, check it is open,
+/// parse the form and record the signature with its email.
 pub async fn submit(
     state: &AppState,
     slug: &str,
     form: &SignatureForm,
     ip: Option<String>,
 ) -> Result<(), SubmitError> {
-    let lookup = slug.to_owned();
-    let petition = state
-        .db
-        .run(move |conn| petitions::find_by_slug(conn, &lookup))
-        .await?
-        .ok_or(AppError::NotFound)?;
-    if !petition.is_open_at(now()) {
-        return Err(SubmitError::Closed);
-    }
-    let signature = NewSignature::try_from(form).map_err(SubmitError::Invalid)?;
-
-    let petition_url = state.petition_url(&petition.slug);
+    let slug = slug.to_owned();
+    let form = form.clone();
+    let petition_base = state.url("/petitions/");
     let confirm_base = state.url("/signatures/confirm/");
     let withdraw_base = state.url("/signatures/withdraw/");
-    let title = petition.title.clone();
-    let outcome = state
+    state
         .db
         .run(move |conn| {
+            let Some(petition) = petitions::find_by_slug(conn, &slug)? else {
+                return Ok(Err(SubmitError::Other(AppError::NotFound)));
+            };
+            if !petition.is_open_at(now()) {
+                return Ok(Err(SubmitError::Closed));
+            }
+            let signature = match NewSignature::try_from(&form) {
+                Ok(signature) => signature,
+                Err(errors) => return Ok(Err(SubmitError::Invalid(errors))),
+            };
             let to = signature.email.as_typed().to_owned();
             let name = signature.name.clone();
-            signature_rows::record(
+            let petition_url = format!("{petition_base}{}", petition.slug);
+            let title = petition.title;
+            let outcome = signature_rows::record(
                 conn,
                 &petition.id,
                 &signature,
@@ -92,10 +97,11 @@ pub async fn submit(
                     }
                     .to_email(&to),
                 },
-            )
+            )?;
+            tracing::debug!(?outcome, "signature recorded");
+            Ok(Ok(()))
         })
-        .await?;
-    tracing::debug!(?outcome, "signature recorded");
+        .await??;
     state.outbox_wake.notify_one();
     Ok(())
 }

@@ -49,10 +49,9 @@ async fn a_person_signs_and_confirms_in_a_real_browser(backend: Backend) {
     browser
         .click("form[action$='/signatures'] button[type=submit]")
         .await;
-    assert!(browser
-        .url()
-        .await
-        .ends_with(&format!("/petitions/{slug}/signed")));
+    browser
+        .wait_for_url(&format!("/petitions/{slug}/signed"))
+        .await;
     assert!(browser.text("h1").await.contains("Check your inbox"));
 
     let link = app.confirmation_link("kim@example.com", 1).await;

@@ -72,6 +72,14 @@ impl Browser {
             .expect("a session id")
             .to_owned();
         browser.base = format!("{}/session/{id}", browser.base);
+        // Element lookups wait for pages that are still loading.
+        browser
+            .call(
+                "POST",
+                "/timeouts",
+                json!({"implicit": 10_000, "pageLoad": 30_000}),
+            )
+            .await;
         Some(browser)
     }
 
@@ -100,6 +108,21 @@ impl Browser {
             .as_str()
             .unwrap()
             .to_owned()
+    }
+
+    /// Waits (up to 10 s) for a navigation, such as a form submission, to
+    /// land on a URL ending with `suffix`.
+    pub async fn wait_for_url(&self, suffix: &str) {
+        for _ in 0..100 {
+            if self.url().await.ends_with(suffix) {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!(
+            "expected to arrive at …{suffix}, but the browser is at {}",
+            self.url().await
+        );
     }
 
     pub async fn set_size(&self, width: u32, height: u32) {
