@@ -125,6 +125,8 @@ mod tests {
             "",
             "   ",
             "plainaddress",
+            "nul\0byte@example.com",
+            "a@exa\0mple.com",
             "@example.com",
             "a@",
             "a b@example.com",

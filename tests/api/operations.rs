@@ -45,12 +45,20 @@ async fn unknown_pages_are_404_html(backend: Backend) {
         "/nope",
         "/petitions/does-not-exist",
         "/petitions/does-not-exist/signed",
+        "/petitions/nul%00byte",
+        "/petitions/%F0%9F%98%80",
         "/petitions/does-not-exist/signed/x",
     ] {
         let page = app.get(path).await;
         assert_eq!(page.status, 404, "{path}");
         assert!(page.body.contains("Page not found"));
     }
+    // Odd bytes in a search are no error either.
+    assert_eq!(app.get("/?q=nul%00byte").await.status, 200);
+    let (status, json) = app.get_json("/api/v1/petitions?q=%00").await;
+    assert_eq!(status, 200, "{json}");
+    let (status, _) = app.get_json("/api/v1/petitions/nul%00byte").await;
+    assert_eq!(status, 404);
 }
 
 async fn pages_cannot_be_framed(backend: Backend) {

@@ -8,7 +8,7 @@ use super::{new_id, now};
 use crate::db::schema::{petition_targets, petitions, signature_count_shards, targets};
 use crate::db::{is_unique_violation, write_transaction, Backend, DbConnection};
 use crate::db_run;
-use crate::domain::petition::{slug_from_title, NewPetition, PetitionState};
+use crate::domain::petition::{is_plausible_slug, slug_from_title, NewPetition, PetitionState};
 use crate::domain::target::TargetKind;
 
 diesel::define_sql_function!(fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text);
@@ -187,6 +187,9 @@ fn ensure_target(conn: &mut DbConnection, name: &str, key: &str) -> anyhow::Resu
 }
 
 pub fn find_by_slug(conn: &mut DbConnection, slug: &str) -> anyhow::Result<Option<Petition>> {
+    if !is_plausible_slug(slug) {
+        return Ok(None);
+    }
     db_run!(conn: {
         petitions::table
             .filter(petitions::slug.eq(slug))
@@ -271,7 +274,11 @@ pub struct ListQuery {
 pub fn list(conn: &mut DbConnection, query: &ListQuery) -> anyhow::Result<(Vec<Petition>, i64)> {
     let at = now();
     let pattern = query.search.as_ref().map(|q| {
+        // Control characters (NUL above all) never match a title anyway.
         let escaped = q
+            .chars()
+            .filter(|c| !c.is_control())
+            .collect::<String>()
             .to_lowercase()
             .replace('\\', "\\\\")
             .replace('%', "\\%")
@@ -333,6 +340,9 @@ pub fn close(
     slug: &str,
     owner_id: &str,
 ) -> anyhow::Result<Option<Petition>> {
+    if !is_plausible_slug(slug) {
+        return Ok(None);
+    }
     let at = now();
     db_run!(conn: {
         diesel::update(
