@@ -67,6 +67,9 @@ pub async fn index(
     )
 }
 
+const SESSION_EXPIRED: &str = "You have been logged out, so the petition was not published yet. \
+     Your text is kept below: log in again in a new tab, then come back here and press Publish.";
+
 #[derive(Template)]
 #[template(path = "dashboard/petition_form.html")]
 struct PetitionFormPage {
@@ -74,6 +77,7 @@ struct PetitionFormPage {
     errors: FieldErrors,
     suggestions: Vec<String>,
     csrf_token: String,
+    notice: Option<&'static str>,
 }
 
 impl PetitionFormPage {
@@ -89,6 +93,18 @@ async fn render_form(
     errors: FieldErrors,
     status: StatusCode,
 ) -> Result<HttpResponse, AppError> {
+    let csrf_token = state.csrf.issue(&current.csrf_scope());
+    render_form_with(state, values, errors, csrf_token, None, status).await
+}
+
+async fn render_form_with(
+    state: &AppState,
+    values: PetitionForm,
+    errors: FieldErrors,
+    csrf_token: String,
+    notice: Option<&'static str>,
+    status: StatusCode,
+) -> Result<HttpResponse, AppError> {
     let suggestions = state.db.run(petitions::suggested_targets).await?;
     render(
         status,
@@ -96,7 +112,8 @@ async fn render_form(
             values,
             errors,
             suggestions,
-            csrf_token: state.csrf.issue(&current.csrf_scope()),
+            csrf_token,
+            notice,
         },
     )
 }
@@ -122,10 +139,25 @@ pub async fn new_petition_form(
 pub async fn create_petition(
     state: web::Data<AppState>,
     req: HttpRequest,
-    current: CurrentOrganizer,
+    current: Option<CurrentOrganizer>,
     form: web::Form<PetitionForm>,
 ) -> Result<HttpResponse, AppError> {
     let form = form.into_inner();
+    let Some(current) = current else {
+        // The session ended while the petition was being written. Keep the
+        // text, and the token, which still works once the same organizer
+        // has logged in again.
+        let token = form.csrf_token.clone();
+        return render_form_with(
+            &state,
+            form,
+            FieldErrors::default(),
+            token,
+            Some(SESSION_EXPIRED),
+            StatusCode::UNAUTHORIZED,
+        )
+        .await;
+    };
     state
         .csrf
         .verify(&req, &current.csrf_scope(), &form.csrf_token)

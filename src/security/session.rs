@@ -64,13 +64,14 @@ pub async fn end(state: &AppState, req: &HttpRequest) -> Result<Cookie<'static>,
 /// session redirects to the login page.
 pub struct CurrentOrganizer {
     pub organizer: Organizer,
-    session_hash: String,
 }
 
 impl CurrentOrganizer {
-    /// The CSRF scope for this session's forms.
+    /// The CSRF scope of this organizer's forms. It names the organizer, not
+    /// the session, so a form whose session expired while it was being
+    /// written can be sent again after logging in anew.
     pub fn csrf_scope(&self) -> String {
-        format!("session:{}", &self.session_hash[..16])
+        format!("organizer:{}", self.organizer.id)
     }
 }
 
@@ -88,16 +89,12 @@ impl FromRequest for CurrentOrganizer {
                 return Err(AppError::LoginRequired);
             };
             let session_hash = hash_token(cookie.value());
-            let lookup = session_hash.clone();
             let organizer = state
                 .db
-                .run(move |conn| sessions::find_organizer(conn, &lookup, now()))
+                .run(move |conn| sessions::find_organizer(conn, &session_hash, now()))
                 .await?
                 .ok_or(AppError::LoginRequired)?;
-            Ok(Self {
-                organizer,
-                session_hash,
-            })
+            Ok(Self { organizer })
         })
     }
 }

@@ -9,6 +9,7 @@ on_both_backends!(
     logging_out_ends_the_session,
     petitions_with_the_same_title_get_distinct_addresses,
     home_page_lists_open_petitions_and_searches_them,
+    a_petition_written_across_a_session_expiry_is_kept_and_can_be_published,
 );
 
 /// The page without its per-render CSRF token.
@@ -170,10 +171,20 @@ async fn dashboard_requires_login(backend: Backend) {
         assert_eq!(response.status(), 303, "{path}");
         assert_eq!(response.headers()["location"], "/login");
     }
+    // A post without a session publishes nothing; it is answered with the
+    // form kept and a way to log in.
     let response = app
         .post_form("/dashboard/petitions/new", &[("title", "x")])
         .await;
-    assert_eq!(response.status(), 303);
+    assert_eq!(response.status(), 401);
+    assert!(response.text().await.unwrap().contains("href=\"/login\""));
+    let close = app
+        .post_form("/dashboard/petitions/x/close", &[("csrf_token", "x")])
+        .await;
+    assert_eq!(close.status(), 303);
+    assert_eq!(close.headers()["location"], "/login");
+    let (_, list) = app.get_json("/api/v1/petitions").await;
+    assert_eq!(list["total"], 0);
 }
 
 async fn logging_out_ends_the_session(backend: Backend) {
@@ -227,4 +238,52 @@ async fn home_page_lists_open_petitions_and_searches_them(backend: Backend) {
     assert!(nothing
         .body
         .contains("No open petitions match your search."));
+}
+
+async fn a_petition_written_across_a_session_expiry_is_kept_and_can_be_published(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    app.petition("Warm up").await;
+    let token = app.get("/dashboard/petitions/new").await.csrf_token();
+    let form = [
+        ("title", "Written slowly"),
+        ("summary", "A summary"),
+        ("body", "A long text, written over an hour."),
+        ("targets", "UNHCR"),
+        ("goal", "500"),
+        ("closes_on", ""),
+        ("csrf_token", &token),
+    ];
+
+    // Another browser, without the session: as if it had expired.
+    let logged_out = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let response = logged_out
+        .post(app.url("/dashboard/petitions/new"))
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 401);
+    let page = Page::from(response).await;
+    assert!(page.body.contains("Log in again to publish"));
+    assert_eq!(
+        page.attr("#title", "value").as_deref(),
+        Some("Written slowly")
+    );
+    assert_eq!(
+        page.text_of("#body").unwrap(),
+        "A long text, written over an hour."
+    );
+    assert_eq!(page.csrf_token(), token);
+    let (status, _) = app.get_json("/api/v1/petitions/written-slowly").await;
+    assert_eq!(status, 404, "nothing was published without a session");
+
+    // Logged in again, the same form goes through.
+    let published = app.post_form("/dashboard/petitions/new", &form).await;
+    assert_eq!(published.status(), 303);
+    assert_eq!(published.headers()["location"], "/petitions/written-slowly");
 }
