@@ -102,21 +102,7 @@ impl CountStore {
         inner.by_id.get(petition_id).map_or(0, |e| e.count)
     }
 
-    /// The `n` open petitions with the most signatures.
-    pub fn most_signed(&self, n: usize) -> Vec<PetitionCount> {
-        let at = now();
-        let inner = self.inner.read().expect("count store lock");
-        let mut open: Vec<PetitionCount> = inner
-            .by_id
-            .values()
-            .filter(|e| is_open(&e.state, e.closes_at, at))
-            .map(snapshot)
-            .collect();
-        open.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.slug.cmp(&b.slug)));
-        open.truncate(n);
-        open
-    }
-
+    /// Count changes as they happen, for live pages and badges.
     pub fn subscribe(&self) -> broadcast::Receiver<CountChange> {
         self.changes.subscribe()
     }
@@ -238,5 +224,54 @@ fn change(entry: &Entry) -> CountChange {
         slug: entry.slug.clone(),
         count: entry.count,
         goal: entry.goal,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(count: i64) -> PetitionCountRow {
+        PetitionCountRow {
+            id: "p1".into(),
+            slug: "save-the-bees".into(),
+            goal: 100,
+            state: "open".into(),
+            closes_at: None,
+            snapshot: 0,
+            confirmed: count,
+        }
+    }
+
+    #[test]
+    fn an_older_read_never_moves_a_count_back() {
+        let store = CountStore::new();
+        let first = store.ticket();
+        store.apply(&[row(0)], first);
+        let mut changes = store.subscribe();
+        let slow_read = store.ticket();
+        let fresh_read = store.ticket();
+        store.apply(&[row(7)], fresh_read);
+        store.apply(&[row(5)], slow_read);
+        assert_eq!(store.get("save-the-bees").unwrap().count, 7);
+        assert_eq!(
+            changes.try_recv().unwrap(),
+            CountChange {
+                slug: "save-the-bees".into(),
+                count: 7,
+                goal: 100
+            }
+        );
+        assert!(
+            changes.try_recv().is_err(),
+            "the stale read published nothing"
+        );
+    }
+
+    #[test]
+    fn unknown_petitions_have_no_count() {
+        let store = CountStore::new();
+        assert!(store.get("nope").is_none());
+        assert_eq!(store.count_of("nope"), 0);
     }
 }

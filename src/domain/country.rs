@@ -21,10 +21,6 @@ impl Country {
     pub fn code(&self) -> &str {
         &self.0
     }
-
-    pub fn into_inner(self) -> String {
-        self.0
-    }
 }
 
 /// `(code, name)` pairs sorted by name, for the select list.
