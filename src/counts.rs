@@ -25,22 +25,19 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
-use time::{OffsetDateTime, PrimitiveDateTime};
+use time::OffsetDateTime;
 use tokio::sync::broadcast;
 
 use crate::db::models::counts::{self as count_rows, PetitionCountRow};
-use crate::db::models::now;
-use crate::db::models::petitions::{is_open, Petition};
+use crate::db::models::petitions::Petition;
 use crate::db::{Db, DbConnection};
 
 /// What a reader learns about a petition without touching the database.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PetitionCount {
-    pub id: String,
     pub slug: String,
     pub goal: i64,
     pub count: i64,
-    pub open: bool,
     pub updated_at: OffsetDateTime,
 }
 
@@ -53,11 +50,8 @@ pub struct CountChange {
 }
 
 struct Entry {
-    id: String,
     slug: String,
     goal: i64,
-    state: String,
-    closes_at: Option<PrimitiveDateTime>,
     count: i64,
     updated_at: OffsetDateTime,
     /// The ticket of the read that set `count`.
@@ -113,8 +107,6 @@ impl CountStore {
             id: petition.id.clone(),
             slug: petition.slug.clone(),
             goal: petition.goal,
-            state: petition.state.clone(),
-            closes_at: petition.closes_at,
             snapshot: petition.signature_count,
             confirmed: self.count_of(&petition.id),
         };
@@ -183,19 +175,14 @@ impl CountStore {
             let entry = by_id.entry(row.id.clone()).or_insert_with(|| {
                 id_by_slug.insert(row.slug.clone(), row.id.clone());
                 Entry {
-                    id: row.id.clone(),
                     slug: row.slug.clone(),
                     goal: row.goal,
-                    state: row.state.clone(),
-                    closes_at: row.closes_at,
                     count: row.confirmed,
                     updated_at: OffsetDateTime::now_utc(),
                     ticket: 0,
                 }
             });
             entry.goal = row.goal;
-            entry.state.clone_from(&row.state);
-            entry.closes_at = row.closes_at;
             if ticket > entry.ticket {
                 entry.ticket = ticket;
                 if entry.count != row.confirmed {
@@ -210,11 +197,9 @@ impl CountStore {
 
 fn snapshot(entry: &Entry) -> PetitionCount {
     PetitionCount {
-        id: entry.id.clone(),
         slug: entry.slug.clone(),
         goal: entry.goal,
         count: entry.count,
-        open: is_open(&entry.state, entry.closes_at, now()),
         updated_at: entry.updated_at,
     }
 }
@@ -236,8 +221,6 @@ mod tests {
             id: "p1".into(),
             slug: "save-the-bees".into(),
             goal: 100,
-            state: "open".into(),
-            closes_at: None,
             snapshot: 0,
             confirmed: count,
         }

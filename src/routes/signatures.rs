@@ -57,7 +57,7 @@ pub async fn submit(
     state
         .db
         .run(move |conn| {
-            let Some(petition) = petitions::find_by_slug(conn, &slug)? else {
+            let Some(petition) = petitions::find_signing_target(conn, &slug)? else {
                 return Ok(Err(SubmitError::Other(AppError::NotFound)));
             };
             if !petition.is_open_at(now()) {

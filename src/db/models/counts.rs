@@ -3,9 +3,8 @@
 
 use anyhow::Context;
 use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Nullable, Text, Timestamp};
+use diesel::sql_types::{BigInt, Text};
 use rand::Rng;
-use time::PrimitiveDateTime;
 
 use super::petitions::count_shards;
 use crate::db::schema::{petitions, signature_count_shards};
@@ -55,10 +54,6 @@ pub struct PetitionCountRow {
     pub slug: String,
     #[diesel(sql_type = BigInt)]
     pub goal: i64,
-    #[diesel(sql_type = Text)]
-    pub state: String,
-    #[diesel(sql_type = Nullable<Timestamp>)]
-    pub closes_at: Option<PrimitiveDateTime>,
     #[diesel(sql_type = BigInt)]
     pub snapshot: i64,
     #[diesel(sql_type = BigInt)]
@@ -70,7 +65,7 @@ pub struct PetitionCountRow {
 pub fn load_all(conn: &mut DbConnection) -> anyhow::Result<Vec<PetitionCountRow>> {
     // Portable SQL without bind parameters, so one string serves both
     // backends. The CAST keeps PostgreSQL's SUM(bigint) from becoming numeric.
-    const SQL: &str = "SELECT p.id, p.slug, p.goal, p.state, p.closes_at, \
+    const SQL: &str = "SELECT p.id, p.slug, p.goal, \
          p.signature_count AS snapshot, \
          CAST(COALESCE(c.confirmed, 0) AS BIGINT) AS confirmed \
          FROM petitions p LEFT JOIN ( \

@@ -47,7 +47,25 @@ impl Petition {
     }
 }
 
-pub fn is_open(state: &str, closes_at: Option<PrimitiveDateTime>, at: PrimitiveDateTime) -> bool {
+/// What signing needs of a petition: not its text, which can run to tens
+/// of kilobytes and is read on every signature otherwise.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = petitions)]
+pub struct SigningTarget {
+    pub id: String,
+    pub slug: String,
+    pub title: String,
+    pub state: String,
+    pub closes_at: Option<PrimitiveDateTime>,
+}
+
+impl SigningTarget {
+    pub fn is_open_at(&self, at: PrimitiveDateTime) -> bool {
+        is_open(&self.state, self.closes_at, at)
+    }
+}
+
+fn is_open(state: &str, closes_at: Option<PrimitiveDateTime>, at: PrimitiveDateTime) -> bool {
     PetitionState::from_db(state) == PetitionState::Open && closes_at.is_none_or(|c| at < c)
 }
 
@@ -198,6 +216,23 @@ pub fn find_by_slug(conn: &mut DbConnection, slug: &str) -> anyhow::Result<Optio
             .optional()
     })
     .context("loading petition")
+}
+
+pub fn find_signing_target(
+    conn: &mut DbConnection,
+    slug: &str,
+) -> anyhow::Result<Option<SigningTarget>> {
+    if !is_plausible_slug(slug) {
+        return Ok(None);
+    }
+    db_run!(conn: {
+        petitions::table
+            .filter(petitions::slug.eq(slug))
+            .select(SigningTarget::as_select())
+            .first(conn)
+            .optional()
+    })
+    .context("loading petition for signing")
 }
 
 /// Targets of several petitions, in their chosen order.
