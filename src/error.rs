@@ -8,6 +8,7 @@ use askama::Template;
 use serde_json::json;
 
 use crate::domain::FieldErrors;
+use crate::security::csrf::CsrfError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
@@ -29,6 +30,15 @@ pub enum AppError {
     PayloadTooLarge,
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
+}
+
+impl From<CsrfError> for AppError {
+    fn from(_: CsrfError) -> Self {
+        Self::Forbidden(
+            "This form has expired or did not come from this site. Go back, reload the page and try again."
+                .into(),
+        )
+    }
 }
 
 impl AppError {

@@ -4,12 +4,12 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 
-use super::signatures::csrf_rejected;
 use super::{human_date, render, see_other, thousands};
 use crate::db::models::{now, petitions};
 use crate::domain::petition::{today_utc, NewPetition, PetitionForm};
 use crate::domain::FieldErrors;
 use crate::error::AppError;
+use crate::security::csrf::CsrfForm;
 use crate::security::session::CurrentOrganizer;
 use crate::state::AppState;
 
@@ -160,8 +160,7 @@ pub async fn create_petition(
     };
     state
         .csrf
-        .verify(&req, &current.csrf_scope(), &form.csrf_token)
-        .map_err(|_| csrf_rejected())?;
+        .verify(&req, &current.csrf_scope(), &form.csrf_token)?;
     let new = match NewPetition::parse(&form, today_utc()) {
         Ok(new) => new,
         Err(errors) => {
@@ -190,12 +189,11 @@ pub async fn close_petition(
     req: HttpRequest,
     current: CurrentOrganizer,
     slug: web::Path<String>,
-    form: web::Form<super::signatures::CsrfOnlyForm>,
+    form: web::Form<CsrfForm>,
 ) -> Result<HttpResponse, AppError> {
     state
         .csrf
-        .verify(&req, &current.csrf_scope(), &form.csrf_token)
-        .map_err(|_| csrf_rejected())?;
+        .verify(&req, &current.csrf_scope(), &form.csrf_token)?;
     let owner = current.organizer.id.clone();
     let slug = slug.into_inner();
     let petition = state

@@ -5,11 +5,11 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
 
-use super::signatures::{csrf_rejected, CsrfOnlyForm};
 use super::{render, see_other};
 use crate::db::models::organizers;
 use crate::domain::Email;
 use crate::error::AppError;
+use crate::security::csrf::CsrfForm;
 use crate::security::password::verify_password_async;
 use crate::security::session;
 use crate::state::AppState;
@@ -51,10 +51,7 @@ pub async fn login(
     form: web::Form<LoginForm>,
 ) -> Result<HttpResponse, AppError> {
     let form = form.into_inner();
-    state
-        .csrf
-        .verify(&req, LOGIN_SCOPE, &form.csrf_token)
-        .map_err(|_| csrf_rejected())?;
+    state.csrf.verify(&req, LOGIN_SCOPE, &form.csrf_token)?;
 
     let organizer = match Email::parse(&form.email) {
         Ok(email) => {
@@ -94,13 +91,12 @@ pub async fn logout(
     state: web::Data<AppState>,
     req: HttpRequest,
     organizer: Option<session::CurrentOrganizer>,
-    form: web::Form<CsrfOnlyForm>,
+    form: web::Form<CsrfForm>,
 ) -> Result<HttpResponse, AppError> {
     if let Some(current) = &organizer {
         state
             .csrf
-            .verify(&req, &current.csrf_scope(), &form.csrf_token)
-            .map_err(|_| csrf_rejected())?;
+            .verify(&req, &current.csrf_scope(), &form.csrf_token)?;
     }
     let cookie = session::end(&state, &req).await?;
     let mut response = see_other("/");

@@ -3,7 +3,6 @@
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
-use serde::Deserialize;
 
 use super::petitions::{render_petition_page, sign_scope};
 use super::{client_ip, render, see_other};
@@ -16,7 +15,7 @@ use crate::domain::token::looks_like_token;
 use crate::domain::FieldErrors;
 use crate::email::messages::{AlreadySigned, ConfirmSignature};
 use crate::error::AppError;
-use crate::security::csrf::CsrfError;
+use crate::security::csrf::{CsrfError, CsrfForm};
 use crate::state::AppState;
 
 /// Why a submission was not recorded.
@@ -262,12 +261,6 @@ pub async fn withdraw_form(
     )
 }
 
-#[derive(Deserialize)]
-pub struct CsrfOnlyForm {
-    #[serde(default)]
-    pub csrf_token: String,
-}
-
 #[derive(Template)]
 #[template(path = "signatures/withdrawn.html")]
 struct WithdrawnPage {
@@ -278,12 +271,9 @@ pub async fn withdraw(
     state: web::Data<AppState>,
     req: HttpRequest,
     token: web::Path<String>,
-    form: web::Form<CsrfOnlyForm>,
+    form: web::Form<CsrfForm>,
 ) -> Result<HttpResponse, AppError> {
-    state
-        .csrf
-        .verify(&req, WITHDRAW_SCOPE, &form.csrf_token)
-        .map_err(|_| csrf_rejected())?;
+    state.csrf.verify(&req, WITHDRAW_SCOPE, &form.csrf_token)?;
     let token = token.into_inner();
     if !looks_like_token(&token) {
         return link_invalid(None);
@@ -308,11 +298,4 @@ pub async fn withdraw(
         WithdrawOutcome::Withdrawn { slug, .. } => render(StatusCode::OK, &WithdrawnPage { slug }),
         WithdrawOutcome::NotFound => link_invalid(None),
     }
-}
-
-pub fn csrf_rejected() -> AppError {
-    AppError::Forbidden(
-        "This form has expired or did not come from this site. Go back, reload the page and try again."
-            .into(),
-    )
 }

@@ -25,6 +25,13 @@ pub struct Csrf {
     public_origin: String,
 }
 
+/// A form whose only field is its token (logout, close, withdraw).
+#[derive(Debug, serde::Deserialize)]
+pub struct CsrfForm {
+    #[serde(default)]
+    pub csrf_token: String,
+}
+
 #[derive(Debug, PartialEq, Eq)]
 pub enum CsrfError {
     Missing,
