@@ -22,24 +22,18 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.app_data(
         web::FormConfig::default()
             .limit(MAX_BODY_BYTES)
-            .error_handler(|err, _req| form_error(err).into()),
+            .error_handler(|err, req| error_for(req, form_error(err))),
     )
     .app_data(web::PayloadConfig::new(MAX_BODY_BYTES))
     .app_data(web::QueryConfig::default().error_handler(|err, req| {
-        let err = AppError::BadRequest(format!("The address has a malformed query: {err}"));
-        if req.path().starts_with("/api/") {
-            ApiError(err).into()
-        } else {
-            err.into()
-        }
+        error_for(
+            req,
+            AppError::BadRequest(format!("The address has a malformed query: {err}")),
+        )
     }))
-    .app_data(web::PathConfig::default().error_handler(|_err, req| {
-        if req.path().starts_with("/api/") {
-            ApiError(AppError::NotFound).into()
-        } else {
-            AppError::NotFound.into()
-        }
-    }))
+    .app_data(
+        web::PathConfig::default().error_handler(|_err, req| error_for(req, AppError::NotFound)),
+    )
     .route("/", web::get().to(petitions::home))
     .route("/health", web::get().to(health::health))
     .route("/static/style.css", web::get().to(assets::stylesheet))
@@ -56,25 +50,22 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         "/signatures/confirm/{token}",
         web::get().to(signatures::confirm),
     )
-    .route(
-        "/signatures/withdraw/{token}",
-        web::get().to(signatures::withdraw_form),
+    .service(
+        web::resource("/signatures/withdraw/{token}")
+            .get(signatures::withdraw_form)
+            .post(signatures::withdraw),
     )
-    .route(
-        "/signatures/withdraw/{token}",
-        web::post().to(signatures::withdraw),
+    .service(
+        web::resource("/login")
+            .get(organizers::login_form)
+            .post(organizers::login),
     )
-    .route("/login", web::get().to(organizers::login_form))
-    .route("/login", web::post().to(organizers::login))
     .route("/logout", web::post().to(organizers::logout))
     .route("/dashboard", web::get().to(dashboard::index))
-    .route(
-        "/dashboard/petitions/new",
-        web::get().to(dashboard::new_petition_form),
-    )
-    .route(
-        "/dashboard/petitions/new",
-        web::post().to(dashboard::create_petition),
+    .service(
+        web::resource("/dashboard/petitions/new")
+            .get(dashboard::new_petition_form)
+            .post(dashboard::create_petition),
     )
     .route(
         "/dashboard/petitions/{slug}/close",
@@ -100,6 +91,15 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .default_service(web::to(api::not_found)),
     )
     .default_service(web::to(not_found));
+}
+
+/// An extractor's error, as JSON under `/api/` and as a page elsewhere.
+fn error_for(req: &HttpRequest, err: AppError) -> actix_web::Error {
+    if req.path().starts_with("/api/") {
+        ApiError(err).into()
+    } else {
+        err.into()
+    }
 }
 
 async fn not_found(_req: HttpRequest) -> Result<HttpResponse, AppError> {
