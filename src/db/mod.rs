@@ -39,6 +39,21 @@ macro_rules! db_run {
     };
 }
 
+impl DbConnection {
+    pub fn backend(&self) -> Backend {
+        match self {
+            Self::Postgresql(_) => Backend::Postgresql,
+            Self::Sqlite(_) => Backend::Sqlite,
+        }
+    }
+
+    /// A round trip that proves the connection works.
+    pub fn ping(&mut self) -> diesel::QueryResult<()> {
+        let conn = self;
+        db_run!(conn: { conn.batch_execute("SELECT 1") })
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
     Postgresql,
@@ -114,7 +129,7 @@ impl ManageConnection for ConnectionManager {
     }
 
     fn is_valid(&self, conn: &mut DbConnection) -> Result<(), Self::Error> {
-        db_run!(conn: { conn.batch_execute("SELECT 1") }).map_err(diesel::r2d2::Error::QueryError)
+        conn.ping().map_err(diesel::r2d2::Error::QueryError)
     }
 
     fn has_broken(&self, _conn: &mut DbConnection) -> bool {

@@ -8,16 +8,12 @@ use rand::Rng;
 
 use super::petitions::count_shards;
 use crate::db::schema::{petitions, signature_count_shards};
-use crate::db::{Backend, DbConnection};
+use crate::db::DbConnection;
 use crate::db_run;
 
 /// Adds `delta` to a random shard of the petition's count.
 pub fn add(conn: &mut DbConnection, petition_id: &str, delta: i64) -> anyhow::Result<()> {
-    let backend = match conn {
-        DbConnection::Postgresql(_) => Backend::Postgresql,
-        DbConnection::Sqlite(_) => Backend::Sqlite,
-    };
-    let shard = rand::rng().random_range(0..count_shards(backend));
+    let shard = rand::rng().random_range(0..count_shards(conn.backend()));
     let updated = db_run!(conn: {
         diesel::update(
             signature_count_shards::table

@@ -85,13 +85,6 @@ pub fn count_shards(backend: Backend) -> i32 {
     }
 }
 
-fn backend_of(conn: &DbConnection) -> Backend {
-    match conn {
-        DbConnection::Postgresql(_) => Backend::Postgresql,
-        DbConnection::Sqlite(_) => Backend::Sqlite,
-    }
-}
-
 /// Creates a petition with its targets and count shards. The slug comes
 /// from the title; a taken slug gets a short random suffix.
 pub fn create(
@@ -126,7 +119,7 @@ fn insert_petition(
 ) -> anyhow::Result<Petition> {
     let now = now();
     let id = new_id();
-    let shards = count_shards(backend_of(conn));
+    let shards = count_shards(conn.backend());
     let petition: Petition = db_run!(conn: {
         diesel::insert_into(petitions::table)
             .values((
