@@ -11,7 +11,8 @@ use tokio::sync::Notify;
 
 use super::mailer::{Mailer, SendError};
 use crate::config::EmailSettings;
-use crate::db::models::{now, outbox};
+use crate::db::models::now;
+use crate::db::models::outbox::{self, Attempt};
 use crate::db::{Backend, Db};
 
 /// How many messages one pass sends concurrently.
@@ -81,36 +82,28 @@ impl OutboxWorker {
     async fn deliver(&self, email: outbox::QueuedEmail) {
         let result = self.mailer.send(&self.from, &email).await;
         let attempts = email.attempts + 1;
-        let id = email.id.clone();
-        let outcome = match result {
-            Ok(()) => {
-                self.db
-                    .run(move |conn| outbox::mark_sent(conn, &id, now()))
-                    .await
-            }
+        let attempt = match result {
+            Ok(()) => Attempt::Sent,
             Err(SendError::Permanent(reason)) => {
                 tracing::warn!(email_id = %email.id, %reason, "email rejected permanently; giving up");
-                self.db
-                    .run(move |conn| outbox::mark_failed(conn, &id, attempts, now(), &reason))
-                    .await
+                Attempt::GaveUp(reason)
             }
             Err(SendError::Temporary(reason)) if attempts >= self.settings.max_attempts => {
                 tracing::error!(email_id = %email.id, %reason, attempts, "email still failing; giving up");
-                self.db
-                    .run(move |conn| outbox::mark_failed(conn, &id, attempts, now(), &reason))
-                    .await
+                Attempt::GaveUp(reason)
             }
             Err(SendError::Temporary(reason)) => {
                 let delay = self.backoff(attempts);
                 tracing::warn!(email_id = %email.id, %reason, attempts, retry_in_ms = delay.whole_milliseconds() as u64, "email send failed; will retry");
-                self.db
-                    .run(move |conn| {
-                        outbox::schedule_retry(conn, &id, attempts, now() + delay, &reason)
-                    })
-                    .await
+                Attempt::RetryAt(now() + delay, reason)
             }
         };
-        if let Err(err) = outcome {
+        let id = email.id;
+        let recorded = self
+            .db
+            .run(move |conn| outbox::record_attempt(conn, &id, attempts, attempt, now()))
+            .await;
+        if let Err(err) = recorded {
             tracing::error!(error = ?err, "recording an email's outcome failed");
         }
     }

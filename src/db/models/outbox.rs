@@ -103,62 +103,47 @@ pub fn claim_due(
     })
 }
 
-/// Marks a message sent and drops its bodies, which hold live token links.
-pub fn mark_sent(conn: &mut DbConnection, id: &str, now: PrimitiveDateTime) -> anyhow::Result<()> {
-    db_run!(conn: {
-        diesel::update(email_outbox::table.filter(email_outbox::id.eq(id)))
-            .set((
-                email_outbox::sent_at.eq(now),
-                email_outbox::locked_until.eq(None::<PrimitiveDateTime>),
-                email_outbox::body_text.eq(""),
-                email_outbox::body_html.eq(""),
-                email_outbox::action_url.eq(None::<String>),
-            ))
-            .execute(conn)
-    })
-    .context("marking email sent")?;
-    Ok(())
+/// How one delivery attempt ended.
+pub enum Attempt {
+    Sent,
+    RetryAt(PrimitiveDateTime, String),
+    GaveUp(String),
 }
 
-pub fn schedule_retry(
+/// Records an attempt and releases the claim. A sent message loses its
+/// bodies, which hold live token links.
+pub fn record_attempt(
     conn: &mut DbConnection,
     id: &str,
     attempts: i32,
-    next_attempt_at: PrimitiveDateTime,
-    error: &str,
-) -> anyhow::Result<()> {
-    db_run!(conn: {
-        diesel::update(email_outbox::table.filter(email_outbox::id.eq(id)))
-            .set((
-                email_outbox::attempts.eq(attempts),
-                email_outbox::next_attempt_at.eq(next_attempt_at),
-                email_outbox::locked_until.eq(None::<PrimitiveDateTime>),
-                email_outbox::last_error.eq(error),
-            ))
-            .execute(conn)
-    })
-    .context("scheduling email retry")?;
-    Ok(())
-}
-
-pub fn mark_failed(
-    conn: &mut DbConnection,
-    id: &str,
-    attempts: i32,
+    attempt: Attempt,
     now: PrimitiveDateTime,
-    error: &str,
 ) -> anyhow::Result<()> {
+    let row = email_outbox::table.filter(email_outbox::id.eq(id));
+    let released = (
+        email_outbox::attempts.eq(attempts),
+        email_outbox::locked_until.eq(None::<PrimitiveDateTime>),
+    );
     db_run!(conn: {
-        diesel::update(email_outbox::table.filter(email_outbox::id.eq(id)))
-            .set((
-                email_outbox::attempts.eq(attempts),
-                email_outbox::failed_at.eq(now),
-                email_outbox::locked_until.eq(None::<PrimitiveDateTime>),
-                email_outbox::last_error.eq(error),
-            ))
-            .execute(conn)
+        match &attempt {
+            Attempt::Sent => diesel::update(row)
+                .set((
+                    released,
+                    email_outbox::sent_at.eq(now),
+                    email_outbox::body_text.eq(""),
+                    email_outbox::body_html.eq(""),
+                    email_outbox::action_url.eq(None::<String>),
+                ))
+                .execute(conn),
+            Attempt::RetryAt(at, error) => diesel::update(row)
+                .set((released, email_outbox::next_attempt_at.eq(at), email_outbox::last_error.eq(error)))
+                .execute(conn),
+            Attempt::GaveUp(error) => diesel::update(row)
+                .set((released, email_outbox::failed_at.eq(now), email_outbox::last_error.eq(error)))
+                .execute(conn),
+        }
     })
-    .context("marking email failed")?;
+    .context("recording an email attempt")?;
     Ok(())
 }
 
