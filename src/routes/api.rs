@@ -114,10 +114,7 @@ pub async fn list_petitions(
     let page = positive(params.page.as_deref(), "page", 1)?.min(1_000_000);
     let per_page = positive(params.per_page.as_deref(), "per_page", 20)?.min(MAX_PER_PAGE);
     let query = ListQuery {
-        search: params
-            .q
-            .map(|q| q.trim().chars().take(100).collect::<String>())
-            .filter(|q| !q.is_empty()),
+        search: petitions::search_terms(params.q.as_deref()),
         state: list_state,
         sort,
         offset: (page - 1) * per_page,

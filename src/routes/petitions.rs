@@ -212,11 +212,7 @@ pub async fn home(
     state: web::Data<AppState>,
     query: web::Query<HomeQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let search = query
-        .into_inner()
-        .q
-        .map(|q| q.trim().chars().take(100).collect::<String>())
-        .filter(|q| !q.is_empty());
+    let search = petitions::search_terms(query.q.as_deref());
     let list = |sort, limit| ListQuery {
         search: search.clone(),
         state: ListState::Open,
@@ -229,11 +225,11 @@ pub async fn home(
     let (most_signed, newest) = state
         .db
         .run(move |conn| {
-            let most = petitions::list(conn, &by_signatures)?.0;
+            let most = petitions::list_page(conn, &by_signatures)?;
             let newest = if searching {
                 Vec::new()
             } else {
-                petitions::list(conn, &recent)?.0
+                petitions::list_page(conn, &recent)?
             };
             Ok((most, newest))
         })

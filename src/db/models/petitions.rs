@@ -297,9 +297,30 @@ pub struct ListQuery {
     pub limit: i64,
 }
 
+/// Search words as typed in a box or a query string: trimmed, at most 100
+/// characters, and `None` when blank.
+pub fn search_terms(raw: Option<&str>) -> Option<String> {
+    let terms: String = raw?.trim().chars().take(100).collect();
+    (!terms.is_empty()).then_some(terms)
+}
+
 /// A page of petitions and the total that match. Sorting by signatures uses
 /// the batched `signature_count` snapshot, so it may trail by a second.
 pub fn list(conn: &mut DbConnection, query: &ListQuery) -> anyhow::Result<(Vec<Petition>, i64)> {
+    let (rows, total) = list_matching(conn, query, true)?;
+    Ok((rows, total.unwrap_or_default()))
+}
+
+/// A page of petitions, without counting all that match.
+pub fn list_page(conn: &mut DbConnection, query: &ListQuery) -> anyhow::Result<Vec<Petition>> {
+    Ok(list_matching(conn, query, false)?.0)
+}
+
+fn list_matching(
+    conn: &mut DbConnection,
+    query: &ListQuery,
+    with_total: bool,
+) -> anyhow::Result<(Vec<Petition>, Option<i64>)> {
     let at = now();
     let pattern = query.search.as_ref().map(|q| {
         // Control characters (NUL above all) never match a title anyway.
@@ -345,7 +366,11 @@ pub fn list(conn: &mut DbConnection, query: &ListQuery) -> anyhow::Result<(Vec<P
         }};
     }
     let (rows, total) = db_run!(conn: {
-        let total: i64 = filtered!().count().get_result(conn)?;
+        let total: Option<i64> = if with_total {
+            Some(filtered!().count().get_result(conn)?)
+        } else {
+            None
+        };
         let mut q = filtered!();
         q = match query.sort {
             ListSort::Signatures => q.order((petitions::signature_count.desc(), petitions::created_at.desc())),
