@@ -4,7 +4,7 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 
-use super::{human_date, render, see_other, thousands};
+use super::{human_date, render, see_other};
 use crate::db::models::{now, petitions};
 use crate::domain::petition::{today_utc, NewPetition, PetitionForm};
 use crate::domain::FieldErrors;
@@ -28,12 +28,6 @@ struct DashboardRow {
     goal: i64,
     open: bool,
     created_on: String,
-}
-
-impl DashboardRow {
-    fn goal_text(&self) -> String {
-        thousands(self.goal)
-    }
 }
 
 pub async fn index(

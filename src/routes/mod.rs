@@ -172,11 +172,12 @@ pub fn human_date(at: time::PrimitiveDateTime) -> String {
     at.format(&format).unwrap_or_default()
 }
 
-/// Formats a number with thousands separators: 12,345.
-pub fn thousands(n: i64) -> String {
+/// Formats a number with thousands separators: 12,345. Called from
+/// templates, which pass values by reference.
+pub fn thousands(n: &i64) -> String {
     let digits = n.unsigned_abs().to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
-    if n < 0 {
+    if *n < 0 {
         out.push('-');
     }
     for (i, c) in digits.chars().enumerate() {
@@ -186,4 +187,18 @@ pub fn thousands(n: i64) -> String {
         out.push(c);
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::thousands;
+
+    #[test]
+    fn thousands_are_separated() {
+        assert_eq!(thousands(&0), "0");
+        assert_eq!(thousands(&999), "999");
+        assert_eq!(thousands(&1000), "1,000");
+        assert_eq!(thousands(&1234567), "1,234,567");
+        assert_eq!(thousands(&-12345), "-12,345");
+    }
 }

@@ -5,7 +5,7 @@ use actix_web::{web, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
 
-use super::{human_date, render, thousands};
+use super::{human_date, render};
 use crate::db::models::now;
 use crate::db::models::petitions::{self, ListQuery, ListSort, ListState, Petition, Target};
 use crate::db::models::signatures::{self as signature_rows, PublicSigner};
@@ -47,10 +47,6 @@ impl PetitionView {
             goal: petition.goal,
             count,
         }
-    }
-
-    pub fn goal_text(&self) -> String {
-        thousands(self.goal)
     }
 
     /// Progress toward the goal, 0–100, for the progress bar.
@@ -195,12 +191,6 @@ struct PetitionCard {
     summary: String,
     count: i64,
     goal: i64,
-}
-
-impl PetitionCard {
-    fn goal_text(&self) -> String {
-        thousands(self.goal)
-    }
 }
 
 #[derive(Deserialize)]

@@ -90,6 +90,10 @@ async fn logging_in_opens_the_dashboard_with_a_secure_cookie(backend: Backend) {
         .contains("European Parliament"));
     assert!(page.body.contains("<strong>a third</strong>"));
     assert_eq!(page.attr("progress", "max").as_deref(), Some("100"));
+    assert!(page
+        .text_of(".progress-box")
+        .unwrap()
+        .contains("Let’s get to 1,000!"));
     assert_eq!(
         page.attr("meta[property='og:title']", "content").as_deref(),
         Some("Clean rivers for <everyone>")
