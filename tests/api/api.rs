@@ -1,19 +1,16 @@
 use serde_json::json;
 
-use crate::helpers::{spawn_app, Backend};
-use crate::on_both_backends;
+use crate::app_tests;
+use crate::helpers::TestApp;
 
-on_both_backends!(
+app_tests!(
     api_signing_accepts_valid_and_duplicate_signatures_alike,
     api_rejects_invalid_signatures_with_field_messages,
     api_lists_and_shows_petitions,
     api_unknown_petitions_are_404_json,
 );
 
-async fn api_signing_accepts_valid_and_duplicate_signatures_alike(backend: Backend) {
-    let Some(app) = spawn_app(backend).await else {
-        return;
-    };
+async fn api_signing_accepts_valid_and_duplicate_signatures_alike(app: TestApp) {
     let slug = app.petition("Sign by API").await;
     let path = format!("/api/v1/petitions/{slug}/signatures");
     let body = json!({"name": "Ana", "email": "ana@example.com", "country": "PT",
@@ -31,10 +28,7 @@ async fn api_signing_accepts_valid_and_duplicate_signatures_alike(backend: Backe
     assert!(page.text_of(".signers").unwrap().contains("Ana"));
 }
 
-async fn api_rejects_invalid_signatures_with_field_messages(backend: Backend) {
-    let Some(app) = spawn_app(backend).await else {
-        return;
-    };
+async fn api_rejects_invalid_signatures_with_field_messages(app: TestApp) {
     let slug = app.petition("Strict API").await;
     let path = format!("/api/v1/petitions/{slug}/signatures");
     let response = app
@@ -66,10 +60,7 @@ async fn api_rejects_invalid_signatures_with_field_messages(backend: Backend) {
     assert_eq!(json["error"]["code"], "bad_request");
 }
 
-async fn api_lists_and_shows_petitions(backend: Backend) {
-    let Some(app) = spawn_app(backend).await else {
-        return;
-    };
+async fn api_lists_and_shows_petitions(app: TestApp) {
     let first = app.petition("Plant trees").await;
     let second = app.create_petition("Clean air now", "").await;
 
@@ -116,10 +107,7 @@ async fn api_lists_and_shows_petitions(backend: Backend) {
     assert_eq!(count["goal"], 1000);
 }
 
-async fn api_unknown_petitions_are_404_json(backend: Backend) {
-    let Some(app) = spawn_app(backend).await else {
-        return;
-    };
+async fn api_unknown_petitions_are_404_json(app: TestApp) {
     for path in [
         "/api/v1/petitions/nope",
         "/api/v1/petitions/nope/count",

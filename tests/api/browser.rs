@@ -1,13 +1,10 @@
-use crate::helpers::{spawn_app, Backend};
-use crate::on_both_backends;
+use crate::app_tests;
+use crate::helpers::TestApp;
 use crate::webdriver::Browser;
 
-on_both_backends!(a_person_signs_and_confirms_in_a_real_browser);
+app_tests!(a_person_signs_and_confirms_in_a_real_browser,);
 
-async fn a_person_signs_and_confirms_in_a_real_browser(backend: Backend) {
-    let Some(app) = spawn_app(backend).await else {
-        return;
-    };
+async fn a_person_signs_and_confirms_in_a_real_browser(app: TestApp) {
     let Some(browser) = Browser::launch().await else {
         return;
     };

@@ -1,15 +1,12 @@
-use crate::helpers::{run_cli, spawn_app, Backend, PASSWORD};
-use crate::on_both_backends;
+use crate::app_tests;
+use crate::helpers::{run_cli, TestApp, PASSWORD};
 
-on_both_backends!(
+app_tests!(
     organizer_create_makes_an_account_that_can_log_in,
     organizer_create_refuses_duplicates_and_weak_passwords,
 );
 
-async fn organizer_create_makes_an_account_that_can_log_in(backend: Backend) {
-    let Some(app) = spawn_app(backend).await else {
-        return;
-    };
+async fn organizer_create_makes_an_account_that_can_log_in(app: TestApp) {
     let output = run_cli(
         app.db.url(),
         &[
@@ -28,10 +25,7 @@ async fn organizer_create_makes_an_account_that_can_log_in(backend: Backend) {
     assert_eq!(app.login("cli@example.org", PASSWORD).await.status(), 303);
 }
 
-async fn organizer_create_refuses_duplicates_and_weak_passwords(backend: Backend) {
-    let Some(app) = spawn_app(backend).await else {
-        return;
-    };
+async fn organizer_create_refuses_duplicates_and_weak_passwords(app: TestApp) {
     app.create_organizer("taken@example.org").await;
     let duplicate = run_cli(
         app.db.url(),

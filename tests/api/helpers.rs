@@ -24,8 +24,35 @@ pub enum Backend {
     Postgres,
 }
 
-/// Runs each named `async fn(Backend)` once on SQLite and once on
-/// PostgreSQL, as `name::sqlite` and `name::postgres`.
+/// Runs each named `async fn(TestApp)` against a fresh app on SQLite and
+/// on PostgreSQL, as `name::sqlite` and `name::postgres`.
+#[macro_export]
+macro_rules! app_tests {
+    ($($name:ident),* $(,)?) => {$(
+        mod $name {
+            use $crate::helpers::{spawn_app, Backend};
+
+            async fn run(backend: Backend) {
+                if let Some(app) = spawn_app(backend).await {
+                    super::$name(app).await
+                }
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                run(Backend::Sqlite).await
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                run(Backend::Postgres).await
+            }
+        }
+    )*};
+}
+
+/// Like [`app_tests!`] for tests that start the app their own way: each
+/// `async fn(Backend)` runs once per backend.
 #[macro_export]
 macro_rules! on_both_backends {
     ($($name:ident),* $(,)?) => {$(

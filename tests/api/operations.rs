@@ -1,26 +1,20 @@
-use crate::helpers::{signature, spawn_app, Backend};
-use crate::on_both_backends;
+use crate::app_tests;
+use crate::helpers::{signature, TestApp};
 
-on_both_backends!(
+app_tests!(
     health_reports_the_database,
     oversized_bodies_are_refused_with_413,
     unknown_pages_are_404_html,
     pages_cannot_be_framed,
 );
 
-async fn health_reports_the_database(backend: Backend) {
-    let Some(app) = spawn_app(backend).await else {
-        return;
-    };
+async fn health_reports_the_database(app: TestApp) {
     let (status, json) = app.get_json("/health").await;
     assert_eq!(status, 200);
     assert_eq!(json, serde_json::json!({"status": "ok", "database": "ok"}));
 }
 
-async fn oversized_bodies_are_refused_with_413(backend: Backend) {
-    let Some(app) = spawn_app(backend).await else {
-        return;
-    };
+async fn oversized_bodies_are_refused_with_413(app: TestApp) {
     let slug = app.petition("Big bodies").await;
     let mut form = signature("big@example.com");
     form.insert("comment", "x".repeat(400 * 1024));
@@ -37,10 +31,7 @@ async fn oversized_bodies_are_refused_with_413(backend: Backend) {
     assert_eq!(response.status(), 413);
 }
 
-async fn unknown_pages_are_404_html(backend: Backend) {
-    let Some(app) = spawn_app(backend).await else {
-        return;
-    };
+async fn unknown_pages_are_404_html(app: TestApp) {
     for path in [
         "/nope",
         "/petitions/does-not-exist",
@@ -61,10 +52,7 @@ async fn unknown_pages_are_404_html(backend: Backend) {
     assert_eq!(status, 404);
 }
 
-async fn pages_cannot_be_framed(backend: Backend) {
-    let Some(app) = spawn_app(backend).await else {
-        return;
-    };
+async fn pages_cannot_be_framed(app: TestApp) {
     let response = app.get_response("/").await;
     let csp = response.headers()["content-security-policy"]
         .to_str()

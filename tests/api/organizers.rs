@@ -1,7 +1,7 @@
-use crate::helpers::{spawn_app, Backend, Page, PASSWORD};
-use crate::on_both_backends;
+use crate::app_tests;
+use crate::helpers::{Page, TestApp, PASSWORD};
 
-on_both_backends!(
+app_tests!(
     wrong_password_and_unknown_email_get_identical_responses,
     logging_in_opens_the_dashboard_with_a_secure_cookie,
     creating_a_petition_validates_and_keeps_what_was_typed,
@@ -17,10 +17,7 @@ fn without_token(page: &Page) -> String {
     page.body.replace(&page.csrf_token(), "TOKEN")
 }
 
-async fn wrong_password_and_unknown_email_get_identical_responses(backend: Backend) {
-    let Some(app) = spawn_app(backend).await else {
-        return;
-    };
+async fn wrong_password_and_unknown_email_get_identical_responses(app: TestApp) {
     app.create_organizer("known@example.org").await;
 
     let wrong = app
@@ -47,10 +44,7 @@ async fn wrong_password_and_unknown_email_get_identical_responses(backend: Backe
     );
 }
 
-async fn logging_in_opens_the_dashboard_with_a_secure_cookie(backend: Backend) {
-    let Some(app) = spawn_app(backend).await else {
-        return;
-    };
+async fn logging_in_opens_the_dashboard_with_a_secure_cookie(app: TestApp) {
     app.create_organizer("olga@example.org").await;
     let response = app.login("OLGA@example.org", PASSWORD).await;
     assert_eq!(response.status(), 303);
@@ -104,10 +98,7 @@ async fn logging_in_opens_the_dashboard_with_a_secure_cookie(backend: Backend) {
     );
 }
 
-async fn creating_a_petition_validates_and_keeps_what_was_typed(backend: Backend) {
-    let Some(app) = spawn_app(backend).await else {
-        return;
-    };
+async fn creating_a_petition_validates_and_keeps_what_was_typed(app: TestApp) {
     app.petition("First").await;
     let token = app.get("/dashboard/petitions/new").await.csrf_token();
     let response = app
@@ -166,10 +157,7 @@ async fn creating_a_petition_validates_and_keeps_what_was_typed(backend: Backend
     assert!(!json["body_html"].as_str().unwrap().contains("<script"));
 }
 
-async fn dashboard_requires_login(backend: Backend) {
-    let Some(app) = spawn_app(backend).await else {
-        return;
-    };
+async fn dashboard_requires_login(app: TestApp) {
     for path in ["/dashboard", "/dashboard/petitions/new"] {
         let response = app.get_response(path).await;
         assert_eq!(response.status(), 303, "{path}");
@@ -191,10 +179,7 @@ async fn dashboard_requires_login(backend: Backend) {
     assert_eq!(list["total"], 0);
 }
 
-async fn logging_out_ends_the_session(backend: Backend) {
-    let Some(app) = spawn_app(backend).await else {
-        return;
-    };
+async fn logging_out_ends_the_session(app: TestApp) {
     app.petition("Before logout").await;
     let token = app.get("/dashboard").await.csrf_token();
     assert_eq!(
@@ -206,10 +191,7 @@ async fn logging_out_ends_the_session(backend: Backend) {
     assert_eq!(app.get_response("/dashboard").await.status(), 303);
 }
 
-async fn petitions_with_the_same_title_get_distinct_addresses(backend: Backend) {
-    let Some(app) = spawn_app(backend).await else {
-        return;
-    };
+async fn petitions_with_the_same_title_get_distinct_addresses(app: TestApp) {
     let first = app.petition("Same title").await;
     let second = app.create_petition("Same title", "").await;
     assert_eq!(first, "same-title");
@@ -218,10 +200,7 @@ async fn petitions_with_the_same_title_get_distinct_addresses(backend: Backend) 
     assert_eq!(app.get(&format!("/petitions/{second}")).await.status, 200);
 }
 
-async fn home_page_lists_open_petitions_and_searches_them(backend: Backend) {
-    let Some(app) = spawn_app(backend).await else {
-        return;
-    };
+async fn home_page_lists_open_petitions_and_searches_them(app: TestApp) {
     let bees = app.petition("Save the bees").await;
     let trees = app.create_petition("Plant more trees", "").await;
     let home = app.get("/").await;
@@ -244,10 +223,7 @@ async fn home_page_lists_open_petitions_and_searches_them(backend: Backend) {
         .contains("No open petitions match your search."));
 }
 
-async fn a_petition_written_across_a_session_expiry_is_kept_and_can_be_published(backend: Backend) {
-    let Some(app) = spawn_app(backend).await else {
-        return;
-    };
+async fn a_petition_written_across_a_session_expiry_is_kept_and_can_be_published(app: TestApp) {
     app.petition("Warm up").await;
     let token = app.get("/dashboard/petitions/new").await.csrf_token();
     let form = [
