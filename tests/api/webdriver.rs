@@ -166,22 +166,22 @@ impl Browser {
             .await;
     }
 
+    /// The rendered text of the first element matching `css`.
     pub async fn text(&self, css: &str) -> String {
-        let id = self.find(css).await;
-        self.call("GET", &format!("/element/{id}/text"), Value::Null)
-            .await
-            .as_str()
-            .unwrap()
-            .to_owned()
+        self.read(css, "text").await
     }
 
+    /// The current value of a form control (what is typed or selected).
     pub async fn value(&self, css: &str) -> String {
+        self.read(css, "property/value").await
+    }
+
+    async fn read(&self, css: &str, what: &str) -> String {
         let id = self.find(css).await;
-        self.call("GET", &format!("/element/{id}/property/value"), Value::Null)
-            .await
-            .as_str()
-            .unwrap_or_default()
-            .to_owned()
+        let value = self
+            .call("GET", &format!("/element/{id}/{what}"), Value::Null)
+            .await;
+        value.as_str().unwrap_or_default().to_owned()
     }
 
     pub async fn script(&self, source: &str) -> Value {
