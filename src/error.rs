@@ -20,8 +20,6 @@ pub enum AppError {
     Forbidden(String),
     #[error("{message}")]
     Conflict { code: &'static str, message: String },
-    #[error("authentication required")]
-    Unauthorized,
     #[error("login required")]
     LoginRequired,
     #[error("invalid input")]
@@ -48,7 +46,7 @@ impl AppError {
             Self::BadRequest(_) => "bad_request",
             Self::Forbidden(_) => "forbidden",
             Self::Conflict { code, .. } => code,
-            Self::Unauthorized | Self::LoginRequired => "unauthorized",
+            Self::LoginRequired => "unauthorized",
             Self::Validation(_) => "validation_failed",
             Self::PayloadTooLarge => "payload_too_large",
             Self::Internal(_) => "internal_error",
@@ -63,7 +61,6 @@ impl AppError {
             }
             Self::BadRequest(m) | Self::Forbidden(m) => m.clone(),
             Self::Conflict { message, .. } => message.clone(),
-            Self::Unauthorized => "A valid API token is required.".into(),
             Self::LoginRequired => "Log in to continue.".into(),
             Self::Validation(_) => "Some fields need correcting.".into(),
             Self::PayloadTooLarge => "What you sent is too large.".into(),
@@ -95,7 +92,6 @@ impl ResponseError for AppError {
             Self::BadRequest(_) => StatusCode::BAD_REQUEST,
             Self::Forbidden(_) => StatusCode::FORBIDDEN,
             Self::Conflict { .. } => StatusCode::CONFLICT,
-            Self::Unauthorized => StatusCode::UNAUTHORIZED,
             Self::LoginRequired => StatusCode::SEE_OTHER,
             Self::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
