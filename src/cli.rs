@@ -9,7 +9,8 @@ use clap::{Parser, Subcommand};
 use crate::config::Settings;
 use crate::db::models::{new_id, now, organizers};
 use crate::db::{migrations, Db};
-use crate::domain::{clean_text, Email};
+use crate::domain::signer::parse_name;
+use crate::domain::Email;
 use crate::security::password::{hash_password, Password};
 use crate::startup::Application;
 
@@ -77,10 +78,7 @@ fn create_organizer(
     admin: bool,
 ) -> anyhow::Result<()> {
     let email = Email::parse(email).map_err(|e| anyhow::anyhow!("--email: {e}"))?;
-    let name = clean_text(name, false).map_err(|e| anyhow::anyhow!("--name {e}"))?;
-    if name.is_empty() || name.chars().count() > 100 {
-        bail!("--name must be between 1 and 100 characters");
-    }
+    let name = parse_name(name).map_err(|e| anyhow::anyhow!("--name: {e}"))?;
     let password = Password::parse(read_password()?).map_err(|e| anyhow::anyhow!(e))?;
     let password_hash = hash_password(&password)?;
 

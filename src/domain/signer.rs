@@ -86,7 +86,9 @@ impl TryFrom<&SignatureForm> for NewSignature {
     }
 }
 
-fn parse_name(input: &str) -> Result<String, String> {
+/// A person's name as one free-text field (signers and organizers alike):
+/// no assumption of a first and last name.
+pub fn parse_name(input: &str) -> Result<String, String> {
     let name = clean_text(input, false).map_err(|e| format!("Your name {e}"))?;
     if name.is_empty() {
         return Err("Enter your name".into());
