@@ -52,6 +52,12 @@ pub struct EmailSettings {
     pub retry_base_ms: u64,
     pub retry_max_ms: u64,
     pub max_attempts: i32,
+    /// How many messages are in flight to the relay at once.
+    pub concurrency: usize,
+    /// The longest one send may take, connecting included.
+    pub send_timeout_ms: u64,
+    /// `/health` answers 503 once the oldest due email has waited longer.
+    pub max_due_age_s: u64,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -125,6 +131,9 @@ impl Settings {
             .with_context(|| format!("email.from {:?} is not a valid mailbox", self.email.from))?;
         if self.email.max_attempts < 1 || self.email.retry_base_ms == 0 {
             bail!("email.max_attempts and email.retry_base_ms must be positive");
+        }
+        if self.email.concurrency == 0 || self.email.send_timeout_ms == 0 {
+            bail!("email.concurrency and email.send_timeout_ms must be positive");
         }
         if self.security.secret_key.is_empty() {
             if self.is_production() {

@@ -22,7 +22,7 @@
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, RwLock};
+use std::sync::RwLock;
 use std::time::Duration;
 
 use time::OffsetDateTime;
@@ -31,6 +31,7 @@ use tokio::sync::broadcast;
 use crate::db::models::counts::{self as count_rows, PetitionCountRow};
 use crate::db::models::petitions::Petition;
 use crate::db::{Db, DbConnection};
+use crate::workers::Heartbeat;
 
 /// What a reader learns about a petition without touching the database.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -151,17 +152,17 @@ impl CountStore {
     }
 
     /// Keeps the store in step with the database until the process ends.
-    pub fn spawn_refresher(self: Arc<Self>, db: Db, every: Duration) {
-        tokio::spawn(async move {
-            let mut interval = tokio::time::interval(every);
-            interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-            loop {
-                interval.tick().await;
-                if let Err(err) = self.refresh(&db).await {
-                    tracing::warn!(error = ?err, "refreshing counts failed");
-                }
+    /// Run it under [`crate::workers::Workers`].
+    pub async fn run_refresher(&self, db: &Db, every: Duration, heartbeat: &Heartbeat) {
+        let mut interval = tokio::time::interval(every);
+        interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            interval.tick().await;
+            heartbeat.beat();
+            if let Err(err) = self.refresh(db).await {
+                tracing::warn!(error = ?err, "refreshing counts failed");
             }
-        });
+        }
     }
 
     fn ticket(&self) -> u64 {

@@ -17,6 +17,7 @@ use crate::email::outbox::OutboxWorker;
 use crate::routes;
 use crate::security::csrf::Csrf;
 use crate::state::AppState;
+use crate::workers::Workers;
 
 const COUNT_REFRESH: Duration = Duration::from_secs(1);
 
@@ -51,11 +52,26 @@ impl Application {
             .refresh(&db)
             .await
             .context("loading petition counts")?;
-        counts.clone().spawn_refresher(db.clone(), COUNT_REFRESH);
+        let workers = Workers::new();
+        {
+            let (counts, db) = (counts.clone(), db.clone());
+            workers.spawn("count_refresher", move |beat| {
+                let (counts, db) = (counts.clone(), db.clone());
+                async move { counts.run_refresher(&db, COUNT_REFRESH, &beat).await }
+            });
+        }
 
         let outbox_wake = Arc::new(Notify::new());
-        let worker = OutboxWorker::new(db.clone(), settings.email.clone(), outbox_wake.clone())?;
-        tokio::spawn(worker.run());
+        let outbox = Arc::new(OutboxWorker::new(
+            db.clone(),
+            settings.email.clone(),
+            outbox_wake.clone(),
+        )?);
+        outbox.recover().await;
+        workers.spawn("email_outbox", move |beat| {
+            let outbox = outbox.clone();
+            async move { outbox.run(beat).await }
+        });
 
         let port = listener.local_addr()?.port();
         let host = listener.local_addr()?.ip();
@@ -65,6 +81,7 @@ impl Application {
             db,
             counts,
             outbox_wake,
+            workers,
         });
         let server = HttpServer::new(move || {
             App::new()

@@ -6,6 +6,7 @@ use crate::config::Settings;
 use crate::counts::CountStore;
 use crate::db::Db;
 use crate::security::csrf::Csrf;
+use crate::workers::Workers;
 
 /// Everything handlers need, passed as `web::Data<AppState>`. No globals, so
 /// tests can run many apps side by side.
@@ -16,6 +17,8 @@ pub struct AppState {
     pub csrf: Csrf,
     /// Wakes the outbox worker after queueing an email.
     pub outbox_wake: Arc<Notify>,
+    /// The background workers' heartbeats, for `/health`.
+    pub workers: Workers,
 }
 
 impl AppState {

@@ -4,12 +4,19 @@ use std::time::Duration;
 
 use anyhow::Context;
 use lettre::message::{Mailbox, MultiPart};
+use lettre::transport::smtp::PoolConfig;
 use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
 use crate::config::{EmailSettings, EmailTransport};
 use crate::db::models::outbox::QueuedEmail;
 
-pub enum Mailer {
+pub struct Mailer {
+    transport: Transport,
+    /// Bounds a whole send: connecting, the greeting, every reply.
+    send_timeout: Duration,
+}
+
+enum Transport {
     Smtp(AsyncSmtpTransport<Tokio1Executor>),
     File(AsyncFileTransport<Tokio1Executor>),
 }
@@ -25,7 +32,8 @@ pub enum SendError {
 
 impl Mailer {
     pub fn from_settings(settings: &EmailSettings) -> anyhow::Result<Self> {
-        match settings.transport {
+        let send_timeout = Duration::from_millis(settings.send_timeout_ms);
+        let transport = match settings.transport {
             EmailTransport::Smtp => {
                 let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(&settings.smtp_url)
                     .with_context(|| {
@@ -34,9 +42,14 @@ impl Mailer {
                             settings.smtp_url
                         )
                     })?
-                    .timeout(Some(Duration::from_secs(15)))
+                    // lettre's own timeout only covers opening the connection;
+                    // `send` bounds the rest.
+                    .timeout(Some(send_timeout))
+                    // As many pooled connections as concurrent sends, so a
+                    // burst reuses connections instead of opening new ones.
+                    .pool_config(PoolConfig::new().max_size(settings.concurrency as u32))
                     .build();
-                Ok(Self::Smtp(transport))
+                Transport::Smtp(transport)
             }
             EmailTransport::File => {
                 std::fs::create_dir_all(&settings.outbox_dir).with_context(|| {
@@ -45,12 +58,30 @@ impl Mailer {
                         settings.outbox_dir.display()
                     )
                 })?;
-                Ok(Self::File(AsyncFileTransport::new(&settings.outbox_dir)))
+                Transport::File(AsyncFileTransport::new(&settings.outbox_dir))
             }
+        };
+        Ok(Self {
+            transport,
+            send_timeout,
+        })
+    }
+
+    /// Sends one message. A send that has not finished within the timeout
+    /// is a temporary failure: a relay that accepts the connection and
+    /// never answers (hung, or its listen queue overflowed) would otherwise
+    /// hold the send forever.
+    pub async fn send(&self, from: &Mailbox, email: &QueuedEmail) -> Result<(), SendError> {
+        match tokio::time::timeout(self.send_timeout, self.send_unbounded(from, email)).await {
+            Ok(result) => result,
+            Err(_) => Err(SendError::Temporary(format!(
+                "no answer from the mail relay within {} ms",
+                self.send_timeout.as_millis()
+            ))),
         }
     }
 
-    pub async fn send(&self, from: &Mailbox, email: &QueuedEmail) -> Result<(), SendError> {
+    async fn send_unbounded(&self, from: &Mailbox, email: &QueuedEmail) -> Result<(), SendError> {
         let to: Mailbox = email
             .recipient
             .parse()
@@ -64,15 +95,15 @@ impl Mailer {
                 email.body_html.clone(),
             ))
             .map_err(|e| SendError::Permanent(format!("cannot build message: {e}")))?;
-        match self {
-            Self::Smtp(transport) => transport.send(message).await.map(drop).map_err(|e| {
+        match &self.transport {
+            Transport::Smtp(transport) => transport.send(message).await.map(drop).map_err(|e| {
                 if e.is_permanent() {
                     SendError::Permanent(e.to_string())
                 } else {
                     SendError::Temporary(e.to_string())
                 }
             }),
-            Self::File(transport) => {
+            Transport::File(transport) => {
                 let id = transport
                     .send(message)
                     .await

@@ -1,33 +1,40 @@
 //! The outbox worker: claims queued emails, sends them, and retries
 //! temporary failures with exponential backoff and jitter.
+//!
+//! # Why sends are slots, not passes
+//!
+//! An earlier worker claimed a batch, sent it with `join_all` and only then
+//! claimed more. One send that never finished (a relay that accepted the
+//! connection but never sent its greeting, as happens when a relay's listen
+//! queue overflows under a burst) held the pass, and with it every later
+//! email, forever. Now each send holds one of `email.concurrency` slots and
+//! is bounded by `email.send_timeout_ms`; the loop claims more whenever
+//! slots free up, so a slow send delays only itself.
 
 use std::sync::Arc;
 use std::time::Duration;
 
-use futures_util::future::join_all;
 use lettre::message::Mailbox;
 use rand::Rng;
 use tokio::sync::Notify;
+use tokio::task::JoinSet;
 
 use super::mailer::{Mailer, SendError};
 use crate::config::EmailSettings;
 use crate::db::models::now;
-use crate::db::models::outbox::{self, Attempt};
+use crate::db::models::outbox::{self, Attempt, AttemptRecord, QueuedEmail};
 use crate::db::{Backend, Db};
+use crate::workers::Heartbeat;
 
-/// How many messages one pass sends concurrently.
-const BATCH: i64 = 32;
-/// A claimed message is hidden from other workers this long: twice the SMTP
-/// timeout, so a live worker finishes first, and a dead one's claims expire
-/// soon.
-const LEASE: time::Duration = time::Duration::seconds(30);
 /// Polling picks up retries and other instances' rows; local writes wake
 /// the worker at once through `wake`.
 const POLL: Duration = Duration::from_millis(500);
+/// Pause after a failed database call, so a database outage is not a spin.
+const DB_RETRY: Duration = Duration::from_secs(1);
 
 pub struct OutboxWorker {
     db: Db,
-    mailer: Mailer,
+    mailer: Arc<Mailer>,
     from: Mailbox,
     settings: EmailSettings,
     wake: Arc<Notify>,
@@ -35,7 +42,7 @@ pub struct OutboxWorker {
 
 impl OutboxWorker {
     pub fn new(db: Db, settings: EmailSettings, wake: Arc<Notify>) -> anyhow::Result<Self> {
-        let mailer = Mailer::from_settings(&settings)?;
+        let mailer = Arc::new(Mailer::from_settings(&settings)?);
         let from = settings.from.parse()?;
         Ok(Self {
             db,
@@ -46,7 +53,16 @@ impl OutboxWorker {
         })
     }
 
-    pub async fn run(self) {
+    /// A claimed message is hidden from other workers this long: well past
+    /// the send timeout, so a live worker always records first, and a dead
+    /// one's claims expire soon.
+    fn lease(&self) -> time::Duration {
+        time::Duration::milliseconds(2 * self.settings.send_timeout_ms as i64 + 10_000)
+    }
+
+    /// Releases stale claims on a single-process backend. Call once per
+    /// process, before the first [`OutboxWorker::run`].
+    pub async fn recover(&self) {
         if self.db.backend() == Backend::Sqlite {
             // A SQLite file has one server process: claims left over are
             // from a previous run that died, so they can be retried now.
@@ -54,70 +70,162 @@ impl OutboxWorker {
                 tracing::warn!(error = ?err, "releasing stale email claims failed");
             }
         }
+    }
+
+    pub async fn run(&self, heartbeat: Arc<Heartbeat>) {
+        let slots = self.settings.concurrency.max(1);
+        let mut in_flight: JoinSet<AttemptRecord> = JoinSet::new();
+        let mut finished: Vec<AttemptRecord> = Vec::new();
+        let mut timer_or_wake = true;
         loop {
-            match self.deliver_due().await {
-                // A full batch suggests more are waiting.
-                Ok(sent) if sent as i64 == BATCH => continue,
-                Ok(_) => {}
-                Err(err) => tracing::error!(error = ?err, "email outbox pass failed"),
+            heartbeat.beat();
+            while let Some(done) = in_flight.try_join_next() {
+                collect(done, &mut finished);
             }
-            tokio::select! {
-                _ = self.wake.notified() => {}
-                _ = tokio::time::sleep(POLL) => {}
+            if !finished.is_empty() {
+                let records = std::mem::take(&mut finished);
+                if let Err(err) = self
+                    .db
+                    .run(move |conn| outbox::record_attempts(conn, &records, now()))
+                    .await
+                {
+                    // The claims expire and the messages are tried again.
+                    tracing::error!(error = ?err, "recording email outcomes failed");
+                    tokio::time::sleep(DB_RETRY).await;
+                }
             }
+
+            // After a send finishes, claim only once half the slots are
+            // free, so a steady stream costs few claim transactions; a wake
+            // or the poll timer fills whatever is free.
+            let free = slots - in_flight.len();
+            let mut claimed_all = false;
+            if free > 0 && (timer_or_wake || free * 2 >= slots) {
+                let lease = self.lease();
+                match self
+                    .db
+                    .run(move |conn| outbox::claim_due(conn, now(), lease, free as i64))
+                    .await
+                {
+                    Ok(batch) => {
+                        claimed_all = batch.len() == free;
+                        for email in batch {
+                            let mailer = self.mailer.clone();
+                            let from = self.from.clone();
+                            let max_attempts = self.settings.max_attempts;
+                            let backoff = self.backoff_fn();
+                            in_flight.spawn(async move {
+                                deliver(&mailer, &from, email, max_attempts, backoff).await
+                            });
+                        }
+                    }
+                    Err(err) => {
+                        tracing::error!(error = ?err, "claiming due emails failed");
+                        tokio::time::sleep(DB_RETRY).await;
+                        continue;
+                    }
+                }
+            }
+            if claimed_all {
+                // Every free slot was filled: more may be waiting.
+                continue;
+            }
+            timer_or_wake = tokio::select! {
+                _ = self.wake.notified() => true,
+                _ = tokio::time::sleep(POLL) => true,
+                Some(done) = in_flight.join_next(), if !in_flight.is_empty() => {
+                    collect(done, &mut finished);
+                    false
+                }
+            };
         }
     }
 
-    /// One pass: claim due messages and try each once.
-    async fn deliver_due(&self) -> anyhow::Result<usize> {
-        let batch = self
-            .db
-            .run(|conn| outbox::claim_due(conn, now(), LEASE, BATCH))
-            .await?;
-        let count = batch.len();
-        join_all(batch.into_iter().map(|email| self.deliver(email))).await;
-        Ok(count)
-    }
-
-    async fn deliver(&self, email: outbox::QueuedEmail) {
-        let result = self.mailer.send(&self.from, &email).await;
-        let attempts = email.attempts + 1;
-        let attempt = match result {
-            Ok(()) => Attempt::Sent,
-            Err(SendError::Permanent(reason)) => {
-                tracing::warn!(email_id = %email.id, %reason, "email rejected permanently; giving up");
-                Attempt::GaveUp(reason)
-            }
-            Err(SendError::Temporary(reason)) if attempts >= self.settings.max_attempts => {
-                tracing::error!(email_id = %email.id, %reason, attempts, "email still failing; giving up");
-                Attempt::GaveUp(reason)
-            }
-            Err(SendError::Temporary(reason)) => {
-                let delay = self.backoff(attempts);
-                tracing::warn!(email_id = %email.id, %reason, attempts, retry_in_ms = delay.whole_milliseconds() as u64, "email send failed; will retry");
-                Attempt::RetryAt(now() + delay, reason)
-            }
-        };
-        let id = email.id;
-        let recorded = self
-            .db
-            .run(move |conn| outbox::record_attempt(conn, &id, attempts, attempt, now()))
-            .await;
-        if let Err(err) = recorded {
-            tracing::error!(error = ?err, "recording an email's outcome failed");
+    fn backoff_fn(&self) -> Backoff {
+        Backoff {
+            base_ms: self.settings.retry_base_ms,
+            max_ms: self.settings.retry_max_ms,
         }
     }
+}
 
+fn collect(done: Result<AttemptRecord, tokio::task::JoinError>, into: &mut Vec<AttemptRecord>) {
+    match done {
+        Ok(record) => into.push(record),
+        // The claim runs out and the message is tried again.
+        Err(err) => tracing::error!(error = ?err, "an email send task failed"),
+    }
+}
+
+async fn deliver(
+    mailer: &Mailer,
+    from: &Mailbox,
+    email: QueuedEmail,
+    max_attempts: i32,
+    backoff: Backoff,
+) -> AttemptRecord {
+    let result = mailer.send(from, &email).await;
+    let attempts = email.attempts + 1;
+    let attempt = match result {
+        Ok(()) => Attempt::Sent,
+        Err(SendError::Permanent(reason)) => {
+            tracing::warn!(email_id = %email.id, %reason, "email rejected permanently; giving up");
+            Attempt::GaveUp(reason)
+        }
+        Err(SendError::Temporary(reason)) if attempts >= max_attempts => {
+            tracing::error!(email_id = %email.id, %reason, attempts, "email still failing; giving up");
+            Attempt::GaveUp(reason)
+        }
+        Err(SendError::Temporary(reason)) => {
+            let delay = backoff.after(attempts);
+            tracing::warn!(email_id = %email.id, %reason, attempts, retry_in_ms = delay.whole_milliseconds() as u64, "email send failed; will retry");
+            Attempt::RetryAt(now() + delay, reason)
+        }
+    };
+    AttemptRecord {
+        id: email.id,
+        attempts,
+        attempt,
+    }
+}
+
+#[derive(Clone, Copy)]
+struct Backoff {
+    base_ms: u64,
+    max_ms: u64,
+}
+
+impl Backoff {
     /// base · 2^(attempts-1), capped, then scaled by a random 50–100% so
     /// that a burst of failures does not retry in lockstep.
-    fn backoff(&self, attempts: i32) -> time::Duration {
+    fn after(&self, attempts: i32) -> time::Duration {
         let exp = attempts.clamp(1, 30) as u32 - 1;
         let raw = self
-            .settings
-            .retry_base_ms
+            .base_ms
             .saturating_mul(1u64 << exp.min(20))
-            .min(self.settings.retry_max_ms);
+            .min(self.max_ms);
         let jittered = raw / 2 + rand::rng().random_range(0..=raw / 2);
         time::Duration::milliseconds(jittered as i64)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Backoff;
+
+    #[test]
+    fn backoff_grows_and_is_capped() {
+        let backoff = Backoff {
+            base_ms: 100,
+            max_ms: 1_000,
+        };
+        for _ in 0..50 {
+            let first = backoff.after(1).whole_milliseconds();
+            assert!((50..=100).contains(&first), "{first}");
+            let third = backoff.after(3).whole_milliseconds();
+            assert!((200..=400).contains(&third), "{third}");
+            let late = backoff.after(30).whole_milliseconds();
+            assert!((500..=1_000).contains(&late), "{late}");
+        }
     }
 }

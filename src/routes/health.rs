@@ -1,15 +1,44 @@
-use actix_web::HttpResponse;
+//! `/health`: 200 when every part works, 503 naming the part that does not.
+
+use actix_web::{web, HttpResponse};
 use serde_json::json;
 
+use crate::db::models::{now, outbox};
 use crate::state::AppState;
 
-/// 200 when the database answers, 503 otherwise.
-pub async fn health(state: actix_web::web::Data<AppState>) -> HttpResponse {
-    let db_ok = state.db.run(|conn| Ok(conn.ping()?)).await.is_ok();
-    if db_ok {
-        HttpResponse::Ok().json(json!({"status": "ok", "database": "ok"}))
+/// Checks the database, the background workers and the email queue. A
+/// database that does not answer, a worker that died or hangs, or an
+/// email that has waited past `email.max_due_age_s` makes it 503.
+pub async fn health(state: web::Data<AppState>) -> HttpResponse {
+    let due_age = state
+        .db
+        .run(|conn| {
+            conn.ping()?;
+            outbox::oldest_due_age(conn, now())
+        })
+        .await;
+    let dead = state.workers.dead();
+    let max_due_age = time::Duration::seconds(state.settings.email.max_due_age_s as i64);
+
+    let database = if due_age.is_ok() { "ok" } else { "unavailable" };
+    let email = match &due_age {
+        Ok(Some(age)) if *age > max_due_age => "delayed",
+        Ok(_) if dead.contains(&"email_outbox") => "stopped",
+        Ok(_) => "ok",
+        Err(_) => "unknown",
+    };
+    let workers = if dead.is_empty() { "ok" } else { "stopped" };
+    let healthy = database == "ok" && email == "ok" && workers == "ok";
+    let body = json!({
+        "status": if healthy { "ok" } else { "unavailable" },
+        "database": database,
+        "email": email,
+        "workers": workers,
+        "dead_workers": dead,
+    });
+    if healthy {
+        HttpResponse::Ok().json(body)
     } else {
-        HttpResponse::ServiceUnavailable()
-            .json(json!({"status": "unavailable", "database": "unavailable"}))
+        HttpResponse::ServiceUnavailable().json(body)
     }
 }

@@ -173,6 +173,17 @@ pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
 /// Starts the app sending mail to `smtp_port`, where `mail` may or may not
 /// be listening yet.
 pub async fn spawn_app_with(backend: Backend, mail: MailSink, smtp_port: u16) -> Option<TestApp> {
+    spawn_configured(backend, mail, smtp_port, |_| {}).await
+}
+
+/// Like [`spawn_app_with`], with the test's own changes to the settings
+/// applied last.
+pub async fn spawn_configured(
+    backend: Backend,
+    mail: MailSink,
+    smtp_port: u16,
+    configure: impl FnOnce(&mut Settings),
+) -> Option<TestApp> {
     let db = TestDb::create(backend)?;
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind the app");
     let address = format!("http://127.0.0.1:{}", listener.local_addr().unwrap().port());
@@ -186,6 +197,7 @@ pub async fn spawn_app_with(backend: Backend, mail: MailSink, smtp_port: u16) ->
     settings.email.retry_base_ms = 100;
     settings.email.retry_max_ms = 500;
     settings.security.secret_key = "test-secret-key-that-is-long-enough-0123456789".into();
+    configure(&mut settings);
 
     let app = Application::build_with_listener(settings, listener)
         .await

@@ -5,7 +5,6 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
-use tokio::net::TcpListener;
 
 #[derive(Debug, Clone)]
 pub struct ReceivedMail {
@@ -45,14 +44,30 @@ impl MailSink {
     }
 
     pub async fn start_on(port: u16) -> Self {
-        let listener = TcpListener::bind(("127.0.0.1", port))
-            .await
+        Self::start_with(port, 1024, 0).await
+    }
+
+    /// A sink on `port` with a listen queue of `backlog` connections (5 is
+    /// the default of Python's `smtpd`, which overflows under a burst), whose
+    /// first `hang_first` connections are accepted and then never answered,
+    /// like a stuck relay.
+    pub async fn start_with(port: u16, backlog: u32, hang_first: usize) -> Self {
+        let socket = tokio::net::TcpSocket::new_v4().unwrap();
+        socket.set_reuseaddr(true).unwrap();
+        socket
+            .bind(std::net::SocketAddr::from(([127, 0, 0, 1], port)))
             .expect("bind the SMTP sink");
+        let listener = socket.listen(backlog).unwrap();
         let port = listener.local_addr().unwrap().port();
         let received = Arc::new(Mutex::new(Vec::new()));
         let store = received.clone();
         tokio::spawn(async move {
+            let mut hung = Vec::new();
             while let Ok((stream, _)) = listener.accept().await {
+                if hung.len() < hang_first {
+                    hung.push(stream);
+                    continue;
+                }
                 let store = store.clone();
                 tokio::spawn(async move {
                     let _ = serve(stream, store).await;
@@ -60,6 +75,17 @@ impl MailSink {
             }
         });
         Self { port, received }
+    }
+
+    /// How many messages arrived per recipient.
+    pub fn per_recipient(&self) -> std::collections::HashMap<String, usize> {
+        let mut counts = std::collections::HashMap::new();
+        for mail in self.all() {
+            for to in mail.to {
+                *counts.entry(to.to_ascii_lowercase()).or_insert(0) += 1;
+            }
+        }
+        counts
     }
 
     pub fn port(&self) -> u16 {
@@ -179,5 +205,36 @@ fn parse(to: Vec<String>, raw: &[u8]) -> ReceivedMail {
             .body_html(0)
             .map(|t| t.into_owned())
             .unwrap_or_default(),
+    }
+}
+
+/// A relay that accepts connections and never says a word, until dropped.
+pub struct SilentRelay {
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl SilentRelay {
+    pub async fn start_on(port: u16) -> Self {
+        let socket = tokio::net::TcpSocket::new_v4().unwrap();
+        socket.set_reuseaddr(true).unwrap();
+        socket
+            .bind(std::net::SocketAddr::from(([127, 0, 0, 1], port)))
+            .expect("bind the silent relay");
+        let listener = socket.listen(1024).unwrap();
+        let task = tokio::spawn(async move {
+            let mut held = Vec::new();
+            while let Ok((stream, _)) = listener.accept().await {
+                held.push(stream);
+            }
+        });
+        Self { task }
+    }
+}
+
+impl SilentRelay {
+    /// Closes the listener and every connection it held.
+    pub async fn stop(self) {
+        self.task.abort();
+        let _ = self.task.await;
     }
 }

@@ -110,13 +110,52 @@ pub enum Attempt {
     GaveUp(String),
 }
 
+/// One finished attempt, as the worker reports it.
+pub struct AttemptRecord {
+    pub id: String,
+    pub attempts: i32,
+    pub attempt: Attempt,
+}
+
+/// Records a batch of attempts in one transaction.
+pub fn record_attempts(
+    conn: &mut DbConnection,
+    records: &[AttemptRecord],
+    now: PrimitiveDateTime,
+) -> anyhow::Result<()> {
+    write_transaction(conn, |conn| {
+        for record in records {
+            record_attempt(conn, &record.id, record.attempts, &record.attempt, now)?;
+        }
+        Ok(())
+    })
+}
+
+/// How long the oldest due, unsent email has been waiting; `None` when
+/// nothing is due.
+pub fn oldest_due_age(
+    conn: &mut DbConnection,
+    now: PrimitiveDateTime,
+) -> anyhow::Result<Option<Duration>> {
+    let oldest: Option<PrimitiveDateTime> = db_run!(conn: {
+        email_outbox::table
+            .filter(email_outbox::sent_at.is_null())
+            .filter(email_outbox::failed_at.is_null())
+            .filter(email_outbox::next_attempt_at.le(now))
+            .select(diesel::dsl::min(email_outbox::next_attempt_at))
+            .first(conn)
+    })
+    .context("reading the oldest due email")?;
+    Ok(oldest.map(|at| now - at))
+}
+
 /// Records an attempt and releases the claim. A sent message loses its
 /// bodies, which hold live token links.
-pub fn record_attempt(
+fn record_attempt(
     conn: &mut DbConnection,
     id: &str,
     attempts: i32,
-    attempt: Attempt,
+    attempt: &Attempt,
     now: PrimitiveDateTime,
 ) -> anyhow::Result<()> {
     let row = email_outbox::table.filter(email_outbox::id.eq(id));
@@ -125,7 +164,7 @@ pub fn record_attempt(
         email_outbox::locked_until.eq(None::<PrimitiveDateTime>),
     );
     db_run!(conn: {
-        match &attempt {
+        match attempt {
             Attempt::Sent => diesel::update(row)
                 .set((
                     released,

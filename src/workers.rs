@@ -1,0 +1,170 @@
+//! Supervision for the background workers (email outbox, count refresher).
+//!
+//! A worker runs in its own task. If it panics it is logged and restarted
+//! after a short pause; a worker that stops beating (stuck, or restarting)
+//! makes `/health` answer 503. Before this, a worker could die or hang with
+//! nobody noticing, which is how confirmation emails once stopped for good.
+
+use std::future::Future;
+use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// How long a worker may go without a heartbeat before it counts as dead.
+/// Every worker loop beats at least once a second or so.
+pub const STALL_LIMIT: Duration = Duration::from_secs(30);
+/// Pause before restarting a worker that panicked, so a worker that panics
+/// at once does not spin.
+const RESTART_PAUSE: Duration = Duration::from_millis(500);
+
+/// A worker's liveness, shared by the worker, its supervisor and `/health`.
+pub struct Heartbeat {
+    name: &'static str,
+    started: Instant,
+    /// Milliseconds since `started` at the last beat.
+    last_beat_ms: AtomicI64,
+    running: AtomicBool,
+    restarts: AtomicI64,
+}
+
+impl Heartbeat {
+    fn new(name: &'static str) -> Self {
+        Self {
+            name,
+            started: Instant::now(),
+            last_beat_ms: AtomicI64::new(0),
+            running: AtomicBool::new(false),
+            restarts: AtomicI64::new(0),
+        }
+    }
+
+    pub fn name(&self) -> &'static str {
+        self.name
+    }
+
+    /// Called by the worker each time round its loop.
+    pub fn beat(&self) {
+        let ms = self.started.elapsed().as_millis() as i64;
+        self.last_beat_ms.store(ms, Ordering::Relaxed);
+    }
+
+    pub fn restarts(&self) -> i64 {
+        self.restarts.load(Ordering::Relaxed)
+    }
+
+    /// Running, and beating recently.
+    pub fn is_alive(&self) -> bool {
+        let since_beat =
+            self.started.elapsed().as_millis() as i64 - self.last_beat_ms.load(Ordering::Relaxed);
+        self.running.load(Ordering::Relaxed) && since_beat <= STALL_LIMIT.as_millis() as i64
+    }
+}
+
+/// Every supervised worker's heartbeat, for `/health` and `/metrics`.
+#[derive(Default, Clone)]
+pub struct Workers {
+    all: Arc<Mutex<Vec<Arc<Heartbeat>>>>,
+}
+
+impl Workers {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Runs `make()` in a task, again whenever it panics. `make` receives
+    /// the heartbeat to beat. A worker that returns normally is done (the
+    /// server is stopping) and is not restarted.
+    pub fn spawn<F, Fut>(&self, name: &'static str, make: F) -> Arc<Heartbeat>
+    where
+        F: Fn(Arc<Heartbeat>) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = ()> + Send + 'static,
+    {
+        let heartbeat = Arc::new(Heartbeat::new(name));
+        self.all.lock().unwrap().push(heartbeat.clone());
+        let beat = heartbeat.clone();
+        tokio::spawn(async move {
+            loop {
+                beat.beat();
+                beat.running.store(true, Ordering::Relaxed);
+                let outcome = tokio::spawn(make(beat.clone())).await;
+                beat.running.store(false, Ordering::Relaxed);
+                match outcome {
+                    Ok(()) => {
+                        tracing::info!(worker = name, "worker stopped");
+                        return;
+                    }
+                    Err(err) if err.is_panic() => {
+                        beat.restarts.fetch_add(1, Ordering::Relaxed);
+                        tracing::error!(worker = name, error = ?err, "worker panicked; restarting it");
+                    }
+                    Err(err) => {
+                        tracing::warn!(worker = name, error = ?err, "worker cancelled");
+                        return;
+                    }
+                }
+                tokio::time::sleep(RESTART_PAUSE).await;
+            }
+        });
+        heartbeat
+    }
+
+    /// The names of workers that are not alive.
+    pub fn dead(&self) -> Vec<&'static str> {
+        self.all
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|h| !h.is_alive())
+            .map(|h| h.name())
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::AtomicUsize;
+
+    #[tokio::test]
+    async fn a_panicking_worker_is_restarted_and_counted() {
+        let workers = Workers::new();
+        let runs = Arc::new(AtomicUsize::new(0));
+        let counter = runs.clone();
+        let heartbeat = workers.spawn("flaky", move |beat| {
+            let counter = counter.clone();
+            async move {
+                beat.beat();
+                if counter.fetch_add(1, Ordering::SeqCst) == 0 {
+                    panic!("first run fails");
+                }
+                // The second run keeps going, as a healthy worker does.
+                loop {
+                    beat.beat();
+                    tokio::time::sleep(Duration::from_millis(10)).await;
+                }
+            }
+        });
+        for _ in 0..200 {
+            if runs.load(Ordering::SeqCst) >= 2 && heartbeat.is_alive() {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        assert_eq!(runs.load(Ordering::SeqCst), 2);
+        assert_eq!(heartbeat.restarts(), 1);
+        assert!(workers.dead().is_empty());
+    }
+
+    #[tokio::test]
+    async fn a_finished_worker_counts_as_dead() {
+        let workers = Workers::new();
+        let heartbeat = workers.spawn("done", |_beat| async {});
+        for _ in 0..200 {
+            if !heartbeat.is_alive() {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        assert_eq!(workers.dead(), vec!["done"]);
+    }
+}
