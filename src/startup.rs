@@ -17,7 +17,7 @@ use crate::email::outbox::OutboxWorker;
 use crate::routes;
 use crate::security::csrf::Csrf;
 use crate::state::AppState;
-use crate::workers::Workers;
+use crate::workers::{janitor, Workers};
 
 const COUNT_REFRESH: Duration = Duration::from_secs(1);
 
@@ -58,6 +58,14 @@ impl Application {
             workers.spawn("count_refresher", move |beat| {
                 let (counts, db) = (counts.clone(), db.clone());
                 async move { counts.run_refresher(&db, COUNT_REFRESH, &beat).await }
+            });
+        }
+
+        {
+            let db = db.clone();
+            workers.spawn("janitor", move |beat| {
+                let db = db.clone();
+                async move { janitor::run(&db, janitor::EVERY, &beat).await }
             });
         }
 

@@ -11,9 +11,11 @@
 //! `db::models`; writes that span several statements go through
 //! [`write_transaction`].
 
+pub mod group_commit;
 pub mod migrations;
 pub mod models;
 pub mod schema;
+pub mod text_enum;
 
 use std::time::Duration;
 
@@ -143,6 +145,7 @@ impl ManageConnection for ConnectionManager {
 pub struct Db {
     pool: r2d2::Pool<ConnectionManager>,
     backend: Backend,
+    group_commit: group_commit::GroupCommit,
 }
 
 impl Db {
@@ -169,7 +172,12 @@ impl Db {
             .connection_timeout(Duration::from_secs(10))
             .build(ConnectionManager { url })
             .context("cannot connect to the database")?;
-        Ok(Self { pool, backend })
+        let group_commit = group_commit::GroupCommit::start(pool.clone(), backend)?;
+        Ok(Self {
+            pool,
+            backend,
+            group_commit,
+        })
     }
 
     pub fn backend(&self) -> Backend {
@@ -189,6 +197,17 @@ impl Db {
         })
         .await
         .context("database task panicked")?
+    }
+
+    /// Runs `f` as one job of a group commit (see [`group_commit`]): in a
+    /// savepoint of a transaction shared with other callers, answered once
+    /// that transaction has committed. For small, hot writes.
+    pub async fn run_batched<F, T>(&self, f: F) -> anyhow::Result<T>
+    where
+        F: FnOnce(&mut DbConnection) -> anyhow::Result<T> + Send + 'static,
+        T: Send + 'static,
+    {
+        self.group_commit.run(f).await
     }
 
     /// Like [`Db::run`], for callers that are already off the executor (the CLI).
@@ -212,7 +231,16 @@ pub fn is_unique_violation(err: &diesel::result::Error) -> bool {
     )
 }
 
-/// Runs `f` in one write transaction. On SQLite it begins with
+fn in_transaction(conn: &mut SqliteConnection) -> bool {
+    AnsiTransactionManager::transaction_manager_status_mut(conn)
+        .transaction_depth()
+        .ok()
+        .flatten()
+        .is_some()
+}
+
+/// Runs `f` in one write transaction, or in a savepoint when a transaction
+/// is already open. On SQLite it begins with
 /// `BEGIN IMMEDIATE`: the busy timeout does not cover upgrading a read
 /// transaction to a write, so a deferred start could fail with SQLITE_BUSY.
 pub fn write_transaction<T>(
@@ -222,7 +250,12 @@ pub fn write_transaction<T>(
     match conn {
         DbConnection::Postgresql(c) => AnsiTransactionManager::begin_transaction(c),
         DbConnection::Sqlite(c) => {
-            AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")
+            if in_transaction(c) {
+                // Inside a transaction (a group-commit batch): a savepoint.
+                AnsiTransactionManager::begin_transaction(c)
+            } else {
+                AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")
+            }
         }
     }
     .context("cannot begin a transaction")?;

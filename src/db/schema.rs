@@ -79,6 +79,8 @@ diesel::table! {
         ip -> Nullable<Text>,
         created_at -> Timestamp,
         confirmed_at -> Nullable<Timestamp>,
+        emails_window_start -> Nullable<Timestamp>,
+        pending_until -> Nullable<Timestamp>,
     }
 }
 
@@ -91,6 +93,7 @@ diesel::table! {
         created_at -> Timestamp,
         expires_at -> Timestamp,
         used_at -> Nullable<Timestamp>,
+        payload -> Nullable<Text>,
     }
 }
 
@@ -109,6 +112,7 @@ diesel::table! {
         sent_at -> Nullable<Timestamp>,
         failed_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
+        signature_id -> Nullable<Text>,
     }
 }
 
@@ -125,6 +129,7 @@ diesel::joinable!(petitions -> organizers (owner_id));
 diesel::joinable!(petition_targets -> petitions (petition_id));
 diesel::joinable!(petition_targets -> targets (target_id));
 diesel::joinable!(signatures -> petitions (petition_id));
+diesel::joinable!(email_outbox -> signatures (signature_id));
 diesel::joinable!(signature_count_shards -> petitions (petition_id));
 
 diesel::allow_tables_to_appear_in_same_query!(

@@ -45,6 +45,9 @@ impl Email {
             return Err(EmailError::Invalid);
         }
         let canonical = canonicalize(local, domain).ok_or(EmailError::Invalid)?;
+        if !is_public_mail_domain(canonical.rsplit_once('@').map_or("", |(_, d)| d)) {
+            return Err(EmailError::Invalid);
+        }
         Ok(Self { typed, canonical })
     }
 
@@ -62,6 +65,23 @@ impl Email {
 impl fmt::Display for Email {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.typed)
+    }
+}
+
+/// A domain someone can receive mail at on the public internet: a name with
+/// at least one dot and a non-numeric top label. IP literals
+/// (`user@[127.0.0.1]`, `user@10.0.0.1`) and dotless names (`user@localhost`)
+/// would let one person mint endless "different" addresses, or aim our
+/// mail at internal hosts.
+fn is_public_mail_domain(domain: &str) -> bool {
+    if domain.starts_with('[') || domain.parse::<std::net::IpAddr>().is_ok() {
+        return false;
+    }
+    match domain.rsplit_once('.') {
+        Some((rest, top)) => {
+            !rest.is_empty() && !top.is_empty() && !top.bytes().all(|b| b.is_ascii_digit())
+        }
+        None => false,
     }
 }
 
@@ -117,6 +137,20 @@ mod tests {
             "Anna@Bücher.example"
         );
         assert!(canonical("kim@예시.한국").ends_with(".xn--3e0b707e"));
+    }
+
+    #[test]
+    fn ip_literal_and_dotless_domains_are_rejected() {
+        for bad in [
+            "jane@[127.0.0.1]",
+            "jane@[IPv6:::1]",
+            "jane@10.0.0.1",
+            "jane@localhost",
+            "jane@example.123",
+        ] {
+            assert_eq!(Email::parse(bad), Err(EmailError::Invalid), "{bad:?}");
+        }
+        assert!(Email::parse("jane@mail.example.co.uk").is_ok());
     }
 
     #[test]

@@ -11,7 +11,8 @@ pub const MAX_SUMMARY_CHARS: usize = 500;
 pub const MAX_BODY_CHARS: usize = 20_000;
 pub const MAX_GOAL: i64 = 100_000_000;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, diesel::AsExpression, diesel::FromSqlRow)]
+#[diesel(sql_type = diesel::sql_types::Text)]
 pub enum PetitionState {
     Open,
     Closed,
@@ -25,11 +26,11 @@ impl PetitionState {
         }
     }
 
-    pub fn from_db(s: &str) -> Self {
-        if s == "open" {
-            Self::Open
-        } else {
-            Self::Closed
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "open" => Some(Self::Open),
+            "closed" => Some(Self::Closed),
+            _ => None,
         }
     }
 }

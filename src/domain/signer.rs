@@ -44,6 +44,31 @@ impl CheckboxValue {
     }
 }
 
+/// Where a signature stands. Only confirmed signatures count.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, diesel::AsExpression, diesel::FromSqlRow)]
+#[diesel(sql_type = diesel::sql_types::Text)]
+pub enum SignatureState {
+    Pending,
+    Confirmed,
+}
+
+impl SignatureState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Pending => "pending",
+            Self::Confirmed => "confirmed",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "pending" => Some(Self::Pending),
+            "confirmed" => Some(Self::Confirmed),
+            _ => None,
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct NewSignature {
     pub name: String,
@@ -96,7 +121,30 @@ pub fn parse_name(input: &str) -> Result<String, String> {
     if name.chars().count() > MAX_NAME_CHARS {
         return Err(format!("Name must be {MAX_NAME_CHARS} characters or fewer"));
     }
+    if has_invisible_formatting(&name) {
+        return Err("Your name contains invisible characters. Type it again without them".into());
+    }
     Ok(name)
+}
+
+/// Invisible format characters (Unicode category Cf: zero-width spaces,
+/// bidirectional overrides, tag characters…) let two names that look the
+/// same differ, or make a name display as something else. The zero-width
+/// joiner and non-joiner are allowed between two letters, where Persian
+/// and several Indic scripts need them.
+fn has_invisible_formatting(name: &str) -> bool {
+    use unicode_properties::{GeneralCategory, UnicodeGeneralCategory};
+    let chars: Vec<char> = name.chars().collect();
+    chars.iter().enumerate().any(|(i, &c)| {
+        if c.general_category() != GeneralCategory::Format {
+            return false;
+        }
+        let joiner = matches!(c, '\u{200C}' | '\u{200D}');
+        let between_letters = i > 0
+            && chars[i - 1].is_alphabetic()
+            && chars.get(i + 1).is_some_and(|n| n.is_alphabetic());
+        !(joiner && between_letters)
+    })
 }
 
 fn parse_postcode(input: &str) -> Result<Option<String>, String> {
@@ -128,4 +176,29 @@ fn parse_source(input: &str) -> Option<String> {
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
     ok.then_some(source)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_name;
+
+    #[test]
+    fn names_with_invisible_format_characters_are_refused() {
+        for name in [
+            "Jane\u{200B}Doe",  // zero-width space
+            "\u{202E}eoD enaJ", // right-to-left override
+            "Jane Doe\u{2066}", // isolate
+            "\u{FEFF}Jane",     // byte order mark
+            "Jane\u{200D}",     // a joiner with nothing to join
+        ] {
+            assert!(parse_name(name).is_err(), "{name:?}");
+        }
+    }
+
+    #[test]
+    fn real_names_pass() {
+        for name in ["Jane Doe", "김민준", "O'Brien-Smith", "محمد\u{200C}علی"] {
+            assert_eq!(parse_name(name).as_deref(), Ok(name), "{name:?}");
+        }
+    }
 }

@@ -33,6 +33,7 @@ macro_rules! email_message {
                         text: Text { m: self }.render()?,
                         html: Html { m: self }.render()?,
                         action_url: Some(self.$action.clone()),
+                        not_before: None,
                     })
                 }
             }
@@ -40,9 +41,10 @@ macro_rules! email_message {
     };
 }
 
-/// Sent when someone signs: confirm, or withdraw if it was not them.
+/// Sent when someone signs: confirm, or withdraw if it was not them. It
+/// greets nobody by name: whoever typed the address may not own it, and the
+/// name they typed must not reach the owner's inbox.
 pub struct ConfirmSignature {
-    pub name: String,
     pub petition_title: String,
     pub petition_url: String,
     pub confirm_url: String,
@@ -56,9 +58,8 @@ email_message!(
     action = confirm_url
 );
 
-/// Sent when a confirmed signer signs again.
+/// Sent when a confirmed signer signs again; nameless for the same reason.
 pub struct AlreadySigned {
-    pub name: String,
     pub petition_title: String,
     pub petition_url: String,
     pub withdraw_url: String,

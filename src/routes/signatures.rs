@@ -55,7 +55,7 @@ pub async fn submit(
     let withdraw_base = state.url("/signatures/withdraw/");
     state
         .db
-        .run(move |conn| {
+        .run_batched(move |conn| {
             let Some(petition) = petitions::find_signing_target(conn, &slug)? else {
                 return Ok(Err(SubmitError::Other(AppError::NotFound)));
             };
@@ -66,8 +66,6 @@ pub async fn submit(
                 Ok(signature) => signature,
                 Err(errors) => return Ok(Err(SubmitError::Invalid(errors))),
             };
-            let to = signature.email.as_typed().to_owned();
-            let name = signature.name.clone();
             let petition_url = format!("{petition_base}{}", petition.slug);
             let title = petition.title;
             let outcome = signature_rows::record(
@@ -76,25 +74,23 @@ pub async fn submit(
                 &signature,
                 ip.as_deref(),
                 now(),
-                |mail| match mail {
+                |mail, to| match mail {
                     SignatureMail::Confirm {
                         confirm_token,
                         withdraw_token,
                     } => ConfirmSignature {
-                        name,
                         petition_title: title,
                         petition_url,
                         confirm_url: format!("{confirm_base}{confirm_token}"),
                         withdraw_url: format!("{withdraw_base}{withdraw_token}"),
                     }
-                    .to_email(&to),
+                    .to_email(to),
                     SignatureMail::AlreadySigned { withdraw_token } => AlreadySigned {
-                        name,
                         petition_title: title,
                         petition_url,
                         withdraw_url: format!("{withdraw_base}{withdraw_token}"),
                     }
-                    .to_email(&to),
+                    .to_email(to),
                 },
             )?;
             tracing::debug!(?outcome, "signature recorded");

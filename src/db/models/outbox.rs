@@ -19,6 +19,8 @@ pub struct OutgoingEmail {
     pub html: String,
     /// The link the message exists for, logged by the file transport.
     pub action_url: Option<String>,
+    /// Held back until then (a per-address cap), never dropped.
+    pub not_before: Option<PrimitiveDateTime>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -33,9 +35,12 @@ pub struct QueuedEmail {
     pub attempts: i32,
 }
 
+/// Queues `email`. One about a signature names it, so that withdrawing or
+/// purging the signature deletes the email too.
 pub fn enqueue(
     conn: &mut DbConnection,
     email: &OutgoingEmail,
+    signature_id: Option<&str>,
     now: PrimitiveDateTime,
 ) -> anyhow::Result<()> {
     db_run!(conn: {
@@ -48,8 +53,9 @@ pub fn enqueue(
                 email_outbox::body_html.eq(&email.html),
                 email_outbox::action_url.eq(&email.action_url),
                 email_outbox::attempts.eq(0),
-                email_outbox::next_attempt_at.eq(now),
+                email_outbox::next_attempt_at.eq(email.not_before.unwrap_or(now).max(now)),
                 email_outbox::created_at.eq(now),
+                email_outbox::signature_id.eq(signature_id),
             ))
             .execute(conn)
     })
@@ -149,8 +155,9 @@ pub fn oldest_due_age(
     Ok(oldest.map(|at| now - at))
 }
 
-/// Records an attempt and releases the claim. A sent message loses its
-/// bodies, which hold live token links.
+/// Records an attempt and releases the claim. A message that is done with,
+/// sent or given up, loses its recipient, subject and bodies: they say who
+/// signed what, and the bodies hold live token links.
 fn record_attempt(
     conn: &mut DbConnection,
     id: &str,
@@ -166,24 +173,56 @@ fn record_attempt(
     db_run!(conn: {
         match attempt {
             Attempt::Sent => diesel::update(row)
-                .set((
-                    released,
-                    email_outbox::sent_at.eq(now),
-                    email_outbox::body_text.eq(""),
-                    email_outbox::body_html.eq(""),
-                    email_outbox::action_url.eq(None::<String>),
-                ))
+                .set((released, wiped(), email_outbox::sent_at.eq(now)))
                 .execute(conn),
             Attempt::RetryAt(at, error) => diesel::update(row)
                 .set((released, email_outbox::next_attempt_at.eq(at), email_outbox::last_error.eq(error)))
                 .execute(conn),
             Attempt::GaveUp(error) => diesel::update(row)
-                .set((released, email_outbox::failed_at.eq(now), email_outbox::last_error.eq(error)))
+                .set((released, wiped(), email_outbox::failed_at.eq(now), email_outbox::last_error.eq(error)))
                 .execute(conn),
         }
     })
     .context("recording an email attempt")?;
     Ok(())
+}
+
+#[allow(clippy::type_complexity)]
+fn wiped() -> (
+    diesel::dsl::Eq<email_outbox::recipient, &'static str>,
+    diesel::dsl::Eq<email_outbox::subject, &'static str>,
+    diesel::dsl::Eq<email_outbox::body_text, &'static str>,
+    diesel::dsl::Eq<email_outbox::body_html, &'static str>,
+    diesel::dsl::Eq<email_outbox::action_url, Option<String>>,
+) {
+    (
+        email_outbox::recipient.eq(""),
+        email_outbox::subject.eq(""),
+        email_outbox::body_text.eq(""),
+        email_outbox::body_html.eq(""),
+        email_outbox::action_url.eq(None::<String>),
+    )
+}
+
+/// Deletes messages that were sent or given up on more than `keep` ago;
+/// until then their (wiped) rows serve the metrics.
+pub fn purge_finished(
+    conn: &mut DbConnection,
+    now: PrimitiveDateTime,
+    keep: Duration,
+) -> anyhow::Result<usize> {
+    let before = now - keep;
+    db_run!(conn: {
+        diesel::delete(
+            email_outbox::table.filter(
+                email_outbox::sent_at
+                    .lt(before)
+                    .or(email_outbox::failed_at.lt(before)),
+            ),
+        )
+        .execute(conn)
+    })
+    .context("purging finished emails")
 }
 
 /// Clears every claim, for a single-process backend after a restart.

@@ -24,7 +24,7 @@ pub struct Petition {
     pub body_markdown: String,
     pub body_html: String,
     pub goal: i64,
-    pub state: String,
+    pub state: PetitionState,
     pub signature_count: i64,
     pub closes_at: Option<PrimitiveDateTime>,
     pub closed_at: Option<PrimitiveDateTime>,
@@ -35,7 +35,7 @@ pub struct Petition {
 impl Petition {
     /// Open, and not past its closing date.
     pub fn is_open_at(&self, at: PrimitiveDateTime) -> bool {
-        is_open(&self.state, self.closes_at, at)
+        is_open(self.state, self.closes_at, at)
     }
 
     pub fn state_at(&self, at: PrimitiveDateTime) -> PetitionState {
@@ -55,18 +55,22 @@ pub struct SigningTarget {
     pub id: String,
     pub slug: String,
     pub title: String,
-    pub state: String,
+    pub state: PetitionState,
     pub closes_at: Option<PrimitiveDateTime>,
 }
 
 impl SigningTarget {
     pub fn is_open_at(&self, at: PrimitiveDateTime) -> bool {
-        is_open(&self.state, self.closes_at, at)
+        is_open(self.state, self.closes_at, at)
     }
 }
 
-fn is_open(state: &str, closes_at: Option<PrimitiveDateTime>, at: PrimitiveDateTime) -> bool {
-    PetitionState::from_db(state) == PetitionState::Open && closes_at.is_none_or(|c| at < c)
+fn is_open(
+    state: PetitionState,
+    closes_at: Option<PrimitiveDateTime>,
+    at: PrimitiveDateTime,
+) -> bool {
+    state == PetitionState::Open && closes_at.is_none_or(|c| at < c)
 }
 
 #[derive(Debug, Clone)]
@@ -131,7 +135,7 @@ fn insert_petition(
                 petitions::body_markdown.eq(&new.body_markdown),
                 petitions::body_html.eq(&new.body_html),
                 petitions::goal.eq(new.goal),
-                petitions::state.eq(PetitionState::Open.as_str()),
+                petitions::state.eq(PetitionState::Open),
                 petitions::signature_count.eq(0),
                 petitions::closes_at.eq(new.closes_at),
                 petitions::created_at.eq(now),
@@ -347,7 +351,7 @@ fn list_matching(
             }
             match query.state {
                 ListState::Open => {
-                    q = q.filter(petitions::state.eq("open")).filter(
+                    q = q.filter(petitions::state.eq(PetitionState::Open)).filter(
                         petitions::closes_at
                             .is_null()
                             .or(petitions::closes_at.gt(at)),
@@ -356,7 +360,7 @@ fn list_matching(
                 ListState::Closed => {
                     q = q.filter(
                         petitions::state
-                            .eq("closed")
+                            .eq(PetitionState::Closed)
                             .or(petitions::closes_at.le(at)),
                     )
                 }
@@ -404,7 +408,7 @@ pub fn close(
                 .filter(petitions::owner_id.eq(owner_id)),
         )
         .set((
-            petitions::state.eq(PetitionState::Closed.as_str()),
+            petitions::state.eq(PetitionState::Closed),
             petitions::closed_at.eq(at),
             petitions::updated_at.eq(at),
         ))

@@ -73,3 +73,18 @@ pub fn delete(conn: &mut DbConnection, token_hash: &str) -> anyhow::Result<()> {
     .context("deleting session")?;
     Ok(())
 }
+
+/// Deletes sessions past their absolute or idle timeout.
+pub fn purge_expired(conn: &mut DbConnection, now: PrimitiveDateTime) -> anyhow::Result<usize> {
+    db_run!(conn: {
+        diesel::delete(
+            sessions::table.filter(
+                sessions::expires_at
+                    .le(now)
+                    .or(sessions::last_seen_at.le(now - IDLE_TIMEOUT)),
+            ),
+        )
+        .execute(conn)
+    })
+    .context("purging expired sessions")
+}

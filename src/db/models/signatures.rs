@@ -7,14 +7,22 @@ use super::{counts, new_id};
 use crate::db::schema::{petitions, signatures, tokens};
 use crate::db::{write_transaction, DbConnection};
 use crate::db_run;
-use crate::domain::signer::NewSignature;
+use crate::domain::signer::{NewSignature, SignatureState};
 use crate::domain::token::{hash_token, SecretToken, TokenPurpose};
 
-/// At most this many emails go to one signature, whatever is resubmitted.
+/// At most this many emails go to one signature in one window, whatever
+/// is resubmitted. The window rolls, so a spent cap never locks an address
+/// out for good.
 pub const MAX_EMAILS_PER_SIGNATURE: i32 = 5;
+pub const EMAIL_WINDOW: Duration = Duration::hours(24);
+/// Confirmation links expire after this; a pending signature whose last
+/// link expired is purged.
 pub const CONFIRM_TOKEN_TTL: Duration = Duration::days(7);
 /// Withdrawal links stay usable long after the confirmation link.
 pub const WITHDRAW_TOKEN_TTL: Duration = Duration::days(365);
+/// Expired tokens are kept this long, so that a late click can still be
+/// told which petition to sign again.
+const EXPIRED_TOKEN_GRACE: Duration = Duration::days(7);
 
 /// Which email a submission calls for; the HTTP response never says.
 pub enum SignatureMail {
@@ -36,21 +44,53 @@ pub enum SignOutcome {
     Vanished,
 }
 
-/// Records a signature and queues its email in one write transaction.
+/// The details a signer chose, stored with each confirmation link so that
+/// the submission whose link is confirmed is the one that counts.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+struct SignerDetails {
+    name: String,
+    country: String,
+    postcode: Option<String>,
+    comment: Option<String>,
+    public: bool,
+    updates: bool,
+    source: Option<String>,
+    ip: Option<String>,
+}
+
+impl SignerDetails {
+    fn of(new: &NewSignature, ip: Option<&str>) -> Self {
+        Self {
+            name: new.name.clone(),
+            country: new.country.code().to_owned(),
+            postcode: new.postcode.clone(),
+            comment: new.comment.clone(),
+            public: new.public,
+            updates: new.updates,
+            source: new.source.clone(),
+            ip: ip.map(str::to_owned),
+        }
+    }
+}
+
+/// Records a signature and queues its email in one write transaction (a
+/// savepoint when the group-commit writer batches several).
 ///
 /// The insert is `ON CONFLICT DO NOTHING` on (petition, canonical email), so
 /// concurrent identical submissions make exactly one row; the losers fall
-/// through to the resend path, which the email cap bounds.
+/// through to the resend path, which the email cap bounds. `compose`
+/// renders the email for the given recipient.
 pub fn record(
     conn: &mut DbConnection,
     petition_id: &str,
     new: &NewSignature,
     ip: Option<&str>,
     now: PrimitiveDateTime,
-    compose: impl FnOnce(&SignatureMail) -> anyhow::Result<OutgoingEmail>,
+    compose: impl FnOnce(&SignatureMail, &str) -> anyhow::Result<OutgoingEmail>,
 ) -> anyhow::Result<SignOutcome> {
     write_transaction(conn, |conn| {
         let id = new_id();
+        let details = SignerDetails::of(new, ip);
         let inserted = db_run!(conn: {
             diesel::insert_into(signatures::table)
                 .values((
@@ -58,16 +98,18 @@ pub fn record(
                     signatures::petition_id.eq(petition_id),
                     signatures::email.eq(new.email.as_typed()),
                     signatures::email_canonical.eq(new.email.canonical()),
-                    signatures::name.eq(&new.name),
-                    signatures::country.eq(new.country.code()),
-                    signatures::postcode.eq(&new.postcode),
-                    signatures::comment.eq(&new.comment),
-                    signatures::public.eq(new.public),
-                    signatures::updates.eq(new.updates),
-                    signatures::source.eq(&new.source),
-                    signatures::state.eq("pending"),
+                    signatures::name.eq(&details.name),
+                    signatures::country.eq(&details.country),
+                    signatures::postcode.eq(&details.postcode),
+                    signatures::comment.eq(&details.comment),
+                    signatures::public.eq(details.public),
+                    signatures::updates.eq(details.updates),
+                    signatures::source.eq(&details.source),
+                    signatures::state.eq(SignatureState::Pending),
                     signatures::emails_sent.eq(1),
-                    signatures::ip.eq(ip),
+                    signatures::emails_window_start.eq(now),
+                    signatures::pending_until.eq(now + CONFIRM_TOKEN_TTL),
+                    signatures::ip.eq(&details.ip),
                     signatures::created_at.eq(now),
                 ))
                 .on_conflict((signatures::petition_id, signatures::email_canonical))
@@ -78,70 +120,130 @@ pub fn record(
 
         if inserted == 1 {
             let mail = SignatureMail::Confirm {
-                confirm_token: issue_token(conn, &id, TokenPurpose::ConfirmSignature, now)?,
-                withdraw_token: issue_token(conn, &id, TokenPurpose::WithdrawSignature, now)?,
+                confirm_token: issue_token(
+                    conn,
+                    &id,
+                    TokenPurpose::ConfirmSignature,
+                    Some(&details),
+                    now,
+                )?,
+                withdraw_token: issue_token(conn, &id, TokenPurpose::WithdrawSignature, None, now)?,
             };
-            outbox::enqueue(conn, &compose(&mail)?, now)?;
+            outbox::enqueue(conn, &compose(&mail, new.email.as_typed())?, Some(&id), now)?;
             return Ok(SignOutcome::Created);
         }
 
-        // Someone with this canonical email already signed. Take one email
-        // from the cap atomically; no row updated means the cap is spent.
-        let existing: Option<(String, String)> = db_run!(conn: {
+        // Someone with this canonical email already signed. Mail goes to the
+        // address stored with that signature, never to the one just typed.
+        let existing: Option<(String, SignatureState, String)> = db_run!(conn: {
             signatures::table
                 .filter(signatures::petition_id.eq(petition_id))
                 .filter(signatures::email_canonical.eq(new.email.canonical()))
-                .select((signatures::id, signatures::state))
+                .select((signatures::id, signatures::state, signatures::email))
                 .first(conn)
                 .optional()
         })
         .context("loading existing signature")?;
         // Withdrawn between our insert and this read: the signer can simply
         // sign again, so there is nothing to send.
-        let Some((existing_id, state)) = existing else {
+        let Some((existing_id, state, stored_address)) = existing else {
             return Ok(SignOutcome::Vanished);
         };
-        let took_one = db_run!(conn: {
-            diesel::update(
-                signatures::table
-                    .filter(signatures::id.eq(&existing_id))
-                    .filter(signatures::emails_sent.lt(MAX_EMAILS_PER_SIGNATURE)),
-            )
-            .set(signatures::emails_sent.eq(signatures::emails_sent + 1))
-            .execute(conn)
-        })
-        .context("counting email")?;
-        if took_one == 0 {
+        if !take_email_from_cap(conn, &existing_id, now)? {
             return Ok(SignOutcome::EmailCapReached);
         }
-        let withdraw_token = issue_token(conn, &existing_id, TokenPurpose::WithdrawSignature, now)?;
-        let (mail, outcome) = if state == "confirmed" {
-            (
+        let withdraw_token = issue_token(
+            conn,
+            &existing_id,
+            TokenPurpose::WithdrawSignature,
+            None,
+            now,
+        )?;
+        let (mail, outcome) = match state {
+            SignatureState::Confirmed => (
                 SignatureMail::AlreadySigned { withdraw_token },
                 SignOutcome::AlreadySignedSent,
-            )
-        } else {
-            let confirm_token =
-                issue_token(conn, &existing_id, TokenPurpose::ConfirmSignature, now)?;
-            (
-                SignatureMail::Confirm {
-                    confirm_token,
-                    withdraw_token,
-                },
-                SignOutcome::ConfirmationResent,
-            )
+            ),
+            SignatureState::Pending => {
+                let confirm_token = issue_token(
+                    conn,
+                    &existing_id,
+                    TokenPurpose::ConfirmSignature,
+                    Some(&details),
+                    now,
+                )?;
+                db_run!(conn: {
+                    diesel::update(signatures::table.filter(signatures::id.eq(&existing_id)))
+                        .set(signatures::pending_until.eq(now + CONFIRM_TOKEN_TTL))
+                        .execute(conn)
+                })
+                .context("extending a pending signature")?;
+                (
+                    SignatureMail::Confirm {
+                        confirm_token,
+                        withdraw_token,
+                    },
+                    SignOutcome::ConfirmationResent,
+                )
+            }
         };
-        outbox::enqueue(conn, &compose(&mail)?, now)?;
+        outbox::enqueue(
+            conn,
+            &compose(&mail, &stored_address)?,
+            Some(&existing_id),
+            now,
+        )?;
         Ok(outcome)
     })
+}
+
+/// Takes one email from the signature's cap, atomically: a new window if
+/// the last one is over, else one more in the current window if any is left.
+fn take_email_from_cap(
+    conn: &mut DbConnection,
+    signature_id: &str,
+    now: PrimitiveDateTime,
+) -> anyhow::Result<bool> {
+    let window_over = now - EMAIL_WINDOW;
+    let restarted = db_run!(conn: {
+        diesel::update(
+            signatures::table.filter(signatures::id.eq(signature_id)).filter(
+                signatures::emails_window_start
+                    .is_null()
+                    .or(signatures::emails_window_start.le(window_over)),
+            ),
+        )
+        .set((signatures::emails_sent.eq(1), signatures::emails_window_start.eq(now)))
+        .execute(conn)
+    })
+    .context("starting an email window")?;
+    if restarted == 1 {
+        return Ok(true);
+    }
+    let took_one = db_run!(conn: {
+        diesel::update(
+            signatures::table
+                .filter(signatures::id.eq(signature_id))
+                .filter(signatures::emails_sent.lt(MAX_EMAILS_PER_SIGNATURE)),
+        )
+        .set(signatures::emails_sent.eq(signatures::emails_sent + 1))
+        .execute(conn)
+    })
+    .context("counting email")?;
+    Ok(took_one == 1)
 }
 
 fn issue_token(
     conn: &mut DbConnection,
     signature_id: &str,
     purpose: TokenPurpose,
+    details: Option<&SignerDetails>,
     now: PrimitiveDateTime,
 ) -> anyhow::Result<String> {
+    let payload = details
+        .map(serde_json::to_string)
+        .transpose()
+        .context("encoding signer details")?;
     let token = SecretToken::generate();
     let ttl = match purpose {
         TokenPurpose::ConfirmSignature => CONFIRM_TOKEN_TTL,
@@ -155,6 +257,7 @@ fn issue_token(
                 tokens::signature_id.eq(signature_id),
                 tokens::created_at.eq(now),
                 tokens::expires_at.eq(now + ttl),
+                tokens::payload.eq(&payload),
             ))
             .execute(conn)
     })
@@ -168,7 +271,8 @@ struct TokenTarget {
     used: bool,
     petition_id: String,
     slug: String,
-    state: String,
+    state: SignatureState,
+    payload: Option<String>,
 }
 
 fn find_token(
@@ -177,25 +281,34 @@ fn find_token(
     purpose: TokenPurpose,
     now: PrimitiveDateTime,
 ) -> anyhow::Result<Option<TokenTarget>> {
-    let row: Option<(String, Option<PrimitiveDateTime>, String, String, String)> = db_run!(conn: {
+    type Row = (
+        String,
+        Option<PrimitiveDateTime>,
+        String,
+        String,
+        SignatureState,
+        Option<String>,
+    );
+    let row: Option<Row> = db_run!(conn: {
         tokens::table
             .inner_join(signatures::table.on(tokens::signature_id.eq(signatures::id.nullable())))
             .inner_join(petitions::table.on(signatures::petition_id.eq(petitions::id)))
             .filter(tokens::token_hash.eq(hash_token(plain)))
             .filter(tokens::purpose.eq(purpose.as_str()))
             .filter(tokens::expires_at.gt(now))
-            .select((signatures::id, tokens::used_at, petitions::id, petitions::slug, signatures::state))
+            .select((signatures::id, tokens::used_at, petitions::id, petitions::slug, signatures::state, tokens::payload))
             .first(conn)
             .optional()
     })
     .context("loading token")?;
     Ok(row.map(
-        |(signature_id, used_at, petition_id, slug, state)| TokenTarget {
+        |(signature_id, used_at, petition_id, slug, state, payload)| TokenTarget {
             signature_id,
             used: used_at.is_some(),
             petition_id,
             slug,
             state,
+            payload,
         },
     ))
 }
@@ -235,7 +348,7 @@ pub fn confirm(
                 slug: expired.map(|t| t.slug),
             });
         };
-        if token.used || token.state == "confirmed" {
+        if token.used || token.state == SignatureState::Confirmed {
             return Ok(ConfirmOutcome::AlreadyConfirmed { slug: token.slug });
         }
         let hash = hash_token(plain);
@@ -245,15 +358,40 @@ pub fn confirm(
                 .execute(conn)
         })
         .context("using token")?;
-        let changed = db_run!(conn: {
-            diesel::update(
-                signatures::table
-                    .filter(signatures::id.eq(&token.signature_id))
-                    .filter(signatures::state.eq("pending")),
-            )
-            .set((signatures::state.eq("confirmed"), signatures::confirmed_at.eq(now)))
-            .execute(conn)
-        })
+        let pending = signatures::table
+            .filter(signatures::id.eq(&token.signature_id))
+            .filter(signatures::state.eq(SignatureState::Pending));
+        let confirmed = (
+            signatures::state.eq(SignatureState::Confirmed),
+            signatures::confirmed_at.eq(now),
+            signatures::pending_until.eq(None::<PrimitiveDateTime>),
+        );
+        // The details that count are those of the submission this link
+        // was sent for.
+        let details: Option<SignerDetails> = token
+            .payload
+            .as_deref()
+            .map(serde_json::from_str)
+            .transpose()
+            .context("decoding signer details")?;
+        let changed = match details {
+            Some(d) => db_run!(conn: {
+                diesel::update(pending)
+                    .set((
+                        confirmed,
+                        signatures::name.eq(&d.name),
+                        signatures::country.eq(&d.country),
+                        signatures::postcode.eq(&d.postcode),
+                        signatures::comment.eq(&d.comment),
+                        signatures::public.eq(d.public),
+                        signatures::updates.eq(d.updates),
+                        signatures::source.eq(&d.source),
+                        signatures::ip.eq(&d.ip),
+                    ))
+                    .execute(conn)
+            }),
+            None => db_run!(conn: { diesel::update(pending).set(confirmed).execute(conn) }),
+        }
         .context("confirming signature")?;
         if changed == 0 {
             return Ok(ConfirmOutcome::AlreadyConfirmed { slug: token.slug });
@@ -301,7 +439,7 @@ pub fn withdraw(
                 .execute(conn)
         })
         .context("deleting signature")?;
-        let was_confirmed = token.state == "confirmed";
+        let was_confirmed = token.state == SignatureState::Confirmed;
         if was_confirmed {
             counts::add(conn, &token.petition_id, -1)?;
         }
@@ -330,7 +468,7 @@ pub fn recent_public(
     db_run!(conn: {
         signatures::table
             .filter(signatures::petition_id.eq(petition_id))
-            .filter(signatures::state.eq("confirmed"))
+            .filter(signatures::state.eq(SignatureState::Confirmed))
             .filter(signatures::public.eq(true))
             .order(signatures::confirmed_at.desc())
             .limit(limit)
@@ -338,4 +476,28 @@ pub fn recent_public(
             .load(conn)
     })
     .context("loading recent signers")
+}
+
+/// Deletes pending signatures whose last confirmation link has expired
+/// (their tokens and queued emails go with them), and tokens long expired.
+/// Returns (signatures, tokens) deleted.
+pub fn purge_expired(
+    conn: &mut DbConnection,
+    now: PrimitiveDateTime,
+) -> anyhow::Result<(usize, usize)> {
+    let signatures = db_run!(conn: {
+        diesel::delete(
+            signatures::table
+                .filter(signatures::state.eq(SignatureState::Pending))
+                .filter(signatures::pending_until.lt(now)),
+        )
+        .execute(conn)
+    })
+    .context("purging expired pending signatures")?;
+    let tokens = db_run!(conn: {
+        diesel::delete(tokens::table.filter(tokens::expires_at.lt(now - EXPIRED_TOKEN_GRACE)))
+            .execute(conn)
+    })
+    .context("purging expired tokens")?;
+    Ok((signatures, tokens))
 }

@@ -5,6 +5,8 @@
 //! makes `/health` answer 503. Before this, a worker could die or hang with
 //! nobody noticing, which is how confirmation emails once stopped for good.
 
+pub mod janitor;
+
 use std::future::Future;
 use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
 use std::sync::{Arc, Mutex};

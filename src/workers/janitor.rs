@@ -1,0 +1,57 @@
+//! The janitor: deletes what the platform has no reason to keep. Expired
+//! sessions and tokens, pending signatures nobody confirmed in time, and
+//! emails long since sent or given up.
+
+use std::time::Duration;
+
+use crate::db::models::{now, outbox, sessions, signatures};
+use crate::db::Db;
+use crate::workers::Heartbeat;
+
+/// Often enough that expired personal data does not linger; each pass is a
+/// few indexed deletes.
+pub const EVERY: Duration = Duration::from_secs(15 * 60);
+/// Sent emails are kept, wiped, this long for the metrics.
+const KEEP_FINISHED_EMAILS: time::Duration = time::Duration::days(7);
+
+/// One pass; logs what it removed.
+pub async fn purge_once(db: &Db) -> anyhow::Result<()> {
+    let (sessions, signatures, tokens, emails) = db
+        .run(|conn| {
+            let at = now();
+            let sessions = sessions::purge_expired(conn, at)?;
+            let (signatures, tokens) = signatures::purge_expired(conn, at)?;
+            let emails = outbox::purge_finished(conn, at, KEEP_FINISHED_EMAILS)?;
+            Ok((sessions, signatures, tokens, emails))
+        })
+        .await?;
+    if sessions + signatures + tokens + emails > 0 {
+        tracing::info!(
+            sessions,
+            pending_signatures = signatures,
+            tokens,
+            emails,
+            "purged expired data"
+        );
+    }
+    Ok(())
+}
+
+/// Runs [`purge_once`] at start and then every `every`.
+pub async fn run(db: &Db, every: Duration, heartbeat: &Heartbeat) {
+    let mut interval = tokio::time::interval(every);
+    // Beat more often than the pass runs, so a quiet janitor is not taken
+    // for a dead one.
+    let mut beat = tokio::time::interval(Duration::from_secs(1));
+    loop {
+        tokio::select! {
+            _ = interval.tick() => {
+                heartbeat.beat();
+                if let Err(err) = purge_once(db).await {
+                    tracing::warn!(error = ?err, "purging expired data failed");
+                }
+            }
+            _ = beat.tick() => heartbeat.beat(),
+        }
+    }
+}
