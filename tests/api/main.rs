@@ -9,6 +9,7 @@ mod api;
 mod browser;
 mod cli;
 mod durability;
+mod integrity;
 mod operations;
 mod organizers;
 mod pipeline;
