@@ -6,6 +6,8 @@ use crate::config::Settings;
 use crate::counts::CountStore;
 use crate::db::Db;
 use crate::security::csrf::Csrf;
+use crate::security::limits::Limits;
+use crate::security::password::HashingGate;
 
 /// Everything handlers need, passed as `web::Data<AppState>`. No globals, so
 /// tests can run many apps side by side.
@@ -16,6 +18,10 @@ pub struct AppState {
     pub csrf: Csrf,
     /// Wakes the outbox worker after queueing an email.
     pub outbox_wake: Arc<Notify>,
+    /// Rate limits under `limits`.
+    pub limits: Arc<Limits>,
+    /// Every argon2 hash goes through this.
+    pub hashing: HashingGate,
 }
 
 impl AppState {

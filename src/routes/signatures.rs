@@ -5,7 +5,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 
 use super::petitions::{render_petition_page, sign_scope};
-use super::{client_ip, render, see_other};
+use super::{client_addr, client_ip, render, see_other, with_retry_after};
 use crate::db::models::signatures::{
     self as signature_rows, ConfirmOutcome, SignatureMail, WithdrawOutcome,
 };
@@ -14,8 +14,9 @@ use crate::domain::signer::{NewSignature, SignatureForm};
 use crate::domain::token::looks_like_token;
 use crate::domain::FieldErrors;
 use crate::email::messages::{AlreadySigned, ConfirmSignature};
-use crate::error::AppError;
+use crate::error::{rate_limited_message, AppError};
 use crate::security::csrf::{CsrfError, CsrfForm};
+use crate::security::limits::Limited;
 use crate::state::AppState;
 
 /// Why a submission was not recorded.
@@ -133,6 +134,9 @@ pub async fn sign(
         )
         .await;
     }
+    if let Err(limited) = state.limits.sign(client_addr(&req), &slug) {
+        return rate_limited(&state, &slug, form, limited).await;
+    }
     match submit(&state, &slug, &form, client_ip(&req)).await {
         Ok(()) => Ok(see_other(&format!("/petitions/{slug}/signed"))),
         Err(SubmitError::Invalid(errors)) => {
@@ -149,6 +153,29 @@ pub async fn sign(
         Err(SubmitError::Closed) => render_closed(&slug),
         Err(SubmitError::Other(err)) => Err(err),
     }
+}
+
+/// 429: the petition page again, with what was typed and when to retry.
+async fn rate_limited(
+    state: &AppState,
+    slug: &str,
+    form: SignatureForm,
+    limited: Limited,
+) -> Result<HttpResponse, AppError> {
+    let notice = format!(
+        "{} Your details are kept below.",
+        rate_limited_message(&limited)
+    );
+    let page = render_petition_page(
+        state,
+        slug,
+        form,
+        FieldErrors::default(),
+        Some(notice),
+        StatusCode::TOO_MANY_REQUESTS,
+    )
+    .await?;
+    Ok(with_retry_after(page, limited.retry_after))
 }
 
 #[derive(Template)]
