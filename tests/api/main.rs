@@ -11,4 +11,5 @@ mod cli;
 mod durability;
 mod operations;
 mod organizers;
+mod rate_limits;
 mod signing;
