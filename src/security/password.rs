@@ -78,12 +78,14 @@ fn dummy_hash() -> &'static str {
     })
 }
 
+/// Ungated; request handlers use [`HashingGate`] instead.
 pub async fn hash_password_async(password: Password) -> anyhow::Result<String> {
     tokio::task::spawn_blocking(move || hash_password(&password))
         .await
         .context("password hashing task failed")?
 }
 
+/// Ungated; request handlers use [`HashingGate`] instead.
 pub async fn verify_password_async(stored_hash: Option<String>, candidate: String) -> bool {
     tokio::task::spawn_blocking(move || verify_password(stored_hash.as_deref(), &candidate))
         .await
