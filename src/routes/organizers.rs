@@ -1,7 +1,9 @@
 //! Logging in and out.
 
+use std::time::Duration;
+
 use actix_web::http::StatusCode;
-use actix_web::{web, HttpRequest, HttpResponse, ResponseError};
+use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
 
@@ -58,7 +60,8 @@ pub async fn login(
         .map_or(form.email.as_str(), |e| e.canonical());
     if let Err(limited) = state.limits.login(client_addr(&req), account) {
         let message = rate_limited_message(&limited);
-        return login_refused(&state, form.email, limited.into(), message);
+        let status = StatusCode::TOO_MANY_REQUESTS;
+        return login_refused(&state, form.email, status, limited.retry_after, message);
     }
     let organizer = match email {
         Some(email) => {
@@ -77,7 +80,8 @@ pub async fn login(
         Ok(valid) => valid,
         Err(busy) => {
             let message = "We are very busy right now. Wait a moment, then try again.".into();
-            return login_refused(&state, form.email, busy.into(), message);
+            let status = StatusCode::SERVICE_UNAVAILABLE;
+            return login_refused(&state, form.email, status, busy.retry_after, message);
         }
     };
     match organizer {
@@ -104,16 +108,12 @@ pub async fn login(
 fn login_refused(
     state: &AppState,
     email: String,
-    err: AppError,
+    status: StatusCode,
+    wait: Duration,
     message: String,
 ) -> Result<HttpResponse, AppError> {
-    let wait = match &err {
-        AppError::RateLimited(limited) => limited.retry_after,
-        AppError::Overloaded(busy) => busy.retry_after,
-        _ => return Err(err),
-    };
     let page = render(
-        err.status_code(),
+        status,
         &LoginPage {
             email,
             error: Some(message),
