@@ -8,6 +8,8 @@ use anyhow::{bail, Context};
 use config::{Config, Environment, File, FileFormat};
 use serde::Deserialize;
 
+use crate::security::client_ip::TrustedProxies;
+
 const DEFAULT_TOML: &str = include_str!("../config/default.toml");
 const MIN_SECRET_LEN: usize = 32;
 
@@ -28,6 +30,9 @@ pub struct ServerSettings {
     pub host: String,
     pub port: u16,
     pub public_url: String,
+    /// Peers whose `X-Forwarded-For` is believed.
+    #[serde(default)]
+    pub trusted_proxies: TrustedProxies,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -62,7 +67,29 @@ pub struct EmailSettings {
 
 #[derive(Debug, Clone, Deserialize)]
 pub struct LimitSettings {
+    /// `false` switches every rate limit off, for load tests.
     pub enabled: bool,
+    /// Signing from one client IP, across all petitions.
+    pub sign_per_ip: RateLimit,
+    /// Signing one petition from one client IP.
+    pub sign_per_ip_per_petition: RateLimit,
+    /// Login attempts from one client IP.
+    pub login_per_ip: RateLimit,
+    /// Login attempts for one account (email address).
+    pub login_per_account: RateLimit,
+    /// Emails to one address per day; more are delayed, not dropped.
+    pub emails_per_address_per_day: u32,
+    /// Logins that may wait for a free CPU to check a password; beyond
+    /// that they get 503 at once. Not a rate limit: stays on when
+    /// `enabled` is false.
+    pub password_hash_queue: usize,
+}
+
+/// A burst of `burst` requests at once, then `per_minute` on average.
+#[derive(Debug, Clone, Copy, Deserialize)]
+pub struct RateLimit {
+    pub burst: u32,
+    pub per_minute: f64,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -218,5 +245,25 @@ mod tests {
             settings.server.public_url = url.into();
             assert_eq!(settings.secure_cookies(), secure, "{url}");
         }
+    }
+
+    #[test]
+    fn trusted_proxies_may_be_one_comma_separated_string() {
+        // As `UNDERSIGNED__SERVER__TRUSTED_PROXIES` would give them.
+        let settings: Settings = Config::builder()
+            .add_source(File::from_str(DEFAULT_TOML, FileFormat::Toml))
+            .set_override("server.trusted_proxies", "127.0.0.1, 10.0.0.0/8")
+            .unwrap()
+            .build()
+            .and_then(Config::try_deserialize)
+            .unwrap();
+        assert_eq!(
+            settings.server.trusted_proxies,
+            TrustedProxies::parse(&["127.0.0.1", "10.0.0.0/8"]).unwrap()
+        );
+        assert_eq!(
+            Settings::defaults().server.trusted_proxies,
+            TrustedProxies::default()
+        );
     }
 }

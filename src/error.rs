@@ -9,6 +9,8 @@ use serde_json::json;
 
 use crate::domain::FieldErrors;
 use crate::security::csrf::CsrfError;
+use crate::security::limits::{retry_after_secs, Limited};
+use crate::security::password::Overloaded;
 
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
@@ -26,6 +28,10 @@ pub enum AppError {
     Validation(FieldErrors),
     #[error("payload too large")]
     PayloadTooLarge,
+    #[error("rate limited by {}", .0.limit)]
+    RateLimited(Limited),
+    #[error("overloaded")]
+    Overloaded(Overloaded),
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
 }
@@ -39,6 +45,24 @@ impl From<CsrfError> for AppError {
     }
 }
 
+impl From<Limited> for AppError {
+    fn from(limited: Limited) -> Self {
+        Self::RateLimited(limited)
+    }
+}
+
+impl From<Overloaded> for AppError {
+    fn from(overloaded: Overloaded) -> Self {
+        Self::Overloaded(overloaded)
+    }
+}
+
+impl From<Limited> for ApiError {
+    fn from(limited: Limited) -> Self {
+        Self(limited.into())
+    }
+}
+
 impl AppError {
     fn code(&self) -> &'static str {
         match self {
@@ -49,6 +73,8 @@ impl AppError {
             Self::LoginRequired => "unauthorized",
             Self::Validation(_) => "validation_failed",
             Self::PayloadTooLarge => "payload_too_large",
+            Self::RateLimited(_) => "rate_limited",
+            Self::Overloaded(_) => "overloaded",
             Self::Internal(_) => "internal_error",
         }
     }
@@ -64,9 +90,22 @@ impl AppError {
             Self::LoginRequired => "Log in to continue.".into(),
             Self::Validation(_) => "Some fields need correcting.".into(),
             Self::PayloadTooLarge => "What you sent is too large.".into(),
+            Self::RateLimited(limited) => rate_limited_message(limited),
+            Self::Overloaded(_) => {
+                "We are very busy right now. Please try again in a moment.".into()
+            }
             Self::Internal(_) => {
                 "Something went wrong on our side. Please try again in a moment.".into()
             }
+        }
+    }
+
+    /// How long the client should wait, for `Retry-After`.
+    fn retry_after(&self) -> Option<std::time::Duration> {
+        match self {
+            Self::RateLimited(limited) => Some(limited.retry_after),
+            Self::Overloaded(overloaded) => Some(overloaded.retry_after),
+            _ => None,
         }
     }
 
@@ -95,6 +134,8 @@ impl ResponseError for AppError {
             Self::LoginRequired => StatusCode::SEE_OTHER,
             Self::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
+            Self::Overloaded(_) => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -111,6 +152,8 @@ impl ResponseError for AppError {
             Self::NotFound => "Page not found",
             Self::Forbidden(_) => "This form could not be accepted",
             Self::Conflict { .. } => "Not possible right now",
+            Self::RateLimited(_) => "Too many attempts",
+            Self::Overloaded(_) => "Please try again in a moment",
             Self::Internal(_) => "Sorry, something went wrong",
             _ => "There is a problem",
         };
@@ -121,9 +164,9 @@ impl ResponseError for AppError {
         }
         .render()
         .unwrap_or_else(|_| message.clone());
-        HttpResponse::build(status)
-            .content_type("text/html; charset=utf-8")
-            .body(body)
+        let mut response = HttpResponse::build(status);
+        with_retry_after(&mut response, self.retry_after());
+        response.content_type("text/html; charset=utf-8").body(body)
     }
 }
 
@@ -159,6 +202,36 @@ impl ResponseError for ApiError {
                 .collect();
             error["fields"] = fields.into();
         }
-        HttpResponse::build(self.status_code()).json(json!({ "error": error }))
+        let mut response = HttpResponse::build(self.status_code());
+        with_retry_after(&mut response, self.0.retry_after());
+        response.json(json!({ "error": error }))
     }
+}
+
+fn with_retry_after(
+    response: &mut actix_web::HttpResponseBuilder,
+    wait: Option<std::time::Duration>,
+) {
+    if let Some(wait) = wait {
+        response.insert_header((header::RETRY_AFTER, retry_after_secs(wait)));
+    }
+}
+
+/// What a person reads when a rate limit refuses them.
+pub fn rate_limited_message(limited: &Limited) -> String {
+    let wait = match limited.retry_after_secs() {
+        1 => "a second".to_owned(),
+        s @ 2..=90 => format!("{s} seconds"),
+        s @ ..=5400 => format!("{} minutes", s.div_ceil(60)),
+        s => format!("{} hours", s.div_ceil(3600)),
+    };
+    let what = match limited.limit {
+        "sign_per_ip" | "sign_per_ip_per_petition" => {
+            "Too many signatures have come from your network in a short time."
+        }
+        "login_per_ip" => "There have been too many login attempts from your network.",
+        "login_per_account" => "There have been too many login attempts for this account.",
+        _ => "Too many requests have come from your network in a short time.",
+    };
+    format!("{what} Wait {wait}, then try again.")
 }

@@ -16,6 +16,8 @@ use crate::db::{migrations, Db};
 use crate::email::outbox::OutboxWorker;
 use crate::routes;
 use crate::security::csrf::Csrf;
+use crate::security::limits::Limits;
+use crate::security::password::HashingGate;
 use crate::state::AppState;
 use crate::workers::{janitor, Workers};
 
@@ -41,6 +43,8 @@ impl Application {
         listener: TcpListener,
     ) -> anyhow::Result<Self> {
         settings.prepare_for_serving()?;
+        let limits = Limits::start(&settings.limits)?;
+        let hashing = HashingGate::new(settings.limits.password_hash_queue);
         let db = Db::connect(&settings.database.url, settings.database.pool_size)?;
         let applied = migrations::run_pending(&db).await?;
         if applied > 0 {
@@ -90,6 +94,8 @@ impl Application {
             counts,
             outbox_wake,
             workers,
+            limits,
+            hashing,
         });
         let server = HttpServer::new(move || {
             App::new()

@@ -6,6 +6,8 @@ use crate::config::Settings;
 use crate::counts::CountStore;
 use crate::db::Db;
 use crate::security::csrf::Csrf;
+use crate::security::limits::Limits;
+use crate::security::password::HashingGate;
 use crate::workers::Workers;
 
 /// Everything handlers need, passed as `web::Data<AppState>`. No globals, so
@@ -19,6 +21,10 @@ pub struct AppState {
     pub outbox_wake: Arc<Notify>,
     /// The background workers' heartbeats, for `/health`.
     pub workers: Workers,
+    /// Rate limits under `limits`.
+    pub limits: Arc<Limits>,
+    /// Every argon2 hash goes through this.
+    pub hashing: HashingGate,
 }
 
 impl AppState {

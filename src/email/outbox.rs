@@ -53,11 +53,11 @@ impl OutboxWorker {
         })
     }
 
-    /// A claimed message is hidden from other workers this long: well past
-    /// the send timeout, so a live worker always records first, and a dead
-    /// one's claims expire soon.
+    /// A claimed message is hidden from other workers this long: past the
+    /// send timeout, so a live worker records first, and a dead one's
+    /// claims expire soon.
     fn lease(&self) -> time::Duration {
-        time::Duration::milliseconds(2 * self.settings.send_timeout_ms as i64 + 10_000)
+        time::Duration::milliseconds(self.settings.send_timeout_ms as i64 + 10_000)
     }
 
     /// Releases stale claims on a single-process backend. Call once per

@@ -5,8 +5,8 @@ use serde::{Deserialize, Serialize};
 use time::format_description::well_known::Rfc3339;
 use time::PrimitiveDateTime;
 
-use super::client_ip;
 use super::signatures::{submit, SubmitError};
+use super::{client_addr, client_ip};
 use crate::db::models::now;
 use crate::db::models::petitions::{self, ListQuery, ListSort, ListState, Petition, Target};
 use crate::domain::signer::SignatureForm;
@@ -195,6 +195,7 @@ pub async fn sign_petition(
     slug: web::Path<String>,
     body: web::Json<SignatureForm>,
 ) -> Result<HttpResponse, ApiError> {
+    state.limits.sign(client_addr(&req), &slug)?;
     match submit(&state, &slug, &body, client_ip(&req)).await {
         Ok(()) => Ok(
             HttpResponse::Accepted().json(serde_json::json!({"status": "pending_confirmation"}))

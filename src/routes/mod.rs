@@ -8,11 +8,16 @@ pub mod organizers;
 pub mod petitions;
 pub mod signatures;
 
+use std::net::IpAddr;
+use std::time::Duration;
+
 use actix_web::http::StatusCode;
 use actix_web::{error, web, HttpRequest, HttpResponse};
 use askama::Template;
 
 use crate::error::{ApiError, AppError};
+use crate::security::limits::retry_after_secs;
+use crate::state::AppState;
 
 /// Forms and JSON bodies larger than this are refused with 413. The largest
 /// legitimate body is a petition text of 20,000 characters, URL-encoded.
@@ -161,9 +166,32 @@ pub fn see_other(location: &str) -> HttpResponse {
         .finish()
 }
 
-/// The client's address, as seen on the socket.
+/// The client's address: the socket's peer, or what a trusted proxy says
+/// in `X-Forwarded-For` (see `server.trusted_proxies`).
+pub fn client_addr(req: &HttpRequest) -> Option<IpAddr> {
+    let peer = req.peer_addr()?.ip();
+    Some(match req.app_data::<web::Data<AppState>>() {
+        Some(state) => state
+            .settings
+            .server
+            .trusted_proxies
+            .client_ip(peer, req.headers()),
+        None => peer.to_canonical(),
+    })
+}
+
+/// The client's address as stored with a signature.
 pub fn client_ip(req: &HttpRequest) -> Option<String> {
-    req.peer_addr().map(|a| a.ip().to_string())
+    client_addr(req).map(|ip| ip.to_string())
+}
+
+/// Adds `Retry-After` to a page rendered for a refused request.
+pub fn with_retry_after(mut response: HttpResponse, wait: Duration) -> HttpResponse {
+    response.headers_mut().insert(
+        actix_web::http::header::RETRY_AFTER,
+        retry_after_secs(wait).into(),
+    );
+    response
 }
 
 /// Formats a stored UTC time for people, e.g. "28 November 2026".

@@ -1,16 +1,17 @@
 //! Logging in and out.
 
+use std::time::Duration;
+
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
 
-use super::{render, see_other};
+use super::{client_addr, render, see_other, with_retry_after};
 use crate::db::models::organizers;
 use crate::domain::Email;
-use crate::error::AppError;
+use crate::error::{rate_limited_message, AppError};
 use crate::security::csrf::CsrfForm;
-use crate::security::password::verify_password_async;
 use crate::security::session;
 use crate::state::AppState;
 
@@ -20,7 +21,7 @@ const LOGIN_SCOPE: &str = "anon";
 #[template(path = "organizers/login.html")]
 struct LoginPage {
     email: String,
-    error: Option<&'static str>,
+    error: Option<String>,
     csrf_token: String,
 }
 
@@ -53,20 +54,36 @@ pub async fn login(
     let form = form.into_inner();
     state.csrf.verify(&req, LOGIN_SCOPE, &form.csrf_token)?;
 
-    let organizer = match Email::parse(&form.email) {
-        Ok(email) => {
+    let email = Email::parse(&form.email).ok();
+    let account = email
+        .as_ref()
+        .map_or(form.email.as_str(), |e| e.canonical());
+    if let Err(limited) = state.limits.login(client_addr(&req), account) {
+        let message = rate_limited_message(&limited);
+        let status = StatusCode::TOO_MANY_REQUESTS;
+        return login_refused(&state, form.email, status, limited.retry_after, message);
+    }
+    let organizer = match email {
+        Some(email) => {
             let canonical = email.canonical().to_owned();
             state
                 .db
                 .run(move |conn| organizers::find_by_canonical_email(conn, &canonical))
                 .await?
         }
-        Err(_) => None,
+        None => None,
     };
     // An unknown account still pays for a hash, so timing does not tell
     // which accounts exist.
     let stored = organizer.as_ref().map(|o| o.password_hash.clone());
-    let valid = verify_password_async(stored, form.password).await;
+    let valid = match state.hashing.verify(stored, form.password).await {
+        Ok(valid) => valid,
+        Err(busy) => {
+            let message = "We are very busy right now. Wait a moment, then try again.".into();
+            let status = StatusCode::SERVICE_UNAVAILABLE;
+            return login_refused(&state, form.email, status, busy.retry_after, message);
+        }
+    };
     match organizer {
         Some(organizer) if valid => {
             let cookie = session::start(&state, organizer.id).await?;
@@ -80,11 +97,30 @@ pub async fn login(
             StatusCode::UNAUTHORIZED,
             &LoginPage {
                 email: form.email,
-                error: Some("The email address or password is incorrect."),
+                error: Some("The email address or password is incorrect.".into()),
                 csrf_token: state.csrf.issue(LOGIN_SCOPE),
             },
         ),
     }
+}
+
+/// 429 or 503: the login form again with the email kept, and `Retry-After`.
+fn login_refused(
+    state: &AppState,
+    email: String,
+    status: StatusCode,
+    wait: Duration,
+    message: String,
+) -> Result<HttpResponse, AppError> {
+    let page = render(
+        status,
+        &LoginPage {
+            email,
+            error: Some(message),
+            csrf_token: state.csrf.issue(LOGIN_SCOPE),
+        },
+    )?;
+    Ok(with_retry_after(page, wait))
 }
 
 pub async fn logout(

@@ -5,7 +5,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 
 use super::petitions::{render_petition_page, sign_scope};
-use super::{client_ip, render, see_other};
+use super::{client_addr, client_ip, render, see_other, with_retry_after};
 use crate::db::models::signatures::{
     self as signature_rows, ConfirmOutcome, SignatureMail, WithdrawOutcome,
 };
@@ -14,8 +14,9 @@ use crate::domain::signer::{NewSignature, SignatureForm};
 use crate::domain::token::looks_like_token;
 use crate::domain::FieldErrors;
 use crate::email::messages::{AlreadySigned, ConfirmSignature};
-use crate::error::AppError;
+use crate::error::{rate_limited_message, AppError};
 use crate::security::csrf::{CsrfError, CsrfForm};
+use crate::security::limits::Limited;
 use crate::state::AppState;
 
 /// Why a submission was not recorded.
@@ -49,10 +50,13 @@ pub async fn submit(
     ip: Option<String>,
 ) -> Result<(), SubmitError> {
     let slug = slug.to_owned();
-    let form = form.clone();
+    // Parsed here, on a request thread, so the one writer thread only
+    // writes. Its errors still come after "not found" and "closed".
+    let parsed = NewSignature::try_from(form);
     let petition_base = state.url("/petitions/");
     let confirm_base = state.url("/signatures/confirm/");
     let withdraw_base = state.url("/signatures/withdraw/");
+    let limits = state.limits.clone();
     state
         .db
         .run_batched(move |conn| {
@@ -62,11 +66,12 @@ pub async fn submit(
             if !petition.is_open_at(now()) {
                 return Ok(Err(SubmitError::Closed));
             }
-            let signature = match NewSignature::try_from(&form) {
+            let signature = match parsed {
                 Ok(signature) => signature,
                 Err(errors) => return Ok(Err(SubmitError::Invalid(errors))),
             };
             let petition_url = format!("{petition_base}{}", petition.slug);
+            let address_key = signature.email.canonical().to_owned();
             let title = petition.title;
             let outcome = signature_rows::record(
                 conn,
@@ -74,23 +79,34 @@ pub async fn submit(
                 &signature,
                 ip.as_deref(),
                 now(),
-                |mail, to| match mail {
-                    SignatureMail::Confirm {
-                        confirm_token,
-                        withdraw_token,
-                    } => ConfirmSignature {
-                        petition_title: title,
-                        petition_url,
-                        confirm_url: format!("{confirm_base}{confirm_token}"),
-                        withdraw_url: format!("{withdraw_base}{withdraw_token}"),
-                    }
-                    .to_email(to),
-                    SignatureMail::AlreadySigned { withdraw_token } => AlreadySigned {
-                        petition_title: title,
-                        petition_url,
-                        withdraw_url: format!("{withdraw_base}{withdraw_token}"),
-                    }
-                    .to_email(to),
+                |mail, to| {
+                    let email = match mail {
+                        SignatureMail::Confirm {
+                            confirm_token,
+                            withdraw_token,
+                        } => ConfirmSignature {
+                            petition_title: title,
+                            petition_url,
+                            confirm_url: format!("{confirm_base}{confirm_token}"),
+                            withdraw_url: format!("{withdraw_base}{withdraw_token}"),
+                        }
+                        .to_email(to),
+                        SignatureMail::AlreadySigned { withdraw_token } => AlreadySigned {
+                            petition_title: title,
+                            petition_url,
+                            withdraw_url: format!("{withdraw_base}{withdraw_token}"),
+                        }
+                        .to_email(to),
+                    };
+                    // Past the per-address daily cap an email waits its
+                    // turn; it is never dropped.
+                    let delay = limits.email_delay(&address_key);
+                    email.map(|mut email| {
+                        email.not_before = delay.map(|d| {
+                            now() + time::Duration::try_from(d).unwrap_or(time::Duration::DAY)
+                        });
+                        email
+                    })
                 },
             )?;
             tracing::debug!(?outcome, "signature recorded");
@@ -129,6 +145,9 @@ pub async fn sign(
         )
         .await;
     }
+    if let Err(limited) = state.limits.sign(client_addr(&req), &slug) {
+        return rate_limited(&state, &slug, form, limited).await;
+    }
     match submit(&state, &slug, &form, client_ip(&req)).await {
         Ok(()) => Ok(see_other(&format!("/petitions/{slug}/signed"))),
         Err(SubmitError::Invalid(errors)) => {
@@ -145,6 +164,29 @@ pub async fn sign(
         Err(SubmitError::Closed) => render_closed(&slug),
         Err(SubmitError::Other(err)) => Err(err),
     }
+}
+
+/// 429: the petition page again, with what was typed and when to retry.
+async fn rate_limited(
+    state: &AppState,
+    slug: &str,
+    form: SignatureForm,
+    limited: Limited,
+) -> Result<HttpResponse, AppError> {
+    let notice = format!(
+        "{} Your details are kept below.",
+        rate_limited_message(&limited)
+    );
+    let page = render_petition_page(
+        state,
+        slug,
+        form,
+        FieldErrors::default(),
+        Some(notice),
+        StatusCode::TOO_MANY_REQUESTS,
+    )
+    .await?;
+    Ok(with_retry_after(page, limited.retry_after))
 }
 
 #[derive(Template)]

@@ -1,5 +1,7 @@
-//! Passwords, CSRF tokens and sessions.
+//! Passwords, CSRF tokens, sessions, client addresses and rate limits.
 
+pub mod client_ip;
 pub mod csrf;
+pub mod limits;
 pub mod password;
 pub mod session;

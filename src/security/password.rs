@@ -1,11 +1,17 @@
 //! Organizer passwords: argon2id with OWASP's parameters, hashed and
 //! verified on the blocking pool because one hash takes tens of milliseconds.
+//! Requests go through [`HashingGate`], which caps the work at one hash per
+//! CPU and the queue at a fixed length, so a login flood cannot take all
+//! the memory (19 MiB per hash) or queue up forever.
 
-use std::sync::OnceLock;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, OnceLock};
+use std::time::Duration;
 
 use anyhow::Context;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
+use tokio::sync::Semaphore;
 
 pub const MIN_PASSWORD_CHARS: usize = 12;
 pub const MAX_PASSWORD_CHARS: usize = 128;
@@ -72,14 +78,129 @@ fn dummy_hash() -> &'static str {
     })
 }
 
+/// Ungated; request handlers use [`HashingGate`] instead.
 pub async fn hash_password_async(password: Password) -> anyhow::Result<String> {
     tokio::task::spawn_blocking(move || hash_password(&password))
         .await
         .context("password hashing task failed")?
 }
 
+/// Ungated; request handlers use [`HashingGate`] instead.
 pub async fn verify_password_async(stored_hash: Option<String>, candidate: String) -> bool {
     tokio::task::spawn_blocking(move || verify_password(stored_hash.as_deref(), &candidate))
         .await
         .unwrap_or(false)
+}
+
+/// The hashing queue was full: answer 503 with this `Retry-After`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Overloaded {
+    pub retry_after: Duration,
+}
+
+/// Runs argon2 at most once per CPU at a time, with at most `queue` more
+/// callers waiting; beyond that it refuses at once.
+pub struct HashingGate {
+    /// Running plus waiting: taken without waiting, or refused.
+    admitted: Arc<Semaphore>,
+    running: Arc<Semaphore>,
+    refused: AtomicU64,
+}
+
+impl HashingGate {
+    pub fn new(queue: usize) -> Self {
+        let cpus = std::thread::available_parallelism().map_or(1, |n| n.get());
+        Self::with_workers(cpus, queue)
+    }
+
+    fn with_workers(workers: usize, queue: usize) -> Self {
+        Self {
+            admitted: Arc::new(Semaphore::new(workers + queue)),
+            running: Arc::new(Semaphore::new(workers)),
+            refused: AtomicU64::new(0),
+        }
+    }
+
+    /// [`verify_password`] behind the gate.
+    pub async fn verify(
+        &self,
+        stored_hash: Option<String>,
+        candidate: String,
+    ) -> Result<bool, Overloaded> {
+        self.run(move || verify_password(stored_hash.as_deref(), &candidate))
+            .await
+            .map(|ok| ok.unwrap_or(false))
+    }
+
+    /// [`hash_password`] behind the gate.
+    pub async fn hash(&self, password: Password) -> Result<anyhow::Result<String>, Overloaded> {
+        self.run(move || hash_password(&password))
+            .await
+            .map(|r| r.context("password hashing task failed").and_then(|r| r))
+    }
+
+    /// How many callers were refused because the queue was full.
+    pub fn refused(&self) -> u64 {
+        self.refused.load(Ordering::Relaxed)
+    }
+
+    async fn run<T: Send + 'static>(
+        &self,
+        work: impl FnOnce() -> T + Send + 'static,
+    ) -> Result<Result<T, tokio::task::JoinError>, Overloaded> {
+        let Ok(admitted) = self.admitted.clone().try_acquire_owned() else {
+            self.refused.fetch_add(1, Ordering::Relaxed);
+            return Err(Overloaded {
+                retry_after: Duration::from_secs(1),
+            });
+        };
+        let running = self
+            .running
+            .clone()
+            .acquire_owned()
+            .await
+            .expect("the semaphore is never closed");
+        // The permits move into the task: a caller that gives up does not
+        // free a CPU slot before its hash has finished.
+        Ok(tokio::task::spawn_blocking(move || {
+            let _permits = (admitted, running);
+            work()
+        })
+        .await)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_full_queue_is_refused_at_once_and_frees_up_again() {
+        let gate = Arc::new(HashingGate::with_workers(1, 1));
+        let (release, hold) = std::sync::mpsc::channel::<()>();
+        let hold = Arc::new(std::sync::Mutex::new(hold));
+        let blocker = {
+            let (gate, hold) = (gate.clone(), hold.clone());
+            tokio::spawn(async move { gate.run(move || hold.lock().unwrap().recv()).await })
+        };
+        // Wait until the first job holds the only worker slot.
+        while gate.running.available_permits() > 0 {
+            tokio::task::yield_now().await;
+        }
+        let queued = {
+            let gate = gate.clone();
+            tokio::spawn(async move { gate.run(|| 42).await })
+        };
+        while gate.admitted.available_permits() > 0 {
+            tokio::task::yield_now().await;
+        }
+        let refused = gate.verify(None, "anything at all".into()).await;
+        assert_eq!(refused.unwrap_err().retry_after, Duration::from_secs(1));
+        assert_eq!(gate.refused(), 1);
+
+        release.send(()).unwrap();
+        assert!(blocker.await.unwrap().is_ok());
+        assert_eq!(queued.await.unwrap().unwrap().unwrap(), 42);
+        assert_eq!(gate.verify(None, "anything at all".into()).await, Ok(false));
+    }
 }

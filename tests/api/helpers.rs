@@ -135,6 +135,32 @@ impl TestDb {
     }
 }
 
+#[derive(diesel::QueryableByName)]
+struct TextRow {
+    #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Text>)]
+    value: Option<String>,
+}
+
+impl TestDb {
+    /// The `value` column of a query's rows, e.g.
+    /// `SELECT ip AS value FROM signatures`.
+    pub fn texts(&self, sql: &str) -> Vec<Option<String>> {
+        use diesel::RunQueryDsl;
+        let rows: Vec<TextRow> = match self {
+            Self::Sqlite { url, .. } => {
+                let path = url.trim_start_matches("sqlite://");
+                let mut conn = diesel::SqliteConnection::establish(path).unwrap();
+                diesel::sql_query(sql).load(&mut conn).unwrap()
+            }
+            Self::Postgres { url, .. } => {
+                let mut conn = PgConnection::establish(url).unwrap();
+                diesel::sql_query(sql).load(&mut conn).unwrap()
+            }
+        };
+        rows.into_iter().map(|r| r.value).collect()
+    }
+}
+
 impl Drop for TestDb {
     fn drop(&mut self) {
         if let Self::Postgres {
@@ -165,9 +191,18 @@ pub fn free_port() -> u16 {
 }
 
 pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
+    spawn_app_with_settings(backend, |_| {}).await
+}
+
+/// Like [`spawn_app`], with `configure` changing the test settings first,
+/// e.g. `|s| s.limits.enabled = false`.
+pub async fn spawn_app_with_settings(
+    backend: Backend,
+    configure: impl FnOnce(&mut Settings),
+) -> Option<TestApp> {
     let mail = MailSink::start().await;
     let port = mail.port();
-    spawn_app_with(backend, mail, port).await
+    spawn_configured(backend, mail, port, configure).await
 }
 
 /// Starts the app sending mail to `smtp_port`, where `mail` may or may not

@@ -13,4 +13,5 @@ mod integrity;
 mod operations;
 mod organizers;
 mod pipeline;
+mod rate_limits;
 mod signing;
