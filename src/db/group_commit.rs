@@ -123,8 +123,15 @@ fn commit_batch(batch: Vec<Job>, pool: &r2d2::Pool<ConnectionManager>) {
     let mut replies = Vec::with_capacity(batch.len());
     let committed = write_transaction(&mut conn, |conn| {
         for job in batch {
-            // Each job's own write_transaction is a savepoint here.
-            outputs.push((job.work)(conn));
+            // Each job's own write_transaction is a savepoint here. A job
+            // that panics may have left its savepoint half done, so the
+            // whole batch rolls back and every caller gets an error: none
+            // is told its write committed, and the writer thread lives on.
+            let work = job.work;
+            match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| work(conn))) {
+                Ok(output) => outputs.push(output),
+                Err(_) => anyhow::bail!("a job panicked; the batch was rolled back"),
+            }
             replies.push(job.reply);
         }
         Ok(())

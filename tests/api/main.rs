@@ -12,6 +12,7 @@ mod durability;
 mod integrity;
 mod operations;
 mod organizers;
+mod personal_data;
 mod pipeline;
 mod rate_limits;
 mod signing;
