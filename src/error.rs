@@ -26,8 +26,22 @@ pub enum AppError {
     Validation(FieldErrors),
     #[error("payload too large")]
     PayloadTooLarge,
+    /// The database cannot be reached; the request may succeed later.
+    #[error("service unavailable")]
+    Unavailable,
     #[error(transparent)]
-    Internal(#[from] anyhow::Error),
+    Internal(anyhow::Error),
+}
+
+impl From<anyhow::Error> for AppError {
+    fn from(err: anyhow::Error) -> Self {
+        if crate::db::is_unavailable(&err) {
+            tracing::warn!(error = ?err, "database unavailable");
+            Self::Unavailable
+        } else {
+            Self::Internal(err)
+        }
+    }
 }
 
 impl From<CsrfError> for AppError {
@@ -49,6 +63,7 @@ impl AppError {
             Self::LoginRequired => "unauthorized",
             Self::Validation(_) => "validation_failed",
             Self::PayloadTooLarge => "payload_too_large",
+            Self::Unavailable => "unavailable",
             Self::Internal(_) => "internal_error",
         }
     }
@@ -64,6 +79,9 @@ impl AppError {
             Self::LoginRequired => "Log in to continue.".into(),
             Self::Validation(_) => "Some fields need correcting.".into(),
             Self::PayloadTooLarge => "What you sent is too large.".into(),
+            Self::Unavailable => {
+                "The service is briefly unavailable. Please try again in a minute.".into()
+            }
             Self::Internal(_) => {
                 "Something went wrong on our side. Please try again in a moment.".into()
             }
@@ -95,6 +113,7 @@ impl ResponseError for AppError {
             Self::LoginRequired => StatusCode::SEE_OTHER,
             Self::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -111,6 +130,7 @@ impl ResponseError for AppError {
             Self::NotFound => "Page not found",
             Self::Forbidden(_) => "This form could not be accepted",
             Self::Conflict { .. } => "Not possible right now",
+            Self::Unavailable => "Temporarily unavailable",
             Self::Internal(_) => "Sorry, something went wrong",
             _ => "There is a problem",
         };
@@ -134,7 +154,7 @@ pub struct ApiError(#[from] pub AppError);
 
 impl From<anyhow::Error> for ApiError {
     fn from(err: anyhow::Error) -> Self {
-        Self(AppError::Internal(err))
+        Self(AppError::from(err))
     }
 }
 

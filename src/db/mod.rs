@@ -166,7 +166,9 @@ impl Db {
         let pool = r2d2::Pool::builder()
             .max_size(size)
             .min_idle(Some(1))
-            .connection_timeout(Duration::from_secs(10))
+            // A database that is down answers 503 within about a second,
+            // instead of holding every request.
+            .connection_timeout(Duration::from_secs(1))
             .build(ConnectionManager { url })
             .context("cannot connect to the database")?;
         Ok(Self { pool, backend })
@@ -184,7 +186,7 @@ impl Db {
     {
         let pool = self.pool.clone();
         tokio::task::spawn_blocking(move || {
-            let mut conn = pool.get().context("no database connection available")?;
+            let mut conn = pool.get().map_err(Unavailable)?;
             f(&mut conn)
         })
         .await
@@ -202,6 +204,27 @@ impl Db {
             .context("no database connection available")?;
         f(&mut conn)
     }
+}
+
+/// The pool had no working connection within its timeout: the database is
+/// down, unreachable or overloaded.
+#[derive(Debug, thiserror::Error)]
+#[error("no database connection available")]
+pub struct Unavailable(#[source] pub r2d2::PoolError);
+
+/// `true` if `err` comes from a database that cannot be reached, as opposed
+/// to a query that failed: no pooled connection, or one that broke mid-query.
+pub fn is_unavailable(err: &anyhow::Error) -> bool {
+    err.chain().any(|cause| {
+        cause.is::<Unavailable>()
+            || matches!(
+                cause.downcast_ref::<diesel::result::Error>(),
+                Some(diesel::result::Error::DatabaseError(
+                    diesel::result::DatabaseErrorKind::ClosedConnection,
+                    _
+                ))
+            )
+    })
 }
 
 /// `true` if the error is a unique-constraint violation.
