@@ -32,8 +32,22 @@ pub enum AppError {
     RateLimited(Limited),
     #[error("overloaded")]
     Overloaded(Overloaded),
+    /// The database cannot be reached; the request may succeed later.
+    #[error("service unavailable")]
+    Unavailable,
     #[error(transparent)]
-    Internal(#[from] anyhow::Error),
+    Internal(anyhow::Error),
+}
+
+impl From<anyhow::Error> for AppError {
+    fn from(err: anyhow::Error) -> Self {
+        if crate::db::is_unavailable(&err) {
+            tracing::warn!(error = ?err, "database unavailable");
+            Self::Unavailable
+        } else {
+            Self::Internal(err)
+        }
+    }
 }
 
 impl From<CsrfError> for AppError {
@@ -75,6 +89,7 @@ impl AppError {
             Self::PayloadTooLarge => "payload_too_large",
             Self::RateLimited(_) => "rate_limited",
             Self::Overloaded(_) => "overloaded",
+            Self::Unavailable => "unavailable",
             Self::Internal(_) => "internal_error",
         }
     }
@@ -94,6 +109,9 @@ impl AppError {
             Self::Overloaded(_) => {
                 "We are very busy right now. Please try again in a moment.".into()
             }
+            Self::Unavailable => {
+                "The service is briefly unavailable. Please try again in a minute.".into()
+            }
             Self::Internal(_) => {
                 "Something went wrong on our side. Please try again in a moment.".into()
             }
@@ -105,6 +123,7 @@ impl AppError {
         match self {
             Self::RateLimited(limited) => Some(limited.retry_after),
             Self::Overloaded(overloaded) => Some(overloaded.retry_after),
+            Self::Unavailable => Some(std::time::Duration::from_secs(5)),
             _ => None,
         }
     }
@@ -136,6 +155,7 @@ impl ResponseError for AppError {
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
             Self::Overloaded(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -154,6 +174,7 @@ impl ResponseError for AppError {
             Self::Conflict { .. } => "Not possible right now",
             Self::RateLimited(_) => "Too many attempts",
             Self::Overloaded(_) => "Please try again in a moment",
+            Self::Unavailable => "Temporarily unavailable",
             Self::Internal(_) => "Sorry, something went wrong",
             _ => "There is a problem",
         };
@@ -177,7 +198,7 @@ pub struct ApiError(#[from] pub AppError);
 
 impl From<anyhow::Error> for ApiError {
     fn from(err: anyhow::Error) -> Self {
-        Self(AppError::Internal(err))
+        Self(AppError::from(err))
     }
 }
 

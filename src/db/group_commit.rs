@@ -22,7 +22,9 @@ use anyhow::Context;
 use diesel::r2d2;
 use tokio::sync::{mpsc, oneshot};
 
-use super::{write_transaction, Backend, ConnectionManager, DbConnection};
+use super::{
+    is_unavailable, write_transaction, Backend, ConnectionManager, DbConnection, Unavailable,
+};
 
 /// The most jobs one transaction takes. Large enough to amortize a commit,
 /// small enough that one batch holds the write lock only briefly.
@@ -112,9 +114,9 @@ fn commit_batch(batch: Vec<Job>, pool: &r2d2::Pool<ConnectionManager>) {
     let mut conn = match pool.get() {
         Ok(conn) => conn,
         Err(err) => {
-            let message = format!("no database connection available: {err}");
+            let cause = err.to_string();
             for job in batch {
-                let _ = job.reply.send(Err(anyhow::anyhow!(message.clone())));
+                let _ = job.reply.send(Err(Unavailable(cause.clone()).into()));
             }
             return;
         }
@@ -144,9 +146,14 @@ fn commit_batch(batch: Vec<Job>, pool: &r2d2::Pool<ConnectionManager>) {
         }
         Err(err) => {
             let message = format!("{err:#}");
+            let unavailable = is_unavailable(&err);
             tracing::error!(error = %message, jobs = replies.len(), "a group commit failed");
             for reply in replies {
-                let _ = reply.send(Err(anyhow::anyhow!("group commit failed: {message}")));
+                let _ = reply.send(Err(if unavailable {
+                    Unavailable(message.clone()).into()
+                } else {
+                    anyhow::anyhow!("group commit failed: {message}")
+                }));
             }
         }
     }

@@ -169,7 +169,9 @@ impl Db {
         let pool = r2d2::Pool::builder()
             .max_size(size)
             .min_idle(Some(1))
-            .connection_timeout(Duration::from_secs(10))
+            // A database that is down answers 503 within about a second,
+            // instead of holding every request.
+            .connection_timeout(Duration::from_secs(1))
             .build(ConnectionManager { url })
             .context("cannot connect to the database")?;
         let group_commit = group_commit::GroupCommit::start(pool.clone(), backend)?;
@@ -192,7 +194,7 @@ impl Db {
     {
         let pool = self.pool.clone();
         tokio::task::spawn_blocking(move || {
-            let mut conn = pool.get().context("no database connection available")?;
+            let mut conn = pool.get().map_err(|e| Unavailable(e.to_string()))?;
             f(&mut conn)
         })
         .await
@@ -221,6 +223,27 @@ impl Db {
             .context("no database connection available")?;
         f(&mut conn)
     }
+}
+
+/// The pool had no working connection within its timeout: the database is
+/// down, unreachable or overloaded.
+#[derive(Debug, thiserror::Error)]
+#[error("no database connection available: {0}")]
+pub struct Unavailable(pub String);
+
+/// `true` if `err` comes from a database that cannot be reached, as opposed
+/// to a query that failed: no pooled connection, or one that broke mid-query.
+pub fn is_unavailable(err: &anyhow::Error) -> bool {
+    err.chain().any(|cause| {
+        cause.is::<Unavailable>()
+            || matches!(
+                cause.downcast_ref::<diesel::result::Error>(),
+                Some(diesel::result::Error::DatabaseError(
+                    diesel::result::DatabaseErrorKind::ClosedConnection,
+                    _
+                ))
+            )
+    })
 }
 
 /// `true` if the error is a unique-constraint violation.

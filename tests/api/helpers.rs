@@ -6,7 +6,7 @@ use std::net::TcpListener;
 use std::process::Stdio;
 
 use diesel::connection::SimpleConnection;
-use diesel::{Connection, PgConnection};
+use diesel::{Connection, PgConnection, RunQueryDsl};
 use reqwest::redirect::Policy;
 use reqwest::Response;
 use scraper::{Html, Selector};
@@ -132,6 +132,37 @@ impl TestDb {
                 conn.batch_execute(sql).unwrap();
             }
         }
+    }
+
+    /// The first column of each row `sql` returns, as text; name the
+    /// column `value`.
+    pub fn strings(&self, sql: &str) -> Vec<String> {
+        #[derive(diesel::QueryableByName)]
+        struct Row {
+            #[diesel(sql_type = diesel::sql_types::Text)]
+            value: String,
+        }
+        let rows: Vec<Row> = match self {
+            Self::Sqlite { url, .. } => {
+                let path = url.trim_start_matches("sqlite://");
+                let mut conn = diesel::SqliteConnection::establish(path).unwrap();
+                diesel::sql_query(sql).load(&mut conn).unwrap()
+            }
+            Self::Postgres { url, .. } => {
+                let mut conn = PgConnection::establish(url).unwrap();
+                diesel::sql_query(sql).load(&mut conn).unwrap()
+            }
+        };
+        rows.into_iter().map(|row| row.value).collect()
+    }
+
+    /// How many rows of `table` match `condition` (SQL).
+    pub fn count(&self, table: &str, condition: &str) -> usize {
+        self.strings(&format!(
+            "SELECT CAST(COUNT(*) AS TEXT) AS value FROM {table} WHERE {condition}"
+        ))[0]
+            .parse()
+            .unwrap()
     }
 }
 

@@ -2,6 +2,7 @@
 //! fresh database and a real SMTP sink.
 
 mod helpers;
+mod process;
 mod smtp;
 mod webdriver;
 
@@ -9,6 +10,7 @@ mod api;
 mod browser;
 mod cli;
 mod durability;
+mod faults;
 mod integrity;
 mod operations;
 mod organizers;

@@ -36,6 +36,13 @@ impl ReceivedMail {
 pub struct MailSink {
     port: u16,
     received: Arc<Mutex<Vec<ReceivedMail>>>,
+    running: Arc<Mutex<Option<Running>>>,
+}
+
+/// The listening task, and the switch that ends its sessions.
+struct Running {
+    accept: tokio::task::JoinHandle<()>,
+    stop: tokio::sync::watch::Sender<bool>,
 }
 
 impl MailSink {
@@ -52,29 +59,32 @@ impl MailSink {
     /// first `hang_first` connections are accepted and then never answered,
     /// like a stuck relay.
     pub async fn start_with(port: u16, backlog: u32, hang_first: usize) -> Self {
-        let socket = tokio::net::TcpSocket::new_v4().unwrap();
-        socket.set_reuseaddr(true).unwrap();
-        socket
-            .bind(std::net::SocketAddr::from(([127, 0, 0, 1], port)))
-            .expect("bind the SMTP sink");
-        let listener = socket.listen(backlog).unwrap();
-        let port = listener.local_addr().unwrap().port();
         let received = Arc::new(Mutex::new(Vec::new()));
-        let store = received.clone();
-        tokio::spawn(async move {
-            let mut hung = Vec::new();
-            while let Ok((stream, _)) = listener.accept().await {
-                if hung.len() < hang_first {
-                    hung.push(stream);
-                    continue;
-                }
-                let store = store.clone();
-                tokio::spawn(async move {
-                    let _ = serve(stream, store).await;
-                });
-            }
-        });
-        Self { port, received }
+        let (port, running) = listen(port, backlog, hang_first, received.clone());
+        Self {
+            port,
+            received,
+            running: Arc::new(Mutex::new(Some(running))),
+        }
+    }
+
+    /// Takes the relay down: nothing listens on its port any more, and
+    /// each open session ends once its current message is stored and
+    /// acknowledged, so no message is half received.
+    pub async fn stop(&self) {
+        let running = self.running.lock().unwrap().take();
+        if let Some(running) = running {
+            let _ = running.stop.send(true);
+            running.accept.abort();
+            let _ = running.accept.await;
+        }
+    }
+
+    /// Brings a stopped relay back on the same port, keeping what it received.
+    pub fn resume(&self) {
+        let mut running = self.running.lock().unwrap();
+        assert!(running.is_none(), "the relay is already running");
+        *running = Some(listen(self.port, 1024, 0, self.received.clone()).1);
     }
 
     /// How many messages arrived per recipient.
@@ -124,9 +134,40 @@ impl MailSink {
     }
 }
 
+fn listen(
+    port: u16,
+    backlog: u32,
+    hang_first: usize,
+    store: Arc<Mutex<Vec<ReceivedMail>>>,
+) -> (u16, Running) {
+    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+    socket.set_reuseaddr(true).unwrap();
+    socket
+        .bind(std::net::SocketAddr::from(([127, 0, 0, 1], port)))
+        .expect("bind the SMTP sink");
+    let listener = socket.listen(backlog).unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let accept = tokio::spawn(async move {
+        let mut hung = Vec::new();
+        while let Ok((stream, _)) = listener.accept().await {
+            if hung.len() < hang_first {
+                hung.push(stream);
+                continue;
+            }
+            let (store, stopped) = (store.clone(), stopped.clone());
+            tokio::spawn(async move {
+                let _ = serve(stream, store, stopped).await;
+            });
+        }
+    });
+    (port, Running { accept, stop })
+}
+
 async fn serve(
     stream: tokio::net::TcpStream,
     store: Arc<Mutex<Vec<ReceivedMail>>>,
+    mut stopped: tokio::sync::watch::Receiver<bool>,
 ) -> std::io::Result<()> {
     let (read, mut write) = stream.into_split();
     let mut reader = BufReader::new(read);
@@ -135,8 +176,12 @@ async fn serve(
     let mut line = String::new();
     loop {
         line.clear();
-        if reader.read_line(&mut line).await? == 0 {
-            return Ok(());
+        // A stopped relay hangs up between commands, never inside DATA.
+        tokio::select! {
+            read = reader.read_line(&mut line) => if read? == 0 {
+                return Ok(());
+            },
+            Ok(_) = stopped.wait_for(|stop| *stop) => return Ok(()),
         }
         let command = line.trim_end().to_ascii_uppercase();
         let reply: &[u8] = if command.starts_with("EHLO") {
