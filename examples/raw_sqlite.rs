@@ -130,6 +130,8 @@ fn sign(
                 signatures::source.eq(None::<&str>),
                 signatures::state.eq("pending"),
                 signatures::emails_sent.eq(1),
+                signatures::emails_window_start.eq(now),
+                signatures::pending_until.eq(now + time::Duration::days(7)),
                 signatures::ip.eq(Some("127.0.0.1")),
                 signatures::created_at.eq(now),
             ))
@@ -137,9 +139,9 @@ fn sign(
             .do_nothing()
             .execute(conn)?;
         anyhow::ensure!(inserted == 1, "email {email} was already taken");
-        for (purpose, ttl) in [
-            ("confirm_signature", time::Duration::days(7)),
-            ("withdraw_signature", time::Duration::days(365)),
+        for (purpose, ttl, payload) in [
+            ("confirm_signature", time::Duration::days(7), Some(DETAILS)),
+            ("withdraw_signature", time::Duration::days(365), None),
         ] {
             diesel::insert_into(tokens::table)
                 .values((
@@ -148,12 +150,14 @@ fn sign(
                     tokens::signature_id.eq(&id),
                     tokens::created_at.eq(now),
                     tokens::expires_at.eq(now + ttl),
+                    tokens::payload.eq(payload),
                 ))
                 .execute(conn)?;
         }
         diesel::insert_into(email_outbox::table)
             .values((
                 email_outbox::id.eq(uuid::Uuid::new_v4().to_string()),
+                email_outbox::signature_id.eq(&id),
                 email_outbox::recipient.eq(&email),
                 email_outbox::subject.eq("Confirm your signature"),
                 email_outbox::body_text.eq(text),
@@ -168,6 +172,10 @@ fn sign(
         Ok(())
     })
 }
+
+/// The signer's details stored with a confirmation token, as the app
+/// writes them.
+const DETAILS: &str = r#"{"name":"Jane Doe","country":"DE","postcode":"10115","comment":"Bees matter.","public":true,"updates":false,"source":null,"ip":"127.0.0.1"}"#;
 
 /// A fresh random token's stored hash, as the app computes it.
 fn token_hash() -> String {
