@@ -26,8 +26,26 @@ pub enum AppError {
     Validation(FieldErrors),
     #[error("payload too large")]
     PayloadTooLarge,
+    /// A dependency (the database) is down for now: 503 with `Retry-After`.
+    #[error("service unavailable")]
+    Unavailable(anyhow::Error),
     #[error(transparent)]
-    Internal(#[from] anyhow::Error),
+    Internal(anyhow::Error),
+}
+
+/// Seconds a client is asked to wait after a 503.
+const RETRY_AFTER_SECS: u32 = 5;
+
+impl From<anyhow::Error> for AppError {
+    /// A database that cannot be reached is the service's state, not a bug:
+    /// it becomes a 503 the client may retry; everything else is a 500.
+    fn from(err: anyhow::Error) -> Self {
+        if crate::db::is_unavailable(&err) {
+            Self::Unavailable(err)
+        } else {
+            Self::Internal(err)
+        }
+    }
 }
 
 impl From<CsrfError> for AppError {
@@ -49,6 +67,7 @@ impl AppError {
             Self::LoginRequired => "unauthorized",
             Self::Validation(_) => "validation_failed",
             Self::PayloadTooLarge => "payload_too_large",
+            Self::Unavailable(_) => "unavailable",
             Self::Internal(_) => "internal_error",
         }
     }
@@ -64,6 +83,9 @@ impl AppError {
             Self::LoginRequired => "Log in to continue.".into(),
             Self::Validation(_) => "Some fields need correcting.".into(),
             Self::PayloadTooLarge => "What you sent is too large.".into(),
+            Self::Unavailable(_) => {
+                "The service is briefly unavailable; please try again in a moment.".into()
+            }
             Self::Internal(_) => {
                 "Something went wrong on our side. Please try again in a moment.".into()
             }
@@ -71,9 +93,18 @@ impl AppError {
     }
 
     fn log_if_internal(&self) {
-        if let Self::Internal(err) = self {
+        match self {
             // `{:?}` on anyhow prints the whole cause chain.
-            tracing::error!(error = ?err, "request failed");
+            Self::Internal(err) => tracing::error!(error = ?err, "request failed"),
+            Self::Unavailable(err) => tracing::warn!(error = ?err, "request refused: unavailable"),
+            _ => {}
+        }
+    }
+
+    /// Headers that go with the status, whatever the body's format.
+    fn extra_headers(&self, response: &mut actix_web::HttpResponseBuilder) {
+        if let Self::Unavailable(_) = self {
+            response.insert_header((header::RETRY_AFTER, RETRY_AFTER_SECS.to_string()));
         }
     }
 }
@@ -95,6 +126,7 @@ impl ResponseError for AppError {
             Self::LoginRequired => StatusCode::SEE_OTHER,
             Self::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -111,6 +143,7 @@ impl ResponseError for AppError {
             Self::NotFound => "Page not found",
             Self::Forbidden(_) => "This form could not be accepted",
             Self::Conflict { .. } => "Not possible right now",
+            Self::Unavailable(_) => "Please try again in a moment",
             Self::Internal(_) => "Sorry, something went wrong",
             _ => "There is a problem",
         };
@@ -121,9 +154,9 @@ impl ResponseError for AppError {
         }
         .render()
         .unwrap_or_else(|_| message.clone());
-        HttpResponse::build(status)
-            .content_type("text/html; charset=utf-8")
-            .body(body)
+        let mut response = HttpResponse::build(status);
+        self.extra_headers(&mut response);
+        response.content_type("text/html; charset=utf-8").body(body)
     }
 }
 
@@ -134,7 +167,7 @@ pub struct ApiError(#[from] pub AppError);
 
 impl From<anyhow::Error> for ApiError {
     fn from(err: anyhow::Error) -> Self {
-        Self(AppError::Internal(err))
+        Self(AppError::from(err))
     }
 }
 
@@ -159,6 +192,8 @@ impl ResponseError for ApiError {
                 .collect();
             error["fields"] = fields.into();
         }
-        HttpResponse::build(self.status_code()).json(json!({ "error": error }))
+        let mut response = HttpResponse::build(self.status_code());
+        self.0.extra_headers(&mut response);
+        response.json(json!({ "error": error }))
     }
 }

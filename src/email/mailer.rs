@@ -27,7 +27,8 @@ impl Mailer {
     pub fn from_settings(settings: &EmailSettings) -> anyhow::Result<Self> {
         match settings.transport {
             EmailTransport::Smtp => {
-                let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(&settings.smtp_url)
+                let url = secrecy::ExposeSecret::expose_secret(&settings.smtp_url);
+                let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
                     .with_context(|| {
                         format!(
                             "email.smtp_url {:?} is not a valid SMTP URL",

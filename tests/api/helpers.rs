@@ -192,10 +192,10 @@ pub async fn spawn_app_with(backend: Backend, mail: MailSink, smtp_port: u16) ->
 
     let mut settings = Settings::defaults();
     settings.server.public_url = address.clone();
-    settings.database.url = db.url().to_owned();
+    settings.database.url = db.url().into();
     settings.database.pool_size = Some(6);
     settings.email.transport = EmailTransport::Smtp;
-    settings.email.smtp_url = format!("smtp://127.0.0.1:{smtp_port}");
+    settings.email.smtp_url = format!("smtp://127.0.0.1:{smtp_port}").into();
     settings.email.retry_base_ms = 100;
     settings.email.retry_max_ms = 500;
     settings.security.secret_key = "test-secret-key-that-is-long-enough-0123456789".into();
