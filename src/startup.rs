@@ -14,9 +14,11 @@ use crate::config::Settings;
 use crate::counts::CountStore;
 use crate::db::{migrations, Db};
 use crate::email::outbox::OutboxWorker;
+use crate::metrics::{self, Metrics};
 use crate::routes;
 use crate::security::csrf::Csrf;
 use crate::state::AppState;
+use crate::telemetry::RequestSpan;
 
 const COUNT_REFRESH: Duration = Duration::from_secs(1);
 
@@ -59,17 +61,20 @@ impl Application {
 
         let port = listener.local_addr()?.port();
         let host = listener.local_addr()?.ip();
+        let metrics = Arc::new(Metrics::new());
         let state = web::Data::new(AppState {
             csrf: Csrf::new(&settings.security.secret_key, &settings.server.public_url),
             settings,
             db,
             counts,
             outbox_wake,
+            metrics,
         });
         let server = HttpServer::new(move || {
             App::new()
+                .wrap(actix_web::middleware::from_fn(metrics::track_requests))
                 .wrap(routes::security_headers())
-                .wrap(TracingLogger::default())
+                .wrap(TracingLogger::<RequestSpan>::new())
                 .app_data(state.clone())
                 .configure(routes::configure)
         })

@@ -5,6 +5,7 @@ use tokio::sync::Notify;
 use crate::config::Settings;
 use crate::counts::CountStore;
 use crate::db::Db;
+use crate::metrics::Metrics;
 use crate::security::csrf::Csrf;
 
 /// Everything handlers need, passed as `web::Data<AppState>`. No globals, so
@@ -16,6 +17,8 @@ pub struct AppState {
     pub csrf: Csrf,
     /// Wakes the outbox worker after queueing an email.
     pub outbox_wake: Arc<Notify>,
+    /// Counters other parts increment (rate limits, email failures).
+    pub metrics: Arc<Metrics>,
 }
 
 impl AppState {
