@@ -267,3 +267,30 @@ pub async fn track_requests(
     }
     outcome
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counters_from_other_code_appear_in_the_scrape() {
+        let metrics = Metrics::new();
+        metrics.rate_limited("sign_ip");
+        metrics.rate_limited("sign_ip");
+        metrics.rate_limited("login_account");
+        metrics.email_send_failed(EmailFailure::Temporary);
+        let text = metrics.render(None);
+        for line in [
+            r#"undersigned_rate_limited_total{limit="sign_ip"} 2"#,
+            r#"undersigned_rate_limited_total{limit="login_account"} 1"#,
+            r#"undersigned_email_send_failures_total{kind="temporary"} 1"#,
+            r#"undersigned_email_send_failures_total{kind="permanent"} 0"#,
+            "undersigned_database_up 0",
+        ] {
+            assert!(
+                text.lines().any(|l| l == line),
+                "{line} missing in:\n{text}"
+            );
+        }
+    }
+}

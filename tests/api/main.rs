@@ -9,6 +9,8 @@ mod api;
 mod browser;
 mod cli;
 mod durability;
+mod metrics;
 mod operations;
 mod organizers;
+mod privacy;
 mod signing;
