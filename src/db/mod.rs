@@ -38,7 +38,7 @@ const PG_CONNECT_TIMEOUT_S: u32 = 2;
 /// it, not 500; see `AppError`.
 #[derive(Debug, thiserror::Error)]
 #[error("the database is unavailable")]
-pub struct DbUnavailable;
+pub struct DbUnavailable(#[source] r2d2::PoolError);
 
 /// Whether `err` says the database, rather than the request, failed.
 pub fn is_unavailable(err: &anyhow::Error) -> bool {
@@ -270,7 +270,7 @@ impl Db {
     {
         let pool = self.pool.clone();
         tokio::task::spawn_blocking(move || {
-            let mut conn = pool.get().context(DbUnavailable)?;
+            let mut conn = pool.get().map_err(DbUnavailable)?;
             f(&mut conn)
         })
         .await
@@ -282,7 +282,7 @@ impl Db {
         &self,
         f: impl FnOnce(&mut DbConnection) -> anyhow::Result<T>,
     ) -> anyhow::Result<T> {
-        let mut conn = self.pool.get().context(DbUnavailable)?;
+        let mut conn = self.pool.get().map_err(DbUnavailable)?;
         f(&mut conn)
     }
 }

@@ -12,5 +12,6 @@ mod durability;
 mod metrics;
 mod operations;
 mod organizers;
+mod outage;
 mod privacy;
 mod signing;
