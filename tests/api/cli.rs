@@ -115,8 +115,12 @@ async fn serve_refuses_to_start_on_bad_configuration() {
                 .env("DATABASE_URL", database_url)
                 .env("UNDERSIGNED__SERVER__PORT", "0")
                 .envs(envs)
-                .output()
+                .kill_on_drop(true)
+                .output();
+            // A server that starts instead of refusing would serve forever.
+            let output = tokio::time::timeout(std::time::Duration::from_secs(30), output)
                 .await
+                .expect("serve refuses to start rather than serving")
                 .unwrap();
             assert!(!output.status.success());
             String::from_utf8_lossy(&output.stderr).into_owned()
