@@ -27,7 +27,7 @@ RUN apt-get update && apt-get install -y --no-install-recommends ca-certificates
 WORKDIR /app
 COPY --from=build /src/target/release/undersigned /usr/local/bin/undersigned
 COPY config config
-RUN mkdir -p data && chown undersigned:undersigned data
+RUN mkdir -p data && chown undersigned:undersigned data && chmod 700 data
 USER undersigned
 ENV UNDERSIGNED_ENV=production
 EXPOSE 8080

@@ -2,10 +2,12 @@
 //! on disk if present, `config/$UNDERSIGNED_ENV.toml`, then
 //! `UNDERSIGNED__SECTION__KEY` variables and `DATABASE_URL`.
 
+use std::fmt;
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context};
-use config::{Config, Environment, File, FileFormat};
+use config::{Config, File, FileFormat};
+use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 
 use crate::security::client_ip::TrustedProxies;
@@ -20,9 +22,55 @@ pub struct Settings {
     pub email: EmailSettings,
     pub limits: LimitSettings,
     pub security: SecuritySettings,
-    /// The value of `UNDERSIGNED_ENV` (`local` when unset).
-    #[serde(skip, default = "default_environment")]
-    pub environment: String,
+    /// From `UNDERSIGNED_ENV` (`local` when unset).
+    #[serde(skip)]
+    pub environment: Environment,
+}
+
+/// Where the instance runs, from `UNDERSIGNED_ENV`. It selects
+/// `config/{name}.toml` and how strict start-up is.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Environment {
+    /// A developer's machine: a generated secret, `.eml` files, plain http.
+    #[default]
+    Local,
+    /// Automated tests; as lenient as `local`.
+    Test,
+    /// Serving the public: secrets from the environment, https, SMTP.
+    Production,
+}
+
+impl Environment {
+    pub const ALL: [Self; 3] = [Self::Local, Self::Test, Self::Production];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Local => "local",
+            Self::Test => "test",
+            Self::Production => "production",
+        }
+    }
+
+    /// An unknown name is refused: a typo such as `prod` must not quietly
+    /// run production with local defaults.
+    pub fn parse(value: &str) -> anyhow::Result<Self> {
+        Self::ALL
+            .into_iter()
+            .find(|env| env.as_str() == value.trim())
+            .with_context(|| {
+                let names: Vec<&str> = Self::ALL.iter().map(|e| e.as_str()).collect();
+                format!(
+                    "UNDERSIGNED_ENV {value:?} is not a known environment; use one of: {}",
+                    names.join(", ")
+                )
+            })
+    }
+}
+
+impl fmt::Display for Environment {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -37,7 +85,8 @@ pub struct ServerSettings {
 
 #[derive(Debug, Clone, Deserialize)]
 pub struct DatabaseSettings {
-    pub url: String,
+    /// May carry a password; shown only through [`redact_url`].
+    pub url: SecretString,
     pub pool_size: Option<u32>,
 }
 
@@ -51,7 +100,8 @@ pub enum EmailTransport {
 #[derive(Debug, Clone, Deserialize)]
 pub struct EmailSettings {
     pub transport: EmailTransport,
-    pub smtp_url: String,
+    /// May carry credentials; shown only through [`redact_url`].
+    pub smtp_url: SecretString,
     pub from: String,
     pub outbox_dir: PathBuf,
     pub retry_base_ms: u64,
@@ -94,24 +144,22 @@ pub struct RateLimit {
 
 #[derive(Debug, Clone, Deserialize)]
 pub struct SecuritySettings {
-    pub secret_key: String,
-}
-
-fn default_environment() -> String {
-    "local".into()
+    pub secret_key: SecretString,
 }
 
 impl Settings {
     /// Loads the layers described in the module docs from `config_dir`.
     pub fn load(config_dir: &Path) -> anyhow::Result<Self> {
-        let environment =
-            std::env::var("UNDERSIGNED_ENV").unwrap_or_else(|_| default_environment());
+        let environment = match std::env::var("UNDERSIGNED_ENV") {
+            Ok(value) => Environment::parse(&value)?,
+            Err(_) => Environment::default(),
+        };
         let mut builder = Config::builder()
             .add_source(File::from_str(DEFAULT_TOML, FileFormat::Toml))
             .add_source(File::from(config_dir.join("default.toml")).required(false))
             .add_source(File::from(config_dir.join(format!("{environment}.toml"))).required(false))
             .add_source(
-                Environment::with_prefix("UNDERSIGNED")
+                config::Environment::with_prefix("UNDERSIGNED")
                     .prefix_separator("__")
                     .separator("__")
                     .try_parsing(true),
@@ -137,7 +185,7 @@ impl Settings {
     }
 
     pub fn is_production(&self) -> bool {
-        self.environment == "production"
+        self.environment == Environment::Production
     }
 
     /// Checks what serving needs, and fills in a local secret key.
@@ -151,6 +199,12 @@ impl Settings {
         if !matches!(public.scheme(), "http" | "https") || public.host_str().is_none() {
             bail!("server.public_url must be an http:// or https:// URL with a host");
         }
+        if self.is_production() && public.scheme() != "https" {
+            bail!(
+                "server.public_url {:?} must be an https:// URL in production: links in emails carry tokens",
+                self.server.public_url
+            );
+        }
         self.server.public_url = self.server.public_url.trim_end_matches('/').to_owned();
         self.email
             .from
@@ -162,15 +216,29 @@ impl Settings {
         if self.email.concurrency == 0 || self.email.send_timeout_ms == 0 {
             bail!("email.concurrency and email.send_timeout_ms must be positive");
         }
-        if self.security.secret_key.is_empty() {
+        match self.email.transport {
+            EmailTransport::File if self.is_production() => bail!(
+                "email.transport \"file\" only writes files and never reaches anyone; production needs \"smtp\""
+            ),
+            EmailTransport::File => {}
+            EmailTransport::Smtp => {
+                let url = self.email.smtp_url.expose_secret();
+                lettre::AsyncSmtpTransport::<lettre::Tokio1Executor>::from_url(url)
+                    .map_err(anyhow::Error::new)
+                    .with_context(|| {
+                        format!("email.smtp_url {} is not a valid SMTP URL", redact_url(url))
+                    })?;
+            }
+        }
+        if self.security.secret_key.expose_secret().is_empty() {
             if self.is_production() {
                 bail!(
                     "security.secret_key is required in production: set UNDERSIGNED__SECURITY__SECRET_KEY to at least {MIN_SECRET_LEN} random characters"
                 );
             }
-            self.security.secret_key = local_secret_key(Path::new("data/secret.key"))?;
+            self.security.secret_key = local_secret_key(Path::new("data/secret.key"))?.into();
         }
-        if self.security.secret_key.len() < MIN_SECRET_LEN {
+        if self.security.secret_key.expose_secret().len() < MIN_SECRET_LEN {
             bail!("security.secret_key must be at least {MIN_SECRET_LEN} characters long");
         }
         Ok(())
@@ -204,10 +272,42 @@ fn local_secret_key(path: &Path) -> anyhow::Result<String> {
     }
     let secret = crate::domain::token::SecretToken::generate().plain;
     if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+        create_private_dir(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     }
     write_private(path, &secret).with_context(|| format!("cannot write {}", path.display()))?;
     Ok(secret)
+}
+
+/// `url` with any password replaced by `***`, for messages and logs:
+/// `smtp://user:***@host`. Something that does not parse as a URL but has
+/// credentials (`…://…@host`) loses everything before the `@`.
+pub fn redact_url(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut parsed) if parsed.password().is_some() => {
+            let _ = parsed.set_password(Some("***"));
+            parsed.to_string()
+        }
+        Ok(_) => url.to_owned(),
+        Err(_) => match (url.find("://"), url.rfind('@')) {
+            (Some(scheme_end), Some(at)) if at > scheme_end => {
+                format!("{}://***{}", &url[..scheme_end], &url[at..])
+            }
+            _ => url.to_owned(),
+        },
+    }
+}
+
+/// Creates `dir` and any missing parents, readable by the owner only.
+/// Existing directories keep their mode: they may be shared on purpose.
+pub fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+    if dir.as_os_str().is_empty() {
+        return Ok(());
+    }
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(dir)
 }
 
 #[cfg(unix)]
@@ -231,6 +331,36 @@ fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn urls_lose_their_passwords() {
+        assert_eq!(
+            redact_url("smtp://user:hunter2@mail.example.org:587?tls=required"),
+            "smtp://user:***@mail.example.org:587?tls=required"
+        );
+        assert_eq!(
+            redact_url("postgres://app:p%40ss@db/undersigned"),
+            "postgres://app:***@db/undersigned"
+        );
+        assert_eq!(redact_url("smtp://127.0.0.1:25"), "smtp://127.0.0.1:25");
+        assert_eq!(
+            redact_url("smtp://user:hunter2@host:notaport"),
+            "smtp://***@host:notaport"
+        );
+        assert_eq!(redact_url("data/undersigned.db"), "data/undersigned.db");
+    }
+
+    #[test]
+    fn environments_parse_by_name_only() {
+        assert_eq!(
+            Environment::parse("production").unwrap(),
+            Environment::Production
+        );
+        assert_eq!(Environment::parse("local").unwrap(), Environment::Local);
+        assert_eq!(Environment::parse("test").unwrap(), Environment::Test);
+        let err = Environment::parse("prod").unwrap_err().to_string();
+        assert!(err.contains("local, test, production"), "{err}");
+    }
 
     #[test]
     fn cookies_are_secure_everywhere_but_plain_http_localhost() {

@@ -14,11 +14,13 @@ use crate::config::Settings;
 use crate::counts::CountStore;
 use crate::db::{migrations, Db};
 use crate::email::outbox::OutboxWorker;
+use crate::metrics::{self, Metrics};
 use crate::routes;
 use crate::security::csrf::Csrf;
 use crate::security::limits::Limits;
 use crate::security::password::HashingGate;
 use crate::state::AppState;
+use crate::telemetry::RequestSpan;
 use crate::workers::{janitor, Workers};
 
 const COUNT_REFRESH: Duration = Duration::from_secs(1);
@@ -73,11 +75,13 @@ impl Application {
             });
         }
 
+        let metrics = Arc::new(Metrics::new());
         let outbox_wake = Arc::new(Notify::new());
         let outbox = Arc::new(OutboxWorker::new(
             db.clone(),
             settings.email.clone(),
             outbox_wake.clone(),
+            metrics.clone(),
         )?);
         outbox.recover().await;
         workers.spawn("email_outbox", move |beat| {
@@ -96,11 +100,13 @@ impl Application {
             workers,
             limits,
             hashing,
+            metrics,
         });
         let server = HttpServer::new(move || {
             App::new()
+                .wrap(actix_web::middleware::from_fn(metrics::track_requests))
                 .wrap(routes::security_headers())
-                .wrap(TracingLogger::default())
+                .wrap(TracingLogger::<RequestSpan>::new())
                 .app_data(state.clone())
                 .configure(routes::configure)
         })

@@ -5,6 +5,7 @@ use tokio::sync::Notify;
 use crate::config::Settings;
 use crate::counts::CountStore;
 use crate::db::Db;
+use crate::metrics::Metrics;
 use crate::security::csrf::Csrf;
 use crate::security::limits::Limits;
 use crate::security::password::HashingGate;
@@ -25,6 +26,8 @@ pub struct AppState {
     pub limits: Arc<Limits>,
     /// Every argon2 hash goes through this.
     pub hashing: HashingGate,
+    /// Counters other parts increment (rate limits, email failures).
+    pub metrics: Arc<Metrics>,
 }
 
 impl AppState {

@@ -22,8 +22,41 @@ use std::time::Duration;
 use anyhow::Context;
 use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};
 use diesel::prelude::*;
-use diesel::r2d2::{self, ManageConnection};
+use diesel::r2d2::{self, ManageConnection, R2D2Connection};
 use diesel::{PgConnection, SqliteConnection};
+use secrecy::{ExposeSecret, SecretString};
+
+use crate::config::redact_url;
+
+/// How long a request waits for a pooled connection. Short, so that a dead
+/// database gives a quick 503 rather than a hanging request.
+const POOL_WAIT: Duration = Duration::from_secs(1);
+/// libpq's own limit for opening a connection, unless the URL sets one.
+/// libpq counts whole seconds and treats anything below 2 as 2.
+const PG_CONNECT_TIMEOUT_S: u32 = 2;
+
+/// The database could not be reached: no pooled connection came free in
+/// time, or the connection failed under a query. Requests answer 503 for
+/// it, not 500; see `AppError`.
+#[derive(Debug, thiserror::Error)]
+#[error("the database is unavailable: {0}")]
+pub struct Unavailable(pub String);
+
+/// Whether `err` says the database, rather than the request, failed.
+pub fn is_unavailable(err: &anyhow::Error) -> bool {
+    err.chain().any(|cause| {
+        cause.is::<Unavailable>()
+            || matches!(
+                cause.downcast_ref::<diesel::result::Error>(),
+                Some(
+                    diesel::result::Error::DatabaseError(
+                        diesel::result::DatabaseErrorKind::ClosedConnection,
+                        _
+                    ) | diesel::result::Error::BrokenTransactionManager
+                )
+            )
+    })
+}
 
 pub enum DbConnection {
     Postgresql(PgConnection),
@@ -63,11 +96,20 @@ pub enum Backend {
 }
 
 /// A parsed `database.url`.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct DatabaseUrl {
     pub backend: Backend,
     /// What the driver receives: the URL for PostgreSQL, the path for SQLite.
-    pub target: String,
+    pub target: SecretString,
+}
+
+impl std::fmt::Debug for DatabaseUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DatabaseUrl")
+            .field("backend", &self.backend)
+            .field("target", &redact_url(self.target.expose_secret()))
+            .finish()
+    }
 }
 
 impl DatabaseUrl {
@@ -79,13 +121,14 @@ impl DatabaseUrl {
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             return Ok(Self {
                 backend: Backend::Postgresql,
-                target: url.to_owned(),
+                target: with_connect_timeout(url).into(),
             });
         }
         let path = url.strip_prefix("sqlite://").unwrap_or(url);
         if path.contains("://") {
             anyhow::bail!(
-                "database.url {url:?} has an unknown scheme; use sqlite://PATH or postgres://…"
+                "database.url {:?} has an unknown scheme; use sqlite://PATH or postgres://…",
+                redact_url(url)
             );
         }
         if path.is_empty() {
@@ -93,9 +136,56 @@ impl DatabaseUrl {
         }
         Ok(Self {
             backend: Backend::Sqlite,
-            target: path.to_owned(),
+            target: path.into(),
         })
     }
+
+    /// The SQLite file's path; `None` on PostgreSQL.
+    pub fn sqlite_path(&self) -> Option<&std::path::Path> {
+        (self.backend == Backend::Sqlite).then(|| std::path::Path::new(self.target.expose_secret()))
+    }
+}
+
+/// Adds libpq's `connect_timeout` unless the URL has one, so that opening a
+/// connection to an unreachable server gives up instead of waiting on TCP.
+fn with_connect_timeout(url: &str) -> String {
+    if url.contains("connect_timeout=") {
+        return url.to_owned();
+    }
+    let separator = if url.contains('?') { '&' } else { '?' };
+    format!("{url}{separator}connect_timeout={PG_CONNECT_TIMEOUT_S}")
+}
+
+/// Creates the SQLite file (and its folder) readable by the owner only,
+/// before SQLite opens it: SQLite gives its -wal and -shm files the mode of
+/// the database file. An existing file is tightened too.
+fn prepare_sqlite_file(path: &std::path::Path) -> anyhow::Result<()> {
+    if let Some(dir) = path.parent() {
+        crate::config::create_private_dir(dir).with_context(|| {
+            format!(
+                "cannot create the directory for SQLite file {}",
+                path.display()
+            )
+        })?;
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+        let file = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .mode(0o600)
+            .open(path)
+            .with_context(|| format!("cannot open SQLite file {}", path.display()))?;
+        let mode = file.metadata()?.permissions().mode();
+        if mode & 0o077 != 0 {
+            file.set_permissions(std::fs::Permissions::from_mode(0o600))
+                .with_context(|| format!("cannot restrict SQLite file {}", path.display()))?;
+        }
+    }
+    Ok(())
 }
 
 /// Opens connections for r2d2, choosing the backend from the URL scheme.
@@ -110,11 +200,11 @@ impl ManageConnection for ConnectionManager {
 
     fn connect(&self) -> Result<DbConnection, Self::Error> {
         match self.url.backend {
-            Backend::Postgresql => PgConnection::establish(&self.url.target)
+            Backend::Postgresql => PgConnection::establish(self.url.target.expose_secret())
                 .map(DbConnection::Postgresql)
                 .map_err(diesel::r2d2::Error::ConnectionError),
             Backend::Sqlite => {
-                let mut conn = SqliteConnection::establish(&self.url.target)
+                let mut conn = SqliteConnection::establish(self.url.target.expose_secret())
                     .map_err(diesel::r2d2::Error::ConnectionError)?;
                 // WAL with synchronous=NORMAL survives a process crash;
                 // foreign keys are off by default in SQLite.
@@ -134,8 +224,10 @@ impl ManageConnection for ConnectionManager {
         conn.ping().map_err(diesel::r2d2::Error::QueryError)
     }
 
-    fn has_broken(&self, _conn: &mut DbConnection) -> bool {
-        false
+    /// A connection dropped during a panic, or whose transaction manager is
+    /// in error or still inside a transaction, is closed, not reused.
+    fn has_broken(&self, conn: &mut DbConnection) -> bool {
+        std::thread::panicking() || db_run!(conn: { R2D2Connection::is_broken(conn) })
     }
 }
 
@@ -149,16 +241,10 @@ pub struct Db {
 }
 
 impl Db {
-    pub fn connect(url: &str, pool_size: Option<u32>) -> anyhow::Result<Self> {
-        let url = DatabaseUrl::parse(url)?;
-        if url.backend == Backend::Sqlite {
-            if let Some(dir) = std::path::Path::new(&url.target).parent() {
-                if !dir.as_os_str().is_empty() {
-                    std::fs::create_dir_all(dir).with_context(|| {
-                        format!("cannot create the directory for SQLite file {}", url.target)
-                    })?;
-                }
-            }
+    pub fn connect(url: &SecretString, pool_size: Option<u32>) -> anyhow::Result<Self> {
+        let url = DatabaseUrl::parse(url.expose_secret())?;
+        if let Some(path) = url.sqlite_path() {
+            prepare_sqlite_file(path)?;
         }
         let backend = url.backend;
         let size = pool_size.unwrap_or(match backend {
@@ -169,9 +255,7 @@ impl Db {
         let pool = r2d2::Pool::builder()
             .max_size(size)
             .min_idle(Some(1))
-            // A database that is down answers 503 within about a second,
-            // instead of holding every request.
-            .connection_timeout(Duration::from_secs(1))
+            .connection_timeout(POOL_WAIT)
             .build(ConnectionManager { url })
             .context("cannot connect to the database")?;
         let group_commit = group_commit::GroupCommit::start(pool.clone(), backend)?;
@@ -217,33 +301,9 @@ impl Db {
         &self,
         f: impl FnOnce(&mut DbConnection) -> anyhow::Result<T>,
     ) -> anyhow::Result<T> {
-        let mut conn = self
-            .pool
-            .get()
-            .context("no database connection available")?;
+        let mut conn = self.pool.get().map_err(|e| Unavailable(e.to_string()))?;
         f(&mut conn)
     }
-}
-
-/// The pool had no working connection within its timeout: the database is
-/// down, unreachable or overloaded.
-#[derive(Debug, thiserror::Error)]
-#[error("no database connection available: {0}")]
-pub struct Unavailable(pub String);
-
-/// `true` if `err` comes from a database that cannot be reached, as opposed
-/// to a query that failed: no pooled connection, or one that broke mid-query.
-pub fn is_unavailable(err: &anyhow::Error) -> bool {
-    err.chain().any(|cause| {
-        cause.is::<Unavailable>()
-            || matches!(
-                cause.downcast_ref::<diesel::result::Error>(),
-                Some(diesel::result::Error::DatabaseError(
-                    diesel::result::DatabaseErrorKind::ClosedConnection,
-                    _
-                ))
-            )
-    })
 }
 
 /// `true` if the error is a unique-constraint violation.

@@ -35,7 +35,8 @@ impl Mailer {
         let send_timeout = Duration::from_millis(settings.send_timeout_ms);
         let transport = match settings.transport {
             EmailTransport::Smtp => {
-                let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(&settings.smtp_url)
+                let url = secrecy::ExposeSecret::expose_secret(&settings.smtp_url);
+                let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
                     .with_context(|| {
                         format!(
                             "email.smtp_url {:?} is not a valid SMTP URL",

@@ -24,6 +24,7 @@ use crate::config::EmailSettings;
 use crate::db::models::now;
 use crate::db::models::outbox::{self, Attempt, AttemptRecord, QueuedEmail};
 use crate::db::{Backend, Db};
+use crate::metrics::{EmailFailure, Metrics};
 use crate::workers::Heartbeat;
 
 /// Polling picks up retries and other instances' rows; local writes wake
@@ -38,10 +39,16 @@ pub struct OutboxWorker {
     from: Mailbox,
     settings: EmailSettings,
     wake: Arc<Notify>,
+    metrics: Arc<Metrics>,
 }
 
 impl OutboxWorker {
-    pub fn new(db: Db, settings: EmailSettings, wake: Arc<Notify>) -> anyhow::Result<Self> {
+    pub fn new(
+        db: Db,
+        settings: EmailSettings,
+        wake: Arc<Notify>,
+        metrics: Arc<Metrics>,
+    ) -> anyhow::Result<Self> {
         let mailer = Arc::new(Mailer::from_settings(&settings)?);
         let from = settings.from.parse()?;
         Ok(Self {
@@ -50,6 +57,7 @@ impl OutboxWorker {
             from,
             settings,
             wake,
+            metrics,
         })
     }
 
@@ -114,8 +122,10 @@ impl OutboxWorker {
                             let from = self.from.clone();
                             let max_attempts = self.settings.max_attempts;
                             let backoff = self.backoff_fn();
+                            let metrics = self.metrics.clone();
                             in_flight.spawn(async move {
-                                deliver(&mailer, &from, email, max_attempts, backoff).await
+                                deliver(&mailer, &from, email, max_attempts, backoff, &metrics)
+                                    .await
                             });
                         }
                     }
@@ -163,8 +173,14 @@ async fn deliver(
     email: QueuedEmail,
     max_attempts: i32,
     backoff: Backoff,
+    metrics: &Metrics,
 ) -> AttemptRecord {
     let result = mailer.send(from, &email).await;
+    match &result {
+        Ok(()) => {}
+        Err(SendError::Temporary(_)) => metrics.email_send_failed(EmailFailure::Temporary),
+        Err(SendError::Permanent(_)) => metrics.email_send_failed(EmailFailure::Permanent),
+    }
     let attempts = email.attempts + 1;
     let attempt = match result {
         Ok(()) => Attempt::Sent,

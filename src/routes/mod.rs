@@ -4,6 +4,7 @@ pub mod api;
 pub mod assets;
 pub mod dashboard;
 pub mod health;
+pub mod metrics;
 pub mod organizers;
 pub mod petitions;
 pub mod signatures;
@@ -41,6 +42,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     )
     .route("/", web::get().to(petitions::home))
     .route("/health", web::get().to(health::health))
+    .route("/metrics", web::get().to(metrics::metrics))
     .route("/static/style.css", web::get().to(assets::stylesheet))
     .route("/petitions/{slug}", web::get().to(petitions::show))
     .route(

@@ -41,12 +41,13 @@ pub enum CsrfError {
 }
 
 impl Csrf {
-    pub fn new(secret_key: &str, public_url: &str) -> Self {
+    pub fn new(secret_key: &secrecy::SecretString, public_url: &str) -> Self {
+        use secrecy::ExposeSecret;
         let public_origin = url::Url::parse(public_url)
             .map(|u| u.origin().ascii_serialization())
             .unwrap_or_default();
         Self {
-            key: format!("csrf:{secret_key}").into_bytes(),
+            key: format!("csrf:{}", secret_key.expose_secret()).into_bytes(),
             public_origin,
         }
     }

@@ -103,27 +103,139 @@ async fn migrate_applies_pending_migrations_once() {
 async fn serve_refuses_to_start_on_bad_configuration() {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}", dir.path().join("serve.db").display());
-    let serve = |envs: Vec<(&'static str, String)>, database_url: String| async move {
-        let output = tokio::process::Command::new(env!("CARGO_BIN_EXE_undersigned"))
-            .arg("serve")
-            .env("DATABASE_URL", database_url)
-            .env("UNDERSIGNED__SERVER__PORT", "0")
-            .envs(envs)
-            .output()
-            .await
-            .unwrap();
-        assert!(!output.status.success());
-        String::from_utf8_lossy(&output.stderr).into_owned()
+    // Runs in an empty folder, so only the embedded defaults and these
+    // variables apply, and a local secret key lands in the temp dir.
+    let serve = |envs: Vec<(&'static str, String)>, database_url: String| {
+        let workdir = dir.path().to_owned();
+        async move {
+            let output = tokio::process::Command::new(env!("CARGO_BIN_EXE_undersigned"))
+                .arg("serve")
+                .current_dir(workdir)
+                .env_remove("UNDERSIGNED_ENV")
+                .env("DATABASE_URL", database_url)
+                .env("UNDERSIGNED__SERVER__PORT", "0")
+                .envs(envs)
+                .kill_on_drop(true)
+                .output();
+            // A server that starts instead of refusing would serve forever.
+            let output = tokio::time::timeout(std::time::Duration::from_secs(30), output)
+                .await
+                .expect("serve refuses to start rather than serving")
+                .unwrap();
+            assert!(!output.status.success());
+            String::from_utf8_lossy(&output.stderr).into_owned()
+        }
     };
-    let no_secret = serve(vec![("UNDERSIGNED_ENV", "production".into())], url.clone()).await;
+    let production = |extra: &[(&'static str, &str)]| {
+        let mut envs = vec![
+            ("UNDERSIGNED_ENV", "production".to_owned()),
+            (
+                "UNDERSIGNED__SERVER__PUBLIC_URL",
+                "https://petitions.example.org".to_owned(),
+            ),
+            ("UNDERSIGNED__EMAIL__TRANSPORT", "smtp".to_owned()),
+            (
+                "UNDERSIGNED__SECURITY__SECRET_KEY",
+                "production-secret-key-0123456789abcdef".to_owned(),
+            ),
+        ];
+        for (key, value) in extra {
+            envs.retain(|(k, _)| k != key);
+            envs.push((key, (*value).to_owned()));
+        }
+        envs
+    };
+
+    let no_secret = serve(
+        production(&[("UNDERSIGNED__SECURITY__SECRET_KEY", "")]),
+        url.clone(),
+    )
+    .await;
     assert!(
         no_secret.contains("security.secret_key is required in production"),
         "{no_secret}"
     );
 
-    let bad_scheme = serve(vec![], "mysql://localhost/undersigned".into()).await;
+    let unknown_env = serve(vec![("UNDERSIGNED_ENV", "prod".into())], url.clone()).await;
+    assert!(
+        unknown_env.contains("UNDERSIGNED_ENV \"prod\" is not a known environment")
+            && unknown_env.contains("local, test, production"),
+        "{unknown_env}"
+    );
+
+    let plain_http = serve(
+        production(&[(
+            "UNDERSIGNED__SERVER__PUBLIC_URL",
+            "http://petitions.example.org",
+        )]),
+        url.clone(),
+    )
+    .await;
+    assert!(
+        plain_http.contains("must be an https:// URL in production"),
+        "{plain_http}"
+    );
+
+    let file_transport = serve(
+        production(&[("UNDERSIGNED__EMAIL__TRANSPORT", "file")]),
+        url.clone(),
+    )
+    .await;
+    assert!(
+        file_transport.contains("production needs \"smtp\""),
+        "{file_transport}"
+    );
+
+    let bad_smtp = serve(
+        vec![
+            ("UNDERSIGNED__EMAIL__TRANSPORT", "smtp".into()),
+            (
+                "UNDERSIGNED__EMAIL__SMTP_URL",
+                "smtpx://mailer:hunter2@mail.example.org".into(),
+            ),
+        ],
+        url.clone(),
+    )
+    .await;
+    assert!(
+        bad_smtp
+            .contains("email.smtp_url smtpx://mailer:***@mail.example.org is not a valid SMTP URL"),
+        "{bad_smtp}"
+    );
+    assert!(!bad_smtp.contains("hunter2"), "{bad_smtp}");
+
+    let bad_scheme = serve(vec![], "mysql://app:hunter2@localhost/undersigned".into()).await;
     assert!(bad_scheme.contains("unknown scheme"), "{bad_scheme}");
+    assert!(bad_scheme.contains("app:***@localhost"), "{bad_scheme}");
+    assert!(!bad_scheme.contains("hunter2"), "{bad_scheme}");
 
     let bad_port = serve(vec![("UNDERSIGNED__SERVER__PORT", "eighty".into())], url).await;
     assert!(bad_port.contains("configuration is invalid"), "{bad_port}");
+}
+
+#[cfg(unix)]
+#[tokio::test]
+async fn the_sqlite_file_and_its_folder_are_private() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let db = data.join("undersigned.db");
+    let output = run_cli(&format!("sqlite://{}", db.display()), &["migrate"], "").await;
+    assert!(output.status.success(), "{output:?}");
+    let mode =
+        |path: &std::path::Path| std::fs::metadata(path).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&data), 0o700, "the data folder");
+    assert_eq!(mode(&db), 0o600, "the database file");
+    for suffix in ["-wal", "-shm"] {
+        let side = data.join(format!("undersigned.db{suffix}"));
+        if side.exists() {
+            assert_eq!(mode(&side), 0o600, "{}", side.display());
+        }
+    }
+
+    // A file left readable by an older version is tightened.
+    std::fs::set_permissions(&db, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let again = run_cli(&format!("sqlite://{}", db.display()), &["migrate"], "").await;
+    assert!(again.status.success(), "{again:?}");
+    assert_eq!(mode(&db), 0o600, "the database file after a restart");
 }

@@ -10,6 +10,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use futures_util::stream::{self, StreamExt};
+use secrecy::ExposeSecret;
 use serde_json::json;
 use tokio::task::JoinSet;
 
@@ -436,7 +437,7 @@ async fn a_stopped_database_answers_503_quickly_and_service_recovers() {
     let sink = MailSink::start().await;
     let Some(app) = spawn_configured(Backend::Postgres, sink.clone(), sink.port(), |settings| {
         settings.limits.enabled = false;
-        let mut url = url::Url::parse(&settings.database.url).unwrap();
+        let mut url = url::Url::parse(settings.database.url.expose_secret()).unwrap();
         let database = SocketAddr::new(
             url.host_str().unwrap().parse().expect("an IP address"),
             url.port().unwrap_or(5432),
@@ -444,7 +445,7 @@ async fn a_stopped_database_answers_503_quickly_and_service_recovers() {
         let started = TcpProxy::start(database);
         url.set_host(Some("127.0.0.1")).unwrap();
         url.set_port(Some(started.port)).unwrap();
-        settings.database.url = url.to_string();
+        settings.database.url = url.to_string().into();
         proxy = Some(started);
     })
     .await

@@ -69,6 +69,18 @@ macro_rules! on_both_backends {
     )*};
 }
 
+/// Whether the `CI` variable asks for every test to really run.
+pub fn in_ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| !matches!(v.trim(), "" | "0" | "false"))
+}
+
+/// Notes why a test is skipped. Under CI a missing prerequisite is a
+/// failure: a green run must mean every test ran.
+pub fn skip_unless_ci(why: &str) {
+    assert!(!in_ci(), "CI is set, so this test may not skip: {why}");
+    eprintln!("skipped: {why}");
+}
+
 /// A fresh database, removed when dropped.
 pub enum TestDb {
     Sqlite {
@@ -83,7 +95,8 @@ pub enum TestDb {
 }
 
 impl TestDb {
-    /// `None` for PostgreSQL when `TEST_POSTGRES_URL` is not set.
+    /// `None` for PostgreSQL when `TEST_POSTGRES_URL` is not set, except
+    /// under CI, where it fails instead.
     pub fn create(backend: Backend) -> Option<Self> {
         match backend {
             Backend::Sqlite => {
@@ -93,7 +106,7 @@ impl TestDb {
             }
             Backend::Postgres => {
                 let Ok(admin_url) = std::env::var("TEST_POSTGRES_URL") else {
-                    eprintln!("skipped: set TEST_POSTGRES_URL to run this test on PostgreSQL");
+                    skip_unless_ci("set TEST_POSTGRES_URL to run this test on PostgreSQL");
                     return None;
                 };
                 let name = format!("undersigned_test_{}", uuid::Uuid::new_v4().simple());
@@ -256,10 +269,10 @@ pub async fn spawn_configured(
 
     let mut settings = Settings::defaults();
     settings.server.public_url = address.clone();
-    settings.database.url = db.url().to_owned();
+    settings.database.url = db.url().into();
     settings.database.pool_size = Some(6);
     settings.email.transport = EmailTransport::Smtp;
-    settings.email.smtp_url = format!("smtp://127.0.0.1:{smtp_port}");
+    settings.email.smtp_url = format!("smtp://127.0.0.1:{smtp_port}").into();
     settings.email.retry_base_ms = 100;
     settings.email.retry_max_ms = 500;
     settings.security.secret_key = "test-secret-key-that-is-long-enough-0123456789".into();

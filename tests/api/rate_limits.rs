@@ -126,6 +126,13 @@ async fn api_signing_over_the_limit_gets_429_json(backend: Backend) {
     let response = app.sign(&slug, &signature("d@example.com")).await;
     assert_eq!(response.status(), 429);
     assert!(response.headers().contains_key("retry-after"));
+
+    // Both refusals are counted for the operators, by limit.
+    let metrics = app.get("/metrics").await.body;
+    assert!(
+        metrics.contains(r#"undersigned_rate_limited_total{limit="sign_per_ip"} 2"#),
+        "{metrics}"
+    );
 }
 
 async fn login(app: &TestApp, email: &str, password: &str) -> (u16, Option<u64>, Page) {

@@ -17,8 +17,8 @@ pub struct Browser {
 }
 
 impl Browser {
-    /// `None` (with a note) when chromium or chromedriver is not installed;
-    /// `.ci/run` installs both.
+    /// `None` (with a note) when chromium or chromedriver is not installed,
+    /// a failure under CI; `.ci/run` installs both.
     pub async fn launch() -> Option<Self> {
         let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"]
             .into_iter()
@@ -27,7 +27,9 @@ impl Browser {
             .into_iter()
             .find(|p| std::path::Path::new(p).exists());
         let (Some(chromium), Some(driver_path)) = (chromium, driver_path) else {
-            eprintln!("skipped: install chromium and chromium-driver to run browser tests");
+            crate::helpers::skip_unless_ci(
+                "install chromium and chromium-driver to run browser tests",
+            );
             return None;
         };
         let port = crate::helpers::free_port();

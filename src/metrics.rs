@@ -1,0 +1,310 @@
+//! Prometheus metrics, served at `/metrics`.
+//!
+//! Request counts and latencies are recorded by [`track_requests`] as they
+//! happen, under the matched route pattern (never the path, which may carry
+//! a token). Database figures (signatures, outbox) are read at scrape time
+//! with a few aggregate queries, so they cost nothing between scrapes.
+//! Other code counts its own events through the [`Metrics`] handle in
+//! `AppState`.
+
+use std::sync::atomic::AtomicU64;
+use std::time::Instant;
+
+use actix_web::body::MessageBody;
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::middleware::Next;
+use actix_web::web;
+use prometheus_client::encoding::{text::encode, EncodeLabelSet};
+use prometheus_client::metrics::counter::Counter;
+use prometheus_client::metrics::family::Family;
+use prometheus_client::metrics::gauge::Gauge;
+use prometheus_client::metrics::histogram::{exponential_buckets, Histogram};
+use prometheus_client::registry::{Registry, Unit};
+
+use crate::db::models::metrics::Snapshot;
+use crate::state::AppState;
+
+/// What `/metrics` answers with: the OpenMetrics text format, which
+/// Prometheus reads natively.
+pub const CONTENT_TYPE: &str = "application/openmetrics-text; version=1.0.0; charset=utf-8";
+
+/// Requests that matched no route share one label, so scanners probing
+/// random paths cannot blow up the number of series.
+const UNMATCHED_ROUTE: &str = "unmatched";
+
+#[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct RequestLabels {
+    method: String,
+    route: String,
+    /// `2xx`, `4xx`…
+    status: String,
+}
+
+#[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct LimitLabels {
+    limit: String,
+}
+
+#[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct KindLabels {
+    kind: &'static str,
+}
+
+#[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct StateLabels {
+    state: String,
+}
+
+/// How a failed email send was classed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EmailFailure {
+    /// Will be retried: a timeout, a refused connection, a 4xx reply.
+    Temporary,
+    /// Given up on: a 5xx reply or an unusable address.
+    Permanent,
+}
+
+impl EmailFailure {
+    fn label(self) -> &'static str {
+        match self {
+            Self::Temporary => "temporary",
+            Self::Permanent => "permanent",
+        }
+    }
+}
+
+type LatencyFamily = Family<RequestLabels, Histogram, fn() -> Histogram>;
+
+pub struct Metrics {
+    registry: Registry,
+    requests: Family<RequestLabels, Counter>,
+    latency: LatencyFamily,
+    rate_limited: Family<LimitLabels, Counter>,
+    email_send_failures: Family<KindLabels, Counter>,
+    database_up: Gauge,
+    signatures: Family<StateLabels, Gauge>,
+    outbox_depth: Gauge,
+    oldest_due_age: Gauge<f64, AtomicU64>,
+    emails_failed: Gauge,
+}
+
+fn latency_histogram() -> Histogram {
+    // 1 ms to about 16 s.
+    Histogram::new(exponential_buckets(0.001, 2.0, 15))
+}
+
+impl Default for Metrics {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Metrics {
+    pub fn new() -> Self {
+        let mut registry = Registry::with_prefix("undersigned");
+        let requests = Family::<RequestLabels, Counter>::default();
+        registry.register(
+            "http_requests",
+            "HTTP requests handled, by route pattern and status class",
+            requests.clone(),
+        );
+        let latency: LatencyFamily = Family::new_with_constructor(latency_histogram);
+        registry.register_with_unit(
+            "http_request_duration",
+            "Time until the response head, by route pattern and status class",
+            Unit::Seconds,
+            latency.clone(),
+        );
+        let rate_limited = Family::<LimitLabels, Counter>::default();
+        registry.register(
+            "rate_limited",
+            "Requests refused with 429, by limit",
+            rate_limited.clone(),
+        );
+        let email_send_failures = Family::<KindLabels, Counter>::default();
+        for kind in [EmailFailure::Temporary, EmailFailure::Permanent] {
+            email_send_failures
+                .get_or_create(&KindLabels { kind: kind.label() })
+                .inc_by(0);
+        }
+        registry.register(
+            "email_send_failures",
+            "Failed email sends, by kind",
+            email_send_failures.clone(),
+        );
+        let database_up = Gauge::default();
+        registry.register(
+            "database_up",
+            "1 if the last scrape could read the database, else 0",
+            database_up.clone(),
+        );
+        let signatures = Family::<StateLabels, Gauge>::default();
+        registry.register(
+            "signatures",
+            "Signatures stored, by state",
+            signatures.clone(),
+        );
+        let outbox_depth = Gauge::default();
+        registry.register(
+            "email_outbox_depth",
+            "Emails waiting to be sent (not yet sent nor given up)",
+            outbox_depth.clone(),
+        );
+        let oldest_due_age = Gauge::<f64, AtomicU64>::default();
+        registry.register_with_unit(
+            "email_oldest_due_age",
+            "How long the oldest email that is due has waited; 0 when none is due",
+            Unit::Seconds,
+            oldest_due_age.clone(),
+        );
+        let emails_failed = Gauge::default();
+        registry.register(
+            "emails_failed",
+            "Emails given up on, still in the outbox",
+            emails_failed.clone(),
+        );
+        Self {
+            registry,
+            requests,
+            latency,
+            rate_limited,
+            email_send_failures,
+            database_up,
+            signatures,
+            outbox_depth,
+            oldest_due_age,
+            emails_failed,
+        }
+    }
+
+    /// Brings the 429 counters up to the limiter's own tallies, which it
+    /// keeps per limit as it refuses requests.
+    pub fn sync_rate_limited(&self, tallies: &[(&'static str, u64)]) {
+        for (limit, total) in tallies {
+            let counter = self.rate_limited.get_or_create(&LimitLabels {
+                limit: (*limit).to_owned(),
+            });
+            let seen = counter.get();
+            if *total > seen {
+                counter.inc_by(total - seen);
+            }
+        }
+    }
+
+    /// Counts a request refused by the named limit (e.g. `sign_ip`).
+    pub fn rate_limited(&self, limit: &str) {
+        self.rate_limited
+            .get_or_create(&LimitLabels {
+                limit: limit.to_owned(),
+            })
+            .inc();
+    }
+
+    /// Counts a failed email send.
+    pub fn email_send_failed(&self, kind: EmailFailure) {
+        self.email_send_failures
+            .get_or_create(&KindLabels { kind: kind.label() })
+            .inc();
+    }
+
+    fn observe_request(&self, method: &str, route: &str, status: u16, seconds: f64) {
+        let labels = RequestLabels {
+            method: method.to_owned(),
+            route: route.to_owned(),
+            status: format!("{}xx", status / 100),
+        };
+        self.requests.get_or_create(&labels).inc();
+        self.latency.get_or_create(&labels).observe(seconds);
+    }
+
+    /// The text of a scrape. `snapshot` is `None` when the database could
+    /// not be read; the in-memory figures are still worth having then.
+    pub fn render(&self, snapshot: Option<&Snapshot>) -> String {
+        match snapshot {
+            Some(snapshot) => {
+                self.database_up.set(1);
+                self.signatures.clear();
+                // Both always appear, even at zero.
+                for state in ["pending", "confirmed"] {
+                    self.signatures
+                        .get_or_create(&StateLabels {
+                            state: state.into(),
+                        })
+                        .set(0);
+                }
+                for (state, count) in &snapshot.signatures_by_state {
+                    self.signatures
+                        .get_or_create(&StateLabels {
+                            state: state.clone(),
+                        })
+                        .set(*count);
+                }
+                self.outbox_depth.set(snapshot.outbox_depth);
+                self.oldest_due_age.set(snapshot.oldest_due_age_s);
+                self.emails_failed.set(snapshot.emails_failed);
+            }
+            None => {
+                self.database_up.set(0);
+            }
+        }
+        let mut text = String::new();
+        encode(&mut text, &self.registry).expect("writing to a String cannot fail");
+        text
+    }
+}
+
+/// Middleware: counts and times every request under its route pattern.
+pub async fn track_requests(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let started = Instant::now();
+    let method = req.method().as_str().to_owned();
+    let route = req
+        .match_pattern()
+        .unwrap_or_else(|| UNMATCHED_ROUTE.to_owned());
+    let metrics = req
+        .app_data::<web::Data<AppState>>()
+        .map(|state| state.metrics.clone());
+    let outcome = next.call(req).await;
+    if let Some(metrics) = metrics {
+        let status = match &outcome {
+            Ok(response) => response.status(),
+            Err(err) => err.as_response_error().status_code(),
+        };
+        metrics.observe_request(
+            &method,
+            &route,
+            status.as_u16(),
+            started.elapsed().as_secs_f64(),
+        );
+    }
+    outcome
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counters_from_other_code_appear_in_the_scrape() {
+        let metrics = Metrics::new();
+        metrics.rate_limited("sign_ip");
+        metrics.rate_limited("sign_ip");
+        metrics.rate_limited("login_account");
+        metrics.email_send_failed(EmailFailure::Temporary);
+        let text = metrics.render(None);
+        for line in [
+            r#"undersigned_rate_limited_total{limit="sign_ip"} 2"#,
+            r#"undersigned_rate_limited_total{limit="login_account"} 1"#,
+            r#"undersigned_email_send_failures_total{kind="temporary"} 1"#,
+            r#"undersigned_email_send_failures_total{kind="permanent"} 0"#,
+            "undersigned_database_up 0",
+        ] {
+            assert!(
+                text.lines().any(|l| l == line),
+                "{line} missing in:\n{text}"
+            );
+        }
+    }
+}

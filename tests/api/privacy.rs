@@ -1,0 +1,123 @@
+//! What the server keeps about people outside the database: its log.
+
+use std::process::Stdio;
+use std::time::Duration;
+
+use crate::helpers::{free_port, signature, Backend, MailSink, TestApp, TestDb};
+use crate::on_both_backends;
+
+on_both_backends!(link_tokens_and_queries_never_reach_the_log);
+
+/// `undersigned serve` as its own process with debug logging, its stderr
+/// written to `log`.
+async fn serve_logging_to(
+    db: TestDb,
+    mail: MailSink,
+    log: &std::path::Path,
+    workdir: &std::path::Path,
+) -> (TestApp, tokio::process::Child) {
+    let port = free_port();
+    let address = format!("http://127.0.0.1:{port}");
+    let child = tokio::process::Command::new(env!("CARGO_BIN_EXE_undersigned"))
+        .arg("serve")
+        .current_dir(workdir)
+        .env_remove("UNDERSIGNED_ENV")
+        .env("DATABASE_URL", db.url())
+        .env("UNDERSIGNED__SERVER__PORT", port.to_string())
+        .env("UNDERSIGNED__SERVER__PUBLIC_URL", &address)
+        .env("UNDERSIGNED__EMAIL__TRANSPORT", "smtp")
+        .env(
+            "UNDERSIGNED__EMAIL__SMTP_URL",
+            format!("smtp://127.0.0.1:{}", mail.port()),
+        )
+        .env(
+            "UNDERSIGNED__SECURITY__SECRET_KEY",
+            "process-test-secret-key-0123456789abcdef",
+        )
+        // As chatty as the server gets.
+        .env("RUST_LOG", "debug")
+        .stdout(Stdio::null())
+        .stderr(std::fs::File::create(log).unwrap())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("start undersigned serve");
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .cookie_store(true)
+        .build()
+        .unwrap();
+    for _ in 0..200 {
+        if client.get(format!("{address}/health")).send().await.is_ok() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    (
+        TestApp {
+            address,
+            client,
+            mail,
+            db,
+        },
+        child,
+    )
+}
+
+async fn link_tokens_and_queries_never_reach_the_log(backend: Backend) {
+    let Some(db) = TestDb::create(backend) else {
+        return;
+    };
+    let workdir = tempfile::tempdir().unwrap();
+    let log = workdir.path().join("server.log");
+    let (app, mut server) =
+        serve_logging_to(db, MailSink::start().await, &log, workdir.path()).await;
+
+    let slug = app.petition("Quiet logs").await;
+    assert_eq!(
+        app.sign(&slug, &signature("private@example.com"))
+            .await
+            .status(),
+        303
+    );
+    let link = app.confirmation_link("private@example.com", 1).await;
+    let token = link.rsplit('/').next().unwrap().to_owned();
+    assert_eq!(app.follow(&link).await.status, 200);
+    assert_eq!(app.follow(&link).await.status, 200); // "already confirmed"
+                                                     // Failures are where paths used to be logged.
+    let bogus = "bogusTokenThatMustNotBeLogged0123456789";
+    assert_eq!(
+        app.get(&format!(
+            "/signatures/confirm/{bogus}?utm_source=secretQueryValue"
+        ))
+        .await
+        .status,
+        404
+    );
+    assert_eq!(
+        app.get(&format!("/signatures/withdraw/{bogus}"))
+            .await
+            .status,
+        404
+    );
+    assert_eq!(app.get("/?q=privateSearchTerm").await.status, 200);
+
+    server.start_kill().unwrap();
+    server.wait().await.unwrap();
+    let text = std::fs::read_to_string(&log).unwrap();
+    // The requests were logged, by route.
+    assert!(
+        text.contains("route=/signatures/confirm/{token}"),
+        "no request log line names the route:\n{text}"
+    );
+    for secret in [
+        token.as_str(),
+        bogus,
+        "secretQueryValue",
+        "privateSearchTerm",
+    ] {
+        assert!(
+            !text.contains(secret),
+            "{secret:?} reached the server log:\n{text}"
+        );
+    }
+}
