@@ -10,6 +10,10 @@
 //! email, forever. Now each send holds one of `email.concurrency` slots and
 //! is bounded by `email.send_timeout_ms`; the loop claims more whenever
 //! slots free up, so a slow send delays only itself.
+//!
+//! Its claims and records go through the group-commit writer, like the
+//! signatures: on SQLite a second writer would only queue on the file's one
+//! write lock, in the busy handler's sleeps, and slow down both.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -94,7 +98,7 @@ impl OutboxWorker {
                 let records = std::mem::take(&mut finished);
                 if let Err(err) = self
                     .db
-                    .run(move |conn| outbox::record_attempts(conn, &records, now()))
+                    .run_batched(move |conn| outbox::record_attempts(conn, &records, now()))
                     .await
                 {
                     // The claims expire and the messages are tried again.
@@ -112,7 +116,7 @@ impl OutboxWorker {
                 let lease = self.lease();
                 match self
                     .db
-                    .run(move |conn| outbox::claim_due(conn, now(), lease, free as i64))
+                    .run_batched(move |conn| outbox::claim_due(conn, now(), lease, free as i64))
                     .await
                 {
                     Ok(batch) => {
