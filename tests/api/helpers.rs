@@ -179,32 +179,6 @@ impl TestDb {
     }
 }
 
-#[derive(diesel::QueryableByName)]
-struct TextRow {
-    #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Text>)]
-    value: Option<String>,
-}
-
-impl TestDb {
-    /// The `value` column of a query's rows, e.g.
-    /// `SELECT ip AS value FROM signatures`.
-    pub fn texts(&self, sql: &str) -> Vec<Option<String>> {
-        use diesel::RunQueryDsl;
-        let rows: Vec<TextRow> = match self {
-            Self::Sqlite { url, .. } => {
-                let path = url.trim_start_matches("sqlite://");
-                let mut conn = diesel::SqliteConnection::establish(path).unwrap();
-                diesel::sql_query(sql).load(&mut conn).unwrap()
-            }
-            Self::Postgres { url, .. } => {
-                let mut conn = PgConnection::establish(url).unwrap();
-                diesel::sql_query(sql).load(&mut conn).unwrap()
-            }
-        };
-        rows.into_iter().map(|r| r.value).collect()
-    }
-}
-
 impl Drop for TestDb {
     fn drop(&mut self) {
         if let Self::Postgres {
@@ -267,21 +241,10 @@ pub async fn spawn_configured(
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind the app");
     let address = format!("http://127.0.0.1:{}", listener.local_addr().unwrap().port());
 
-    let mut settings = Settings::defaults();
-    settings.server.public_url = address.clone();
-    settings.database.url = db.url().into();
-    settings.database.pool_size = Some(6);
-    settings.email.transport = EmailTransport::Smtp;
-    settings.email.smtp_url = format!("smtp://127.0.0.1:{smtp_port}").into();
-    settings.email.retry_base_ms = 100;
-    settings.email.retry_max_ms = 500;
-    settings.security.secret_key = "test-secret-key-that-is-long-enough-0123456789".into();
+    let mut settings = test_settings(db.url(), &address, smtp_port);
     configure(&mut settings);
 
-    let app = Application::build_with_listener(settings, listener)
-        .await
-        .expect("the application starts");
-    tokio::spawn(app.run_until_stopped());
+    start(settings, listener).await;
 
     let client = reqwest::Client::builder()
         .redirect(Policy::none())
@@ -294,6 +257,43 @@ pub async fn spawn_configured(
         mail,
         db,
     })
+}
+
+/// What every in-process test app runs with: its database, the local relay,
+/// a known secret and quick retries.
+fn test_settings(database_url: &str, public_url: &str, smtp_port: u16) -> Settings {
+    let mut settings = Settings::defaults();
+    settings.server.public_url = public_url.to_owned();
+    settings.database.url = database_url.into();
+    settings.database.pool_size = Some(6);
+    settings.email.transport = EmailTransport::Smtp;
+    settings.email.smtp_url = format!("smtp://127.0.0.1:{smtp_port}").into();
+    settings.email.retry_base_ms = 100;
+    settings.email.retry_max_ms = 500;
+    settings.security.secret_key = "test-secret-key-that-is-long-enough-0123456789".into();
+    settings
+}
+
+async fn start(settings: Settings, listener: TcpListener) {
+    let app = Application::build_with_listener(settings, listener)
+        .await
+        .expect("the application starts");
+    tokio::spawn(app.run_until_stopped());
+}
+
+impl TestApp {
+    /// Starts one more instance on the same database and relay, as a
+    /// second server or a restart would; returns its address.
+    pub async fn start_another_instance(&self) -> String {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind the app");
+        let address = format!("http://127.0.0.1:{}", listener.local_addr().unwrap().port());
+        start(
+            test_settings(self.db.url(), &address, self.mail.port()),
+            listener,
+        )
+        .await;
+        address
+    }
 }
 
 pub struct Page {

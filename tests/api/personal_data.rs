@@ -8,19 +8,16 @@ use crate::helpers::{signature, TestApp};
 app_tests!(
     sent_emails_keep_no_recipient_subject_or_body,
     withdrawing_a_signature_deletes_its_emails,
+    unconfirmed_signatures_are_purged_once_their_link_expires,
 );
 
 /// `(recipient, subject, body_text, body_html)` of every outbox row, joined
 /// with `|` so that one text column carries them.
 fn outbox_rows(app: &TestApp) -> Vec<String> {
-    app.db
-        .texts(
-            "SELECT recipient || '|' || subject || '|' || body_text || '|' || body_html AS value \
-             FROM email_outbox",
-        )
-        .into_iter()
-        .map(Option::unwrap_or_default)
-        .collect()
+    app.db.strings(
+        "SELECT recipient || '|' || subject || '|' || body_text || '|' || body_html AS value \
+         FROM email_outbox",
+    )
 }
 
 async fn sent_emails_keep_no_recipient_subject_or_body(app: TestApp) {
@@ -52,4 +49,39 @@ async fn withdrawing_a_signature_deletes_its_emails(app: TestApp) {
         .await;
     assert_eq!(done.status(), 200);
     assert!(outbox_rows(&app).is_empty(), "{:?}", outbox_rows(&app));
+}
+
+async fn unconfirmed_signatures_are_purged_once_their_link_expires(app: TestApp) {
+    let slug = app.petition("Never confirmed").await;
+    app.sign(&slug, &signature("late@example.com")).await;
+    app.sign(&slug, &signature("prompt@example.com")).await;
+    let late_link = app.confirmation_link("late@example.com", 1).await;
+    let prompt_link = app.confirmation_link("prompt@example.com", 1).await;
+    assert_eq!(app.follow(&prompt_link).await.status, 200);
+
+    // A week passes without the first signer confirming.
+    app.db.execute(
+        "UPDATE signatures SET pending_until = '2000-01-01 00:00:00' WHERE state = 'pending'",
+    );
+    // The janitor runs as an instance starts, then on a schedule.
+    app.start_another_instance().await;
+    for _ in 0..100 {
+        if app.db.count("signatures", "state = 'pending'") == 0 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(app.db.count("signatures", "state = 'pending'"), 0);
+    assert_eq!(app.db.count("signatures", "state = 'confirmed'"), 1);
+    // Its tokens and emails went with it; the confirmed signature's stayed.
+    assert_eq!(app.db.count("tokens", "purpose = 'confirm_signature'"), 1);
+    assert_eq!(outbox_rows(&app).len(), 1);
+    assert_eq!(app.follow(&late_link).await.status, 404);
+    assert_eq!(app.count(&slug).await, 1);
+
+    // The address is free to sign again.
+    app.sign(&slug, &signature("late@example.com")).await;
+    let link = app.confirmation_link("late@example.com", 2).await;
+    assert_eq!(app.follow(&link).await.status, 200);
+    assert_eq!(app.count(&slug).await, 2);
 }
