@@ -16,6 +16,7 @@ use crate::domain::FieldErrors;
 use crate::email::messages::{AlreadySigned, ConfirmSignature};
 use crate::error::{rate_limited_message, AppError};
 use crate::security::csrf::{CsrfError, CsrfForm};
+use crate::security::limits::EmailQuota;
 use crate::security::limits::Limited;
 use crate::state::AppState;
 
@@ -98,14 +99,18 @@ pub async fn submit(
                         }
                         .to_email(to),
                     };
-                    // Past the per-address daily cap an email waits its
-                    // turn; it is never dropped.
-                    let delay = limits.email_delay(&address_key);
+                    // Past the per-address daily cap an email waits its turn,
+                    // within a day; beyond that it is not sent at all.
+                    let not_before = match limits.email_quota(&address_key) {
+                        EmailQuota::Now => None,
+                        EmailQuota::After(wait) => Some(
+                            now() + time::Duration::try_from(wait).unwrap_or(time::Duration::DAY),
+                        ),
+                        EmailQuota::Refused => return Ok(None),
+                    };
                     email.map(|mut email| {
-                        email.not_before = delay.map(|d| {
-                            now() + time::Duration::try_from(d).unwrap_or(time::Duration::DAY)
-                        });
-                        email
+                        email.not_before = not_before;
+                        Some(email)
                     })
                 },
             )?;

@@ -93,6 +93,16 @@ fn quota(name: &str, limit: RateLimit) -> anyhow::Result<Quota> {
 /// A cap of `n` emails per address per day that delays rather than drops:
 /// each email takes the next free slot, so a flood is spread out at the
 /// cap's rate. GCRA with reservations, on `governor`'s keyed state store.
+/// What the per-address daily cap says about one more email.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EmailQuota {
+    Now,
+    /// Queue it to go after this wait.
+    After(Duration),
+    /// Over a day's worth is already booked: do not send it.
+    Refused,
+}
+
 struct EmailCap<C: Clock> {
     clock: C,
     start: C::Instant,
@@ -120,26 +130,36 @@ impl<C: Clock> EmailCap<C> {
         })
     }
 
-    /// Takes the next slot for `key`; `Some(wait)` when it is in the future.
-    fn delay(&self, key: &str) -> Option<Duration> {
+    /// Takes the next slot for `key` if it falls within a day: `Now`, or
+    /// `After(wait)`. Past that the address has had more mail than it can
+    /// take, and the email is `Refused` without booking anything, so no
+    /// flood can push someone's mail out by days or lock them out.
+    fn delay(&self, key: &str) -> EmailQuota {
         let now = self.clock.now().duration_since(self.start);
         let (t, tau) = (self.t, self.tau);
+        let horizon = Nanos::from(DAY);
         let wait = self
             .store
             .measure_and_replace(&key.to_owned(), |tat| {
                 let tat = tat.unwrap_or(now);
-                let conforms_at = tat.saturating_sub(tau);
-                Ok::<_, std::convert::Infallible>((
-                    conforms_at.saturating_sub(now),
-                    tat.max(now) + t,
-                ))
+                let wait = tat.saturating_sub(tau).saturating_sub(now);
+                let next = if wait > horizon {
+                    tat
+                } else {
+                    tat.max(now) + t
+                };
+                Ok::<_, std::convert::Infallible>((wait, next))
             })
             .unwrap_or_else(|never| match never {});
         if wait == Nanos::from(0) {
-            return None;
+            return EmailQuota::Now;
         }
         self.delayed.fetch_add(1, Ordering::Relaxed);
-        Some(wait.into())
+        if wait > horizon {
+            EmailQuota::Refused
+        } else {
+            EmailQuota::After(wait.into())
+        }
     }
 
     fn housekeeping(&self) {
@@ -211,9 +231,9 @@ impl Limits {
     /// `limits.emails_per_address_per_day`. `None`: send it now; otherwise
     /// how long it must wait. Every call takes a slot, so later emails to
     /// the same address wait longer.
-    pub fn email_delay(&self, address_key: &str) -> Option<std::time::Duration> {
+    pub fn email_quota(&self, address_key: &str) -> EmailQuota {
         if !self.enabled {
-            return None;
+            return EmailQuota::Now;
         }
         self.emails.delay(address_key)
     }
@@ -286,24 +306,29 @@ mod tests {
         let clock = FakeRelativeClock::default();
         let cap = EmailCap::new(3, clock.clone()).unwrap();
         // A third of a day per email, after a burst of three.
-        assert_eq!(cap.delay("jane@example.com"), None);
-        assert_eq!(cap.delay("jane@example.com"), None);
-        assert_eq!(cap.delay("jane@example.com"), None);
-        assert_eq!(cap.delay("jane@example.com"), Some(8 * HOUR));
+        assert_eq!(cap.delay("jane@example.com"), EmailQuota::Now);
+        assert_eq!(cap.delay("jane@example.com"), EmailQuota::Now);
+        assert_eq!(cap.delay("jane@example.com"), EmailQuota::Now);
+        assert_eq!(cap.delay("jane@example.com"), EmailQuota::After(8 * HOUR));
         // Each delayed email holds its slot: the next waits longer.
-        assert_eq!(cap.delay("jane@example.com"), Some(16 * HOUR));
+        assert_eq!(cap.delay("jane@example.com"), EmailQuota::After(16 * HOUR));
         // Other addresses are not affected.
-        assert_eq!(cap.delay("joe@example.com"), None);
+        assert_eq!(cap.delay("joe@example.com"), EmailQuota::Now);
 
         clock.advance(2 * HOUR);
-        assert_eq!(cap.delay("jane@example.com"), Some(22 * HOUR));
-        assert_eq!(cap.delayed.load(Ordering::Relaxed), 3);
+        assert_eq!(cap.delay("jane@example.com"), EmailQuota::After(22 * HOUR));
+        // Nothing is booked more than a day ahead: a flood is refused.
+        assert_eq!(cap.delay("jane@example.com"), EmailQuota::Refused);
+        assert_eq!(cap.delay("jane@example.com"), EmailQuota::Refused);
+        clock.advance(9 * HOUR);
+        assert_eq!(cap.delay("jane@example.com"), EmailQuota::After(21 * HOUR));
+        assert_eq!(cap.delayed.load(Ordering::Relaxed), 6);
 
         // Once its reserved slots have passed, the address is forgotten.
         clock.advance(60 * HOUR);
         cap.housekeeping();
         assert!(!cap.store.contains_key("jane@example.com"));
-        assert_eq!(cap.delay("jane@example.com"), None);
+        assert_eq!(cap.delay("jane@example.com"), EmailQuota::Now);
     }
 
     #[tokio::test]
@@ -311,9 +336,11 @@ mod tests {
         let mut s = settings();
         s.emails_per_address_per_day = 2;
         let limits = Limits::start(&s).unwrap();
-        assert_eq!(limits.email_delay("a@example.com"), None);
-        assert_eq!(limits.email_delay("a@example.com"), None);
-        let wait = limits.email_delay("a@example.com").expect("over the cap");
+        assert_eq!(limits.email_quota("a@example.com"), EmailQuota::Now);
+        assert_eq!(limits.email_quota("a@example.com"), EmailQuota::Now);
+        let EmailQuota::After(wait) = limits.email_quota("a@example.com") else {
+            panic!("over the cap");
+        };
         assert!(wait > 11 * HOUR && wait <= 12 * HOUR, "{wait:?}");
         assert!(limits
             .rejections()
@@ -322,7 +349,7 @@ mod tests {
         s.enabled = false;
         let off = Limits::start(&s).unwrap();
         for _ in 0..10 {
-            assert_eq!(off.email_delay("a@example.com"), None);
+            assert_eq!(off.email_quota("a@example.com"), EmailQuota::Now);
         }
     }
 

@@ -79,14 +79,15 @@ impl SignerDetails {
 /// The insert is `ON CONFLICT DO NOTHING` on (petition, canonical email), so
 /// concurrent identical submissions make exactly one row; the losers fall
 /// through to the resend path, which the email cap bounds. `compose`
-/// renders the email for the given recipient.
+/// renders the email for the given recipient, or `None` when the address
+/// has had its fill of mail for the day (the signature stands regardless).
 pub fn record(
     conn: &mut DbConnection,
     petition_id: &str,
     new: &NewSignature,
     ip: Option<&str>,
     now: PrimitiveDateTime,
-    compose: impl FnOnce(&SignatureMail, &str) -> anyhow::Result<OutgoingEmail>,
+    compose: impl FnOnce(&SignatureMail, &str) -> anyhow::Result<Option<OutgoingEmail>>,
 ) -> anyhow::Result<SignOutcome> {
     write_transaction(conn, |conn| {
         let id = new_id();
@@ -129,7 +130,10 @@ pub fn record(
                 )?,
                 withdraw_token: issue_token(conn, &id, TokenPurpose::WithdrawSignature, None, now)?,
             };
-            outbox::enqueue(conn, &compose(&mail, new.email.as_typed())?, Some(&id), now)?;
+            let Some(email) = compose(&mail, new.email.as_typed())? else {
+                return Ok(SignOutcome::EmailCapReached);
+            };
+            outbox::enqueue(conn, &email, Some(&id), now)?;
             return Ok(SignOutcome::Created);
         }
 
@@ -187,12 +191,10 @@ pub fn record(
                 )
             }
         };
-        outbox::enqueue(
-            conn,
-            &compose(&mail, &stored_address)?,
-            Some(&existing_id),
-            now,
-        )?;
+        let Some(email) = compose(&mail, &stored_address)? else {
+            return Ok(SignOutcome::EmailCapReached);
+        };
+        outbox::enqueue(conn, &email, Some(&existing_id), now)?;
         Ok(outcome)
     })
 }
