@@ -28,6 +28,7 @@ const COUNT_REFRESH: Duration = Duration::from_secs(1);
 pub struct Application {
     port: u16,
     server: Server,
+    outbox: Arc<OutboxWorker>,
 }
 
 impl Application {
@@ -84,10 +85,13 @@ impl Application {
             metrics.clone(),
         )?);
         outbox.recover().await;
-        workers.spawn("email_outbox", move |beat| {
+        {
             let outbox = outbox.clone();
-            async move { outbox.run(beat).await }
-        });
+            workers.spawn("email_outbox", move |beat| {
+                let outbox = outbox.clone();
+                async move { outbox.run(beat).await }
+            });
+        }
 
         let port = listener.local_addr()?.port();
         let host = listener.local_addr()?.ip();
@@ -114,15 +118,22 @@ impl Application {
         .shutdown_timeout(30)
         .run();
         tracing::info!("listening on http://{host}:{port}");
-        Ok(Self { port, server })
+        Ok(Self {
+            port,
+            server,
+            outbox,
+        })
     }
 
     pub fn port(&self) -> u16 {
         self.port
     }
 
-    /// Serves until SIGTERM or SIGINT, then finishes in-flight requests.
+    /// Serves until SIGTERM or SIGINT, then finishes in-flight requests,
+    /// and lets the emails being sent finish and be recorded.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        self.server.await
+        let served = self.server.await;
+        self.outbox.stop().await;
+        served
     }
 }

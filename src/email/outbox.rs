@@ -20,7 +20,7 @@ use std::time::Duration;
 
 use lettre::message::Mailbox;
 use rand::Rng;
-use tokio::sync::Notify;
+use tokio::sync::{watch, Notify};
 use tokio::task::JoinSet;
 
 use super::mailer::{Mailer, SendError};
@@ -44,6 +44,10 @@ pub struct OutboxWorker {
     settings: EmailSettings,
     wake: Arc<Notify>,
     metrics: Arc<Metrics>,
+    /// Set by [`OutboxWorker::stop`]; the worker then drains and returns.
+    stopping: watch::Sender<bool>,
+    /// Set by the worker once everything in flight is sent and recorded.
+    drained: watch::Sender<bool>,
 }
 
 impl OutboxWorker {
@@ -62,6 +66,8 @@ impl OutboxWorker {
             settings,
             wake,
             metrics,
+            stopping: watch::channel(false).0,
+            drained: watch::channel(false).0,
         })
     }
 
@@ -89,22 +95,30 @@ impl OutboxWorker {
         let mut in_flight: JoinSet<AttemptRecord> = JoinSet::new();
         let mut finished: Vec<AttemptRecord> = Vec::new();
         let mut timer_or_wake = true;
+        let mut stopping = self.stopping.subscribe();
         loop {
             heartbeat.beat();
+            if *stopping.borrow_and_update() {
+                break;
+            }
             while let Some(done) = in_flight.try_join_next() {
                 collect(done, &mut finished);
             }
             if !finished.is_empty() {
-                let records = std::mem::take(&mut finished);
-                if let Err(err) = self
+                let records = finished.clone();
+                let recorded = self
                     .db
                     .run_batched(move |conn| outbox::record_attempts(conn, &records, now()))
-                    .await
-                {
-                    // The claims expire and the messages are tried again.
-                    tracing::error!(error = ?err, "recording email outcomes failed");
+                    .await;
+                if let Err(err) = recorded {
+                    // Keep the outcomes and record them on the next turn:
+                    // forgetting a sent email would send it again once its
+                    // claim ran out.
+                    tracing::error!(error = ?err, "recording email outcomes failed; will retry");
                     tokio::time::sleep(DB_RETRY).await;
+                    continue;
                 }
+                finished.clear();
             }
 
             // After a send finishes, claim only once half the slots are
@@ -145,6 +159,7 @@ impl OutboxWorker {
                 continue;
             }
             timer_or_wake = tokio::select! {
+                _ = stopping.changed() => true,
                 _ = self.wake.notified() => true,
                 _ = tokio::time::sleep(POLL) => true,
                 Some(done) = in_flight.join_next(), if !in_flight.is_empty() => {
@@ -153,6 +168,49 @@ impl OutboxWorker {
                 }
             };
         }
+        self.drain(in_flight, finished).await;
+    }
+
+    /// Asks the worker to stop claiming, and waits (at most a send timeout
+    /// and a little) until what it has in flight is sent and recorded. A
+    /// send cut off at shutdown would otherwise go out again after the
+    /// restart.
+    pub async fn stop(&self) {
+        let mut drained = self.drained.subscribe();
+        self.stopping.send_replace(true);
+        let limit = Duration::from_millis(self.settings.send_timeout_ms) + Duration::from_secs(5);
+        if tokio::time::timeout(limit, drained.wait_for(|done| *done))
+            .await
+            .is_err()
+        {
+            tracing::warn!("the email outbox did not drain before shutdown");
+        }
+    }
+
+    /// The end of [`OutboxWorker::run`]: each send in flight is bounded by
+    /// the send timeout; their outcomes are recorded before returning.
+    async fn drain(&self, mut in_flight: JoinSet<AttemptRecord>, mut finished: Vec<AttemptRecord>) {
+        while let Some(done) = in_flight.join_next().await {
+            collect(done, &mut finished);
+        }
+        for _ in 0..3 {
+            if finished.is_empty() {
+                break;
+            }
+            let records = finished.clone();
+            match self
+                .db
+                .run_batched(move |conn| outbox::record_attempts(conn, &records, now()))
+                .await
+            {
+                Ok(()) => finished.clear(),
+                Err(err) => {
+                    tracing::error!(error = ?err, "recording email outcomes at shutdown failed");
+                    tokio::time::sleep(DB_RETRY).await;
+                }
+            }
+        }
+        self.drained.send_replace(true);
     }
 
     fn backoff_fn(&self) -> Backoff {

@@ -22,6 +22,7 @@ on_both_backends!(
     kill_9_three_times_under_load_loses_no_acknowledged_signature,
     mail_acknowledged_while_the_relay_is_down_arrives_once_when_it_returns,
     sigterm_under_load_finishes_requests_and_leaves_no_half_written_state,
+    sigterm_lets_emails_being_sent_finish_and_none_goes_twice,
 );
 
 /// Fails the test if `test` has not finished within `limit`. Dropping it
@@ -466,7 +467,7 @@ async fn a_stopped_database_answers_503_quickly_and_service_recovers() {
     proxy.stop().await;
     // Correctness bounds, not benchmarks: a second's wait for a connection,
     // then a clear 503 rather than a hang or a 500.
-    const BOUND: Duration = Duration::from_millis(1_500);
+    const BOUND: Duration = Duration::from_millis(1_000);
     let get = |path: &str| {
         app.client
             .get(app.url(path))
@@ -505,4 +506,53 @@ async fn a_stopped_database_answers_503_quickly_and_service_recovers() {
     assert_eq!(timed(sign("after@example.com")).await.0, 202);
     sink.wait_for("before@example.com", 1).await;
     sink.wait_for("after@example.com", 1).await;
+}
+
+async fn sigterm_lets_emails_being_sent_finish_and_none_goes_twice(backend: Backend) {
+    bounded(Duration::from_secs(120), async {
+        let Some(db) = TestDb::create(backend) else {
+            return;
+        };
+        // The relay stores each message at once but acknowledges it only
+        // after a while, so sends are in flight when the server is stopped.
+        let relay = MailSink::start().await;
+        relay.set_reply_delay(Duration::from_millis(1_500));
+        let config = ServeConfig::new(db.url(), free_port(), relay.port())
+            .env("UNDERSIGNED__LIMITS__ENABLED", "false")
+            .env("UNDERSIGNED__EMAIL__SEND_TIMEOUT_MS", "10000");
+        let mut server = ServerProcess::start(&config).await;
+        let app = process_app(&config, db, relay.clone());
+        let slug = app.petition("Mail in flight").await;
+        let emails: Vec<String> = (0..10)
+            .map(|i| format!("inflight{i}@example.com"))
+            .collect();
+        for email in &emails {
+            let response = app
+                .post_json(
+                    &format!("/api/v1/petitions/{slug}/signatures"),
+                    &json!({"name": "In Flight", "email": email, "country": "FR"}),
+                )
+                .await;
+            assert_eq!(response.status(), 202);
+        }
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while relay.all().is_empty() {
+            assert!(Instant::now() < deadline, "no email reached the relay");
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+
+        // Stopped while the relay has messages it has not acknowledged.
+        server.terminate();
+        let status = server.exit_status(Duration::from_secs(40)).await;
+        assert_eq!(status.code(), Some(0), "{}", server.log());
+
+        // After a restart everyone has exactly one email: what was in
+        // flight was recorded as sent, not sent again.
+        relay.set_reply_delay(Duration::ZERO);
+        let _server = ServerProcess::start(&config).await;
+        wait_for_mail_to(&relay, &emails, Duration::from_secs(60)).await;
+        tokio::time::sleep(Duration::from_millis(1_500)).await;
+        assert_each_got_one(&relay, &emails);
+    })
+    .await
 }

@@ -1,6 +1,7 @@
 //! A real SMTP server on a local port that keeps what it receives. The app
 //! talks to it through lettre exactly as it would to a production relay.
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -37,6 +38,8 @@ pub struct MailSink {
     port: u16,
     received: Arc<Mutex<Vec<ReceivedMail>>>,
     running: Arc<Mutex<Option<Running>>>,
+    /// How long the relay waits, after storing a message, before saying so.
+    reply_delay_ms: Arc<AtomicU64>,
 }
 
 /// The listening task, and the switch that ends its sessions.
@@ -60,12 +63,27 @@ impl MailSink {
     /// like a stuck relay.
     pub async fn start_with(port: u16, backlog: u32, hang_first: usize) -> Self {
         let received = Arc::new(Mutex::new(Vec::new()));
-        let (port, running) = listen(port, backlog, hang_first, received.clone());
+        let reply_delay_ms = Arc::new(AtomicU64::new(0));
+        let (port, running) = listen(
+            port,
+            backlog,
+            hang_first,
+            received.clone(),
+            reply_delay_ms.clone(),
+        );
         Self {
             port,
             received,
             running: Arc::new(Mutex::new(Some(running))),
+            reply_delay_ms,
         }
+    }
+
+    /// From now on the relay stores each message, then waits `delay` before
+    /// acknowledging it: a send is "delivered" well before the sender knows.
+    pub fn set_reply_delay(&self, delay: Duration) {
+        self.reply_delay_ms
+            .store(delay.as_millis() as u64, Ordering::Relaxed);
     }
 
     /// Takes the relay down: nothing listens on its port any more, and
@@ -84,7 +102,16 @@ impl MailSink {
     pub fn resume(&self) {
         let mut running = self.running.lock().unwrap();
         assert!(running.is_none(), "the relay is already running");
-        *running = Some(listen(self.port, 1024, 0, self.received.clone()).1);
+        *running = Some(
+            listen(
+                self.port,
+                1024,
+                0,
+                self.received.clone(),
+                self.reply_delay_ms.clone(),
+            )
+            .1,
+        );
     }
 
     /// How many messages arrived per recipient.
@@ -139,6 +166,7 @@ fn listen(
     backlog: u32,
     hang_first: usize,
     store: Arc<Mutex<Vec<ReceivedMail>>>,
+    reply_delay_ms: Arc<AtomicU64>,
 ) -> (u16, Running) {
     let socket = tokio::net::TcpSocket::new_v4().unwrap();
     socket.set_reuseaddr(true).unwrap();
@@ -155,9 +183,9 @@ fn listen(
                 hung.push(stream);
                 continue;
             }
-            let (store, stopped) = (store.clone(), stopped.clone());
+            let (store, stopped, delay) = (store.clone(), stopped.clone(), reply_delay_ms.clone());
             tokio::spawn(async move {
-                let _ = serve(stream, store, stopped).await;
+                let _ = serve(stream, store, stopped, delay).await;
             });
         }
     });
@@ -168,6 +196,7 @@ async fn serve(
     stream: tokio::net::TcpStream,
     store: Arc<Mutex<Vec<ReceivedMail>>>,
     mut stopped: tokio::sync::watch::Receiver<bool>,
+    reply_delay_ms: Arc<AtomicU64>,
 ) -> std::io::Result<()> {
     let (read, mut write) = stream.into_split();
     let mut reader = BufReader::new(read);
@@ -221,6 +250,10 @@ async fn serve(
                 .lock()
                 .unwrap()
                 .push(parse(std::mem::take(&mut recipients), &data));
+            let delay = reply_delay_ms.load(Ordering::Relaxed);
+            if delay > 0 {
+                tokio::time::sleep(Duration::from_millis(delay)).await;
+            }
             b"250 OK queued\r\n"
         } else if command == "QUIT" {
             write.write_all(b"221 Bye\r\n").await?;

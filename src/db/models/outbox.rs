@@ -43,6 +43,7 @@ pub fn enqueue(
     signature_id: Option<&str>,
     now: PrimitiveDateTime,
 ) -> anyhow::Result<()> {
+    let due = email.not_before.unwrap_or(now).max(now);
     db_run!(conn: {
         diesel::insert_into(email_outbox::table)
             .values((
@@ -53,7 +54,8 @@ pub fn enqueue(
                 email_outbox::body_html.eq(&email.html),
                 email_outbox::action_url.eq(&email.action_url),
                 email_outbox::attempts.eq(0),
-                email_outbox::next_attempt_at.eq(email.not_before.unwrap_or(now).max(now)),
+                email_outbox::next_attempt_at.eq(due),
+                email_outbox::due_since.eq(due),
                 email_outbox::created_at.eq(now),
                 email_outbox::signature_id.eq(signature_id),
             ))
@@ -110,6 +112,7 @@ pub fn claim_due(
 }
 
 /// How one delivery attempt ended.
+#[derive(Debug, Clone)]
 pub enum Attempt {
     Sent,
     RetryAt(PrimitiveDateTime, String),
@@ -117,6 +120,7 @@ pub enum Attempt {
 }
 
 /// One finished attempt, as the worker reports it.
+#[derive(Debug, Clone)]
 pub struct AttemptRecord {
     pub id: String,
     pub attempts: i32,
@@ -137,8 +141,8 @@ pub fn record_attempts(
     })
 }
 
-/// How long the oldest due, unsent email has been waiting; `None` when
-/// nothing is due.
+/// How long the oldest unsent email has been waiting since it first became
+/// due, retries included; `None` when nothing is waiting.
 pub fn oldest_due_age(
     conn: &mut DbConnection,
     now: PrimitiveDateTime,
@@ -147,8 +151,8 @@ pub fn oldest_due_age(
         email_outbox::table
             .filter(email_outbox::sent_at.is_null())
             .filter(email_outbox::failed_at.is_null())
-            .filter(email_outbox::next_attempt_at.le(now))
-            .select(diesel::dsl::min(email_outbox::next_attempt_at))
+            .filter(email_outbox::due_since.le(now))
+            .select(diesel::dsl::min(email_outbox::due_since))
             .first(conn)
     })
     .context("reading the oldest due email")?;
