@@ -113,6 +113,7 @@ diesel::table! {
         failed_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
         signature_id -> Nullable<Text>,
+        due_since -> Timestamp,
     }
 }
 

@@ -14,6 +14,7 @@ on_both_backends!(
     a_burst_of_5000_signatures_gets_every_email_exactly_once,
     mail_flows_again_after_a_relay_that_never_answers_recovers,
     one_hung_send_does_not_hold_back_the_others,
+    health_reports_mail_waiting_on_a_relay_that_refuses_connections,
 );
 
 /// Signs `emails` through the API with `clients` requests in flight, and
@@ -158,4 +159,41 @@ async fn one_hung_send_does_not_hold_back_the_others(backend: Backend) {
         sink.wait_for(email, 1).await;
     }
     assert!(sink.all().len() >= 29);
+}
+
+async fn health_reports_mail_waiting_on_a_relay_that_refuses_connections(backend: Backend) {
+    // Nothing listens on the relay's port: every send fails at once and is
+    // retried, so the email is never "due" for long at a time, but it has
+    // been waiting since it was queued.
+    let port = free_port();
+    let Some(app) = spawn_configured(backend, MailSink::start().await, port, |settings| {
+        settings.email.max_due_age_s = 1;
+    })
+    .await
+    else {
+        return;
+    };
+    let slug = app.petition("Refused").await;
+    sign_all(&app, &slug, vec!["refused@example.com".into()], 1).await;
+    let mut unhealthy = None;
+    for _ in 0..100 {
+        let (status, body) = app.get_json("/health").await;
+        if status == 503 {
+            unhealthy = Some(body);
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let body = unhealthy.expect("/health turns 503 while the relay refuses");
+    assert_eq!(body["email"], "delayed", "{body}");
+
+    let relay = MailSink::start_on(port).await;
+    relay.wait_for("refused@example.com", 1).await;
+    for _ in 0..50 {
+        if app.get_json("/health").await.0 == 200 {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("/health stays 503 after the mail went out");
 }

@@ -14,6 +14,10 @@ CREATE INDEX signatures_pending_until_idx ON signatures (pending_until) WHERE st
 -- purge), so the outbox keeps no record of who signed what.
 ALTER TABLE email_outbox ADD COLUMN signature_id TEXT REFERENCES signatures (id) ON DELETE CASCADE;
 CREATE INDEX email_outbox_signature_idx ON email_outbox (signature_id);
+-- When an email first became due. Retries move next_attempt_at on; this
+-- stays, so /health can tell how long mail has really been waiting.
+ALTER TABLE email_outbox ADD COLUMN due_since TIMESTAMP NOT NULL DEFAULT '1970-01-01 00:00:00';
+UPDATE email_outbox SET due_since = created_at;
 CREATE INDEX tokens_expires_idx ON tokens (expires_at);
 
 UPDATE signatures SET pending_until = created_at + interval '7 days' WHERE state = 'pending';

@@ -2,9 +2,8 @@
 //! small scan; none touches personal data.
 
 use anyhow::Context;
-use diesel::dsl::{count_star, min};
+use diesel::dsl::count_star;
 use diesel::prelude::*;
-use time::PrimitiveDateTime;
 
 use crate::db::schema::{email_outbox, signatures};
 use crate::db::DbConnection;
@@ -24,7 +23,7 @@ pub struct Snapshot {
 
 pub fn snapshot(conn: &mut DbConnection) -> anyhow::Result<Snapshot> {
     let now = super::now();
-    let (signatures_by_state, outbox_depth, oldest_due, emails_failed) = db_run!(conn: {
+    let (signatures_by_state, outbox_depth, emails_failed) = db_run!(conn: {
         let by_state = signatures::table
             .group_by(signatures::state)
             .select((signatures::state, count_star()))
@@ -37,20 +36,15 @@ pub fn snapshot(conn: &mut DbConnection) -> anyhow::Result<Snapshot> {
             .count()
             .get_result::<i64>(conn)
             .context("counting the outbox")?;
-        let oldest_due = waiting
-            .filter(email_outbox::next_attempt_at.le(now))
-            .select(min(email_outbox::next_attempt_at))
-            .first::<Option<PrimitiveDateTime>>(conn)
-            .context("finding the oldest due email")?;
         let failed = email_outbox::table
             .filter(email_outbox::failed_at.is_not_null())
             .count()
             .get_result::<i64>(conn)
             .context("counting failed emails")?;
-        (by_state, depth, oldest_due, failed)
+        (by_state, depth, failed)
     });
-    let oldest_due_age_s = oldest_due
-        .map(|due| (now - due).as_seconds_f64().max(0.0))
+    let oldest_due_age_s = super::outbox::oldest_due_age(conn, now)?
+        .map(|age| age.as_seconds_f64().max(0.0))
         .unwrap_or(0.0);
     Ok(Snapshot {
         signatures_by_state,
