@@ -11,20 +11,18 @@
 //! fails rolls back its own savepoint and nothing else; an acknowledged
 //! write is always a committed one.
 //!
-//! SQLite gets one writer (it has one write lock anyway). PostgreSQL gets a
-//! few, since it can commit several transactions at once and each commit
-//! waits for its WAL flush.
+//! Each instance has one writer. SQLite has one write lock anyway; on
+//! PostgreSQL, two writers whose batches hold the same two addresses in
+//! opposite order would deadlock, and the aborted batch would fail every
+//! request in it.
 
 use std::any::Any;
-use std::sync::{Arc, Mutex};
 
 use anyhow::Context;
 use diesel::r2d2;
 use tokio::sync::{mpsc, oneshot};
 
-use super::{
-    is_unavailable, write_transaction, Backend, ConnectionManager, DbConnection, Unavailable,
-};
+use super::{is_unavailable, write_transaction, ConnectionManager, DbConnection, Unavailable};
 
 /// The most jobs one transaction takes. Large enough to amortize a commit,
 /// small enough that one batch holds the write lock only briefly.
@@ -48,20 +46,12 @@ pub struct GroupCommit {
 impl GroupCommit {
     /// Starts the writer threads. They stop once every handle is dropped
     /// and the queue is drained.
-    pub fn start(pool: r2d2::Pool<ConnectionManager>, backend: Backend) -> anyhow::Result<Self> {
+    pub fn start(pool: r2d2::Pool<ConnectionManager>) -> anyhow::Result<Self> {
         let (jobs, queue) = mpsc::channel(QUEUE);
-        let queue = Arc::new(Mutex::new(queue));
-        let writers = match backend {
-            Backend::Sqlite => 1,
-            Backend::Postgresql => (pool.max_size() as usize / 2).clamp(1, 4),
-        };
-        for n in 0..writers {
-            let (queue, pool) = (queue.clone(), pool.clone());
-            std::thread::Builder::new()
-                .name(format!("group-commit-{n}"))
-                .spawn(move || write_batches(&queue, &pool))
-                .context("starting a group-commit writer")?;
-        }
+        std::thread::Builder::new()
+            .name("group-commit".into())
+            .spawn(move || write_batches(queue, pool))
+            .context("starting the group-commit writer")?;
         Ok(Self { jobs })
     }
 
@@ -90,23 +80,26 @@ impl GroupCommit {
     }
 }
 
-fn write_batches(queue: &Mutex<mpsc::Receiver<Job>>, pool: &r2d2::Pool<ConnectionManager>) {
+fn write_batches(mut queue: mpsc::Receiver<Job>, pool: r2d2::Pool<ConnectionManager>) {
     loop {
-        let batch = {
-            let mut queue = queue.lock().expect("group-commit queue lock");
-            let Some(first) = queue.blocking_recv() else {
-                return; // every sender is gone: shutting down
-            };
-            let mut batch = vec![first];
-            while batch.len() < MAX_BATCH {
-                match queue.try_recv() {
-                    Ok(job) => batch.push(job),
-                    Err(_) => break,
-                }
-            }
-            batch
+        let Some(first) = queue.blocking_recv() else {
+            return; // every sender is gone: shutting down
         };
-        commit_batch(batch, pool);
+        let mut batch = vec![first];
+        while batch.len() < MAX_BATCH {
+            match queue.try_recv() {
+                Ok(job) => batch.push(job),
+                Err(_) => break,
+            }
+        }
+        // Whatever goes wrong in a batch, the writer must live on: every
+        // later signature depends on it. Callers of a batch that blew up
+        // get an error, never a false acknowledgement.
+        let outcome =
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| commit_batch(batch, &pool)));
+        if outcome.is_err() {
+            tracing::error!("a group commit panicked; its callers were told it failed");
+        }
     }
 }
 

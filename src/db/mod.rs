@@ -30,7 +30,7 @@ use crate::config::redact_url;
 
 /// How long a request waits for a pooled connection. Short, so that a dead
 /// database gives a quick 503 rather than a hanging request.
-const POOL_WAIT: Duration = Duration::from_secs(1);
+const POOL_WAIT: Duration = Duration::from_millis(500);
 /// libpq's own limit for opening a connection, unless the URL sets one.
 /// libpq counts whole seconds and treats anything below 2 as 2.
 const PG_CONNECT_TIMEOUT_S: u32 = 2;
@@ -258,7 +258,7 @@ impl Db {
             .connection_timeout(POOL_WAIT)
             .build(ConnectionManager { url })
             .context("cannot connect to the database")?;
-        let group_commit = group_commit::GroupCommit::start(pool.clone(), backend)?;
+        let group_commit = group_commit::GroupCommit::start(pool.clone())?;
         Ok(Self {
             pool,
             backend,

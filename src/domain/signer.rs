@@ -140,8 +140,16 @@ fn has_invisible_formatting(name: &str) -> bool {
             return false;
         }
         let joiner = matches!(c, '\u{200C}' | '\u{200D}');
+        // In Indic scripts the joiner follows a virama, which is a mark.
+        let part_of_a_word = |c: char| {
+            c.is_alphabetic()
+                || matches!(
+                    c.general_category(),
+                    GeneralCategory::NonspacingMark | GeneralCategory::SpacingMark
+                )
+        };
         let between_letters = i > 0
-            && chars[i - 1].is_alphabetic()
+            && part_of_a_word(chars[i - 1])
             && chars.get(i + 1).is_some_and(|n| n.is_alphabetic());
         !(joiner && between_letters)
     })
@@ -197,7 +205,14 @@ mod tests {
 
     #[test]
     fn real_names_pass() {
-        for name in ["Jane Doe", "김민준", "O'Brien-Smith", "محمد\u{200C}علی"] {
+        // Persian with a non-joiner; Malayalam with a joiner after a virama.
+        for name in [
+            "Jane Doe",
+            "김민준",
+            "O'Brien-Smith",
+            "محمد\u{200C}علی",
+            "ന്\u{200D}റ",
+        ] {
             assert_eq!(parse_name(name).as_deref(), Ok(name), "{name:?}");
         }
     }

@@ -53,7 +53,7 @@ impl Mailer {
                 Transport::Smtp(transport)
             }
             EmailTransport::File => {
-                std::fs::create_dir_all(&settings.outbox_dir).with_context(|| {
+                crate::config::create_private_dir(&settings.outbox_dir).with_context(|| {
                     format!(
                         "cannot create the email outbox folder {}",
                         settings.outbox_dir.display()
@@ -87,6 +87,7 @@ impl Mailer {
             .recipient
             .parse()
             .map_err(|e| SendError::Permanent(format!("bad recipient: {e}")))?;
+        // (lettre's address errors describe the problem, not the address.)
         let message = Message::builder()
             .from(from.clone())
             .to(to)
@@ -99,9 +100,9 @@ impl Mailer {
         match &self.transport {
             Transport::Smtp(transport) => transport.send(message).await.map(drop).map_err(|e| {
                 if e.is_permanent() {
-                    SendError::Permanent(e.to_string())
+                    SendError::Permanent(without_addresses(&e.to_string()))
                 } else {
-                    SendError::Temporary(e.to_string())
+                    SendError::Temporary(without_addresses(&e.to_string()))
                 }
             }),
             Transport::File(transport) => {
@@ -119,5 +120,41 @@ impl Mailer {
                 Ok(())
             }
         }
+    }
+}
+
+/// A relay's reply with every address in it replaced: replies such as
+/// `550 <jane@example.org> rejected` end up in the logs and in the outbox
+/// row's `last_error`, which outlive the wiped recipient.
+fn without_addresses(reply: &str) -> String {
+    reply
+        .split(' ')
+        .map(|word| {
+            if word.contains('@') {
+                "<address>"
+            } else {
+                word
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::without_addresses;
+
+    #[test]
+    fn relay_replies_lose_their_addresses() {
+        assert_eq!(
+            without_addresses(
+                "permanent error (550): 5.1.1 <jane@example.org>: Recipient rejected"
+            ),
+            "permanent error (550): 5.1.1 <address> Recipient rejected"
+        );
+        assert_eq!(
+            without_addresses("Connection refused (os error 111)"),
+            "Connection refused (os error 111)"
+        );
     }
 }

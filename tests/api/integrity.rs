@@ -16,34 +16,43 @@ app_tests!(
 
 async fn the_details_that_count_are_those_of_the_confirmed_link(app: TestApp) {
     let slug = app.petition("Whose words").await;
-    let mut owner = signature("owner@example.com");
-    owner.insert("name", "Real Owner".into());
-    app.sign(&slug, &owner).await;
-    app.mail.wait_for("owner@example.com", 1).await;
-
-    // Someone else submits the same address with their own details.
+    // Someone else gets in first with the owner's address and their own
+    // details...
     let mut impostor = signature("Owner@Example.com");
     impostor.insert("name", "Impostor".into());
     impostor.insert("comment", "Words the owner never wrote".into());
     app.sign(&slug, &impostor).await;
+    app.mail.wait_for("owner@example.com", 1).await;
+
+    // ...then the owner signs with theirs.
+    let mut owner = signature("owner@example.com");
+    owner.insert("name", "Real Owner".into());
+    app.sign(&slug, &owner).await;
     let mails = app.mail.wait_for("owner@example.com", 2).await;
 
     // Neither email repeats a typed name to the unconfirmed address, and
-    // the resend went to the address stored with the first submission.
+    // both went to the address stored with the first submission.
     for mail in &mails {
         assert!(!mail.text.contains("Real Owner") && !mail.text.contains("Impostor"));
         assert!(!mail.html.contains("Real Owner") && !mail.html.contains("Impostor"));
-        assert_eq!(mail.to, ["owner@example.com"]);
+        assert_eq!(mail.to, ["Owner@Example.com"]);
     }
 
-    // The owner confirms their own link: their details count.
-    let link = mails[0].link_containing("/signatures/confirm/");
+    // The owner confirms the link sent for their own submission: their
+    // details count, not the impostor's.
+    let link = mails[1].link_containing("/signatures/confirm/");
     assert_eq!(app.follow(&link).await.status, 200);
     let page = app.get(&format!("/petitions/{slug}")).await;
     let signers = page.text_of(".signers").unwrap();
     assert!(signers.contains("Real Owner"), "{signers}");
     assert!(!page.body.contains("Impostor"));
     assert_eq!(app.count(&slug).await, 1);
+    // The first link now finds the signature already confirmed, and
+    // changes nothing.
+    let first = mails[0].link_containing("/signatures/confirm/");
+    assert!(app.follow(&first).await.body.contains("already confirmed"));
+    let page = app.get(&format!("/petitions/{slug}")).await;
+    assert!(!page.body.contains("Impostor"));
 }
 
 async fn the_resend_cap_rolls_over_instead_of_locking_an_address_out(app: TestApp) {
