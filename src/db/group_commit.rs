@@ -11,18 +11,23 @@
 //! fails rolls back its own savepoint and nothing else; an acknowledged
 //! write is always a committed one.
 //!
-//! Each instance has one writer. SQLite has one write lock anyway; on
-//! PostgreSQL, two writers whose batches hold the same two addresses in
-//! opposite order would deadlock, and the aborted batch would fail every
-//! request in it.
+//! SQLite gets one writer (it has one write lock anyway). PostgreSQL gets a
+//! few, since each commit waits for its WAL flush and a single writer ran
+//! at a third of the rate. Two PostgreSQL batches that hold the same two
+//! addresses in opposite order can deadlock (so can two instances'); the
+//! victim's requests get a 503 asking them to retry (see
+//! `db::is_unavailable`).
 
 use std::any::Any;
+use std::sync::{Arc, Mutex};
 
 use anyhow::Context;
 use diesel::r2d2;
 use tokio::sync::{mpsc, oneshot};
 
-use super::{is_unavailable, write_transaction, ConnectionManager, DbConnection, Unavailable};
+use super::{
+    is_unavailable, write_transaction, Backend, ConnectionManager, DbConnection, Unavailable,
+};
 
 /// The most jobs one transaction takes. Large enough to amortize a commit,
 /// small enough that one batch holds the write lock only briefly.
@@ -46,12 +51,20 @@ pub struct GroupCommit {
 impl GroupCommit {
     /// Starts the writer threads. They stop once every handle is dropped
     /// and the queue is drained.
-    pub fn start(pool: r2d2::Pool<ConnectionManager>) -> anyhow::Result<Self> {
+    pub fn start(pool: r2d2::Pool<ConnectionManager>, backend: Backend) -> anyhow::Result<Self> {
         let (jobs, queue) = mpsc::channel(QUEUE);
-        std::thread::Builder::new()
-            .name("group-commit".into())
-            .spawn(move || write_batches(queue, pool))
-            .context("starting the group-commit writer")?;
+        let queue = Arc::new(Mutex::new(queue));
+        let writers = match backend {
+            Backend::Sqlite => 1,
+            Backend::Postgresql => (pool.max_size() as usize / 2).clamp(1, 4),
+        };
+        for n in 0..writers {
+            let (queue, pool) = (queue.clone(), pool.clone());
+            std::thread::Builder::new()
+                .name(format!("group-commit-{n}"))
+                .spawn(move || write_batches(&queue, &pool))
+                .context("starting a group-commit writer")?;
+        }
         Ok(Self { jobs })
     }
 
@@ -80,23 +93,31 @@ impl GroupCommit {
     }
 }
 
-fn write_batches(mut queue: mpsc::Receiver<Job>, pool: r2d2::Pool<ConnectionManager>) {
+fn write_batches(queue: &Mutex<mpsc::Receiver<Job>>, pool: &r2d2::Pool<ConnectionManager>) {
     loop {
-        let Some(first) = queue.blocking_recv() else {
-            return; // every sender is gone: shutting down
-        };
-        let mut batch = vec![first];
-        while batch.len() < MAX_BATCH {
-            match queue.try_recv() {
-                Ok(job) => batch.push(job),
-                Err(_) => break,
+        let batch = {
+            // A poisoned lock only means another writer panicked while
+            // holding it; the queue itself is intact.
+            let mut queue = queue
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
+            let Some(first) = queue.blocking_recv() else {
+                return; // every sender is gone: shutting down
+            };
+            let mut batch = vec![first];
+            while batch.len() < MAX_BATCH {
+                match queue.try_recv() {
+                    Ok(job) => batch.push(job),
+                    Err(_) => break,
+                }
             }
-        }
+            batch
+        };
         // Whatever goes wrong in a batch, the writer must live on: every
         // later signature depends on it. Callers of a batch that blew up
         // get an error, never a false acknowledgement.
         let outcome =
-            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| commit_batch(batch, &pool)));
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| commit_batch(batch, pool)));
         if outcome.is_err() {
             tracing::error!("a group commit panicked; its callers were told it failed");
         }

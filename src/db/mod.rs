@@ -42,19 +42,23 @@ const PG_CONNECT_TIMEOUT_S: u32 = 2;
 #[error("the database is unavailable: {0}")]
 pub struct Unavailable(pub String);
 
-/// Whether `err` says the database, rather than the request, failed.
+/// Whether `err` says the database, rather than the request, failed, so
+/// that the same request may well succeed if tried again: a connection
+/// that is gone, or a transaction PostgreSQL chose as a deadlock victim.
 pub fn is_unavailable(err: &anyhow::Error) -> bool {
+    use diesel::result::{DatabaseErrorKind, Error};
     err.chain().any(|cause| {
         cause.is::<Unavailable>()
-            || matches!(
-                cause.downcast_ref::<diesel::result::Error>(),
-                Some(
-                    diesel::result::Error::DatabaseError(
-                        diesel::result::DatabaseErrorKind::ClosedConnection,
-                        _
-                    ) | diesel::result::Error::BrokenTransactionManager
-                )
-            )
+            || match cause.downcast_ref::<Error>() {
+                Some(Error::DatabaseError(DatabaseErrorKind::ClosedConnection, _))
+                | Some(Error::DatabaseError(DatabaseErrorKind::SerializationFailure, _))
+                | Some(Error::BrokenTransactionManager) => true,
+                // diesel has no kind for SQLSTATE 40P01.
+                Some(Error::DatabaseError(_, info)) => {
+                    info.message().starts_with("deadlock detected")
+                }
+                _ => false,
+            }
     })
 }
 
@@ -258,7 +262,7 @@ impl Db {
             .connection_timeout(POOL_WAIT)
             .build(ConnectionManager { url })
             .context("cannot connect to the database")?;
-        let group_commit = group_commit::GroupCommit::start(pool.clone())?;
+        let group_commit = group_commit::GroupCommit::start(pool.clone(), backend)?;
         Ok(Self {
             pool,
             backend,
