@@ -42,13 +42,30 @@ pub fn looks_like_token(plain: &str) -> bool {
 pub enum TokenPurpose {
     ConfirmSignature,
     WithdrawSignature,
+    /// Proves a new organizer owns their address; 24 hours.
+    VerifyOrganizer,
+    /// Lets an organizer set a new password; 1 hour.
+    ResetPassword,
 }
 
 impl TokenPurpose {
+    /// How long a link for this purpose works.
+    pub const fn ttl(self) -> time::Duration {
+        match self {
+            Self::ConfirmSignature => time::Duration::days(7),
+            // Withdrawal links stay usable long after the confirmation link.
+            Self::WithdrawSignature => time::Duration::days(365),
+            Self::VerifyOrganizer => time::Duration::hours(24),
+            Self::ResetPassword => time::Duration::hours(1),
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::ConfirmSignature => "confirm_signature",
             Self::WithdrawSignature => "withdraw_signature",
+            Self::VerifyOrganizer => "verify_organizer",
+            Self::ResetPassword => "reset_password",
         }
     }
 }

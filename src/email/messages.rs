@@ -9,6 +9,8 @@ use crate::db::models::outbox::OutgoingEmail;
 macro_rules! email_message {
     ($data:ident, $subject:literal, $text:literal, $html:literal, action = $action:ident) => {
         const _: () = {
+            // A subject may be plain text that never reads `m`.
+            #[allow(dead_code)]
             #[derive(Template)]
             #[template(path = $subject)]
             struct Subject<'a> {
@@ -70,4 +72,43 @@ email_message!(
     "email/already_signed/body.txt",
     "email/already_signed/body.html",
     action = petition_url
+);
+
+/// Sent on sign-up: verify the address. Nameless, like every email to an
+/// address nobody has proved yet.
+pub struct VerifyOrganizer {
+    pub verify_url: String,
+}
+email_message!(
+    VerifyOrganizer,
+    "email/verify_organizer/subject.txt",
+    "email/verify_organizer/body.txt",
+    "email/verify_organizer/body.html",
+    action = verify_url
+);
+
+/// Sent when someone signs up with an address that has an account; the
+/// page they see says nothing of it.
+pub struct AccountExists {
+    pub login_url: String,
+    pub reset_url: String,
+}
+email_message!(
+    AccountExists,
+    "email/account_exists/subject.txt",
+    "email/account_exists/body.txt",
+    "email/account_exists/body.html",
+    action = login_url
+);
+
+/// Sent on request: a single-use link to choose a new password.
+pub struct ResetPassword {
+    pub reset_url: String,
+}
+email_message!(
+    ResetPassword,
+    "email/reset_password/subject.txt",
+    "email/reset_password/body.txt",
+    "email/reset_password/body.html",
+    action = reset_url
 );

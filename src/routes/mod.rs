@@ -1,5 +1,6 @@
 //! The whole route table, in [`configure`], and shared response helpers.
 
+pub mod accounts;
 pub mod api;
 pub mod assets;
 pub mod dashboard;
@@ -68,6 +69,25 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .post(organizers::login),
     )
     .route("/logout", web::post().to(organizers::logout))
+    .service(
+        web::resource("/signup")
+            .get(accounts::signup_form)
+            .post(accounts::signup),
+    )
+    .route(
+        "/signup/confirm/{token}",
+        web::get().to(accounts::signup_confirm),
+    )
+    .service(
+        web::resource("/password/forgot")
+            .get(accounts::forgot_form)
+            .post(accounts::forgot),
+    )
+    .service(
+        web::resource("/password/reset/{token}")
+            .get(accounts::reset_form)
+            .post(accounts::reset),
+    )
     .route("/dashboard", web::get().to(dashboard::index))
     .service(
         web::resource("/dashboard/petitions/new")

@@ -85,7 +85,8 @@ pub async fn login(
         }
     };
     match organizer {
-        Some(organizer) if valid => {
+        // An unverified account gets the same answer as a wrong password.
+        Some(organizer) if valid && organizer.verified_at.is_some() => {
             let cookie = session::start(&state, organizer.id).await?;
             let mut response = see_other("/dashboard");
             response

@@ -36,6 +36,27 @@ impl Password {
         Ok(Self(input))
     }
 
+    /// Like [`Password::parse`], and also strong enough: zxcvbn must
+    /// estimate at least 10^10 guesses, counting what the person typed
+    /// elsewhere on the form (their name, their address) as known words.
+    pub fn parse_strong(input: String, user_inputs: &[&str]) -> Result<Self, String> {
+        let password = Self::parse(input)?;
+        let estimate = zxcvbn::zxcvbn(password.expose(), user_inputs);
+        if estimate.score() >= zxcvbn::Score::Three {
+            return Ok(password);
+        }
+        let mut message = String::from("Choose a password that is harder to guess.");
+        if let Some(feedback) = estimate.feedback() {
+            if let Some(warning) = feedback.warning() {
+                message.push_str(&format!(" {warning}"));
+            }
+            for suggestion in feedback.suggestions() {
+                message.push_str(&format!(" {suggestion}"));
+            }
+        }
+        Err(message)
+    }
+
     pub fn expose(&self) -> &str {
         &self.0
     }

@@ -6,6 +6,7 @@ mod process;
 mod smtp;
 mod webdriver;
 
+mod accounts;
 mod api;
 mod browser;
 mod cli;

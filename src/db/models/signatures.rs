@@ -17,9 +17,7 @@ pub const MAX_EMAILS_PER_SIGNATURE: i32 = 5;
 pub const EMAIL_WINDOW: Duration = Duration::hours(24);
 /// Confirmation links expire after this; a pending signature whose last
 /// link expired is purged.
-pub const CONFIRM_TOKEN_TTL: Duration = Duration::days(7);
-/// Withdrawal links stay usable long after the confirmation link.
-pub const WITHDRAW_TOKEN_TTL: Duration = Duration::days(365);
+pub const CONFIRM_TOKEN_TTL: Duration = TokenPurpose::ConfirmSignature.ttl();
 /// Expired tokens are kept this long, so that a late click can still be
 /// told which petition to sign again.
 const EXPIRED_TOKEN_GRACE: Duration = Duration::days(7);
@@ -247,10 +245,7 @@ fn issue_token(
         .transpose()
         .context("encoding signer details")?;
     let token = SecretToken::generate();
-    let ttl = match purpose {
-        TokenPurpose::ConfirmSignature => CONFIRM_TOKEN_TTL,
-        TokenPurpose::WithdrawSignature => WITHDRAW_TOKEN_TTL,
-    };
+    let ttl = purpose.ttl();
     db_run!(conn: {
         diesel::insert_into(tokens::table)
             .values((

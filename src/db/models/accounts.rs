@@ -1,0 +1,207 @@
+//! Organizer accounts that people open themselves: sign-up with a verified
+//! address, and password resets. Every answer a visitor sees is the same
+//! whether or not an address has an account; only the emails differ.
+
+use anyhow::Context;
+use diesel::prelude::*;
+use time::PrimitiveDateTime;
+
+use super::organizers::{self, NewOrganizer};
+use super::outbox::{self, OutgoingEmail};
+use crate::db::schema::{organizers as organizer_rows, sessions, tokens};
+use crate::db::{write_transaction, DbConnection};
+use crate::db_run;
+use crate::domain::token::{hash_token, SecretToken, TokenPurpose};
+
+/// Which email a sign-up calls for.
+pub enum SignUpMail {
+    /// A new account: the link that verifies its address.
+    Verify { token: String },
+    /// The address already has an account: tell its owner, who may simply
+    /// have forgotten.
+    AlreadyRegistered,
+}
+
+/// Opens an unverified account and queues its verification email, or, if
+/// the address is taken, queues a note to its owner instead.
+pub fn sign_up(
+    conn: &mut DbConnection,
+    new: &NewOrganizer,
+    now: PrimitiveDateTime,
+    compose: impl FnOnce(&SignUpMail) -> anyhow::Result<OutgoingEmail>,
+) -> anyhow::Result<()> {
+    write_transaction(conn, |conn| {
+        // DO NOTHING rather than catching the unique violation, which
+        // would abort the whole transaction on PostgreSQL.
+        let inserted = db_run!(conn: {
+            diesel::insert_into(organizer_rows::table)
+                .values(new)
+                .on_conflict(organizer_rows::email_canonical)
+                .do_nothing()
+                .execute(conn)
+        })
+        .context("inserting organizer")?;
+        let mail = if inserted == 1 {
+            SignUpMail::Verify {
+                token: issue(conn, new.id, TokenPurpose::VerifyOrganizer, now)?,
+            }
+        } else {
+            SignUpMail::AlreadyRegistered
+        };
+        outbox::enqueue(conn, &compose(&mail)?, None, now)?;
+        Ok(())
+    })
+}
+
+fn issue(
+    conn: &mut DbConnection,
+    organizer_id: &str,
+    purpose: TokenPurpose,
+    now: PrimitiveDateTime,
+) -> anyhow::Result<String> {
+    let token = SecretToken::generate();
+    db_run!(conn: {
+        diesel::insert_into(tokens::table)
+            .values((
+                tokens::token_hash.eq(&token.hash),
+                tokens::purpose.eq(purpose.as_str()),
+                tokens::organizer_id.eq(organizer_id),
+                tokens::created_at.eq(now),
+                tokens::expires_at.eq(now + purpose.ttl()),
+            ))
+            .execute(conn)
+    })
+    .context("inserting an organizer token")?;
+    Ok(token.plain)
+}
+
+/// Uses up a live token of `purpose`: the organizer it belongs to, or
+/// `None` if it is unknown, expired or already used.
+fn redeem(
+    conn: &mut DbConnection,
+    plain: &str,
+    purpose: TokenPurpose,
+    now: PrimitiveDateTime,
+) -> anyhow::Result<Option<String>> {
+    let hash = hash_token(plain);
+    let organizer: Option<Option<String>> = db_run!(conn: {
+        diesel::update(
+            tokens::table
+                .filter(tokens::token_hash.eq(&hash))
+                .filter(tokens::purpose.eq(purpose.as_str()))
+                .filter(tokens::expires_at.gt(now))
+                .filter(tokens::used_at.is_null()),
+        )
+        .set(tokens::used_at.eq(now))
+        .returning(tokens::organizer_id)
+        .get_result(conn)
+        .optional()
+    })
+    .context("redeeming an organizer token")?;
+    Ok(organizer.flatten())
+}
+
+/// Whether a token of `purpose` is live, without using it (for the form
+/// that will).
+pub fn is_live(
+    conn: &mut DbConnection,
+    plain: &str,
+    purpose: TokenPurpose,
+    now: PrimitiveDateTime,
+) -> anyhow::Result<bool> {
+    let hash = hash_token(plain);
+    let found: Option<String> = db_run!(conn: {
+        tokens::table
+            .filter(tokens::token_hash.eq(&hash))
+            .filter(tokens::purpose.eq(purpose.as_str()))
+            .filter(tokens::expires_at.gt(now))
+            .filter(tokens::used_at.is_null())
+            .select(tokens::token_hash)
+            .first(conn)
+            .optional()
+    })
+    .context("checking an organizer token")?;
+    Ok(found.is_some())
+}
+
+/// Marks the address behind a verification link as verified. `false` for a
+/// link that is unknown, expired or used.
+pub fn verify(
+    conn: &mut DbConnection,
+    plain: &str,
+    now: PrimitiveDateTime,
+) -> anyhow::Result<bool> {
+    write_transaction(conn, |conn| {
+        let Some(organizer_id) = redeem(conn, plain, TokenPurpose::VerifyOrganizer, now)? else {
+            return Ok(false);
+        };
+        mark_verified(conn, &organizer_id, now)?;
+        Ok(true)
+    })
+}
+
+fn mark_verified(
+    conn: &mut DbConnection,
+    organizer_id: &str,
+    now: PrimitiveDateTime,
+) -> anyhow::Result<()> {
+    db_run!(conn: {
+        diesel::update(
+            organizer_rows::table
+                .filter(organizer_rows::id.eq(organizer_id))
+                .filter(organizer_rows::verified_at.is_null()),
+        )
+        .set(organizer_rows::verified_at.eq(now))
+        .execute(conn)
+    })
+    .context("verifying an organizer")?;
+    Ok(())
+}
+
+/// Queues a reset link for the account with this canonical address, if
+/// there is one. The caller answers the same either way.
+pub fn request_reset(
+    conn: &mut DbConnection,
+    canonical_email: &str,
+    now: PrimitiveDateTime,
+    compose: impl FnOnce(&str, &str) -> anyhow::Result<OutgoingEmail>,
+) -> anyhow::Result<()> {
+    write_transaction(conn, |conn| {
+        let Some(organizer) = organizers::find_by_canonical_email(conn, canonical_email)? else {
+            return Ok(());
+        };
+        let token = issue(conn, &organizer.id, TokenPurpose::ResetPassword, now)?;
+        outbox::enqueue(conn, &compose(&organizer.email, &token)?, None, now)?;
+        Ok(())
+    })
+}
+
+/// Sets a new password through a reset link, and ends every session of the
+/// account: whoever knew the old password is logged out. Following the
+/// link also proves the address, so an unverified account becomes
+/// verified. `false` for a link that is unknown, expired or used.
+pub fn reset_password(
+    conn: &mut DbConnection,
+    plain: &str,
+    password_hash: &str,
+    now: PrimitiveDateTime,
+) -> anyhow::Result<bool> {
+    write_transaction(conn, |conn| {
+        let Some(organizer_id) = redeem(conn, plain, TokenPurpose::ResetPassword, now)? else {
+            return Ok(false);
+        };
+        db_run!(conn: {
+            diesel::update(organizer_rows::table.filter(organizer_rows::id.eq(&organizer_id)))
+                .set(organizer_rows::password_hash.eq(password_hash))
+                .execute(conn)
+        })
+        .context("setting a new password")?;
+        mark_verified(conn, &organizer_id, now)?;
+        db_run!(conn: {
+            diesel::delete(sessions::table.filter(sessions::organizer_id.eq(&organizer_id)))
+                .execute(conn)
+        })
+        .context("ending the account's sessions")?;
+        Ok(true)
+    })
+}

@@ -1,0 +1,396 @@
+//! Organizers opening their own accounts, and recovering lost passwords.
+//!
+//! What a visitor sees never depends on whether an address has an account:
+//! signing up with a taken address and asking to reset an unknown one both
+//! end on the same "check your inbox" page. Only the emails differ.
+
+use std::time::Duration;
+
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpRequest, HttpResponse};
+use askama::Template;
+use serde::Deserialize;
+
+use super::{client_addr, render, with_retry_after};
+use crate::db::models::accounts::{self, SignUpMail};
+use crate::db::models::organizers::NewOrganizer;
+use crate::db::models::{new_id, now};
+use crate::domain::signer::parse_name;
+use crate::domain::token::{looks_like_token, TokenPurpose};
+use crate::domain::{Email, FieldErrors};
+use crate::email::messages::{AccountExists, ResetPassword, VerifyOrganizer};
+use crate::error::{rate_limited_message, AppError};
+use crate::security::password::Password;
+use crate::state::AppState;
+
+/// The scope of CSRF tokens on forms for visitors who are not logged in.
+const ANON_SCOPE: &str = "anon";
+
+#[derive(Template)]
+#[template(path = "accounts/notice.html")]
+struct Notice {
+    title: &'static str,
+    message: String,
+    link: Option<(&'static str, &'static str)>,
+}
+
+fn notice(
+    status: StatusCode,
+    title: &'static str,
+    message: impl Into<String>,
+    link: Option<(&'static str, &'static str)>,
+) -> Result<HttpResponse, AppError> {
+    render(
+        status,
+        &Notice {
+            title,
+            message: message.into(),
+            link,
+        },
+    )
+}
+
+fn check_your_inbox(message: String) -> Result<HttpResponse, AppError> {
+    notice(StatusCode::OK, "Check your inbox", message, None)
+}
+
+fn link_not_valid(again: (&'static str, &'static str)) -> Result<HttpResponse, AppError> {
+    notice(
+        StatusCode::NOT_FOUND,
+        "This link does not work any more",
+        "It may have expired, or it was already used.",
+        Some(again),
+    )
+}
+
+/// Re-renders `page` with `status`, and `Retry-After` when it is a refusal
+/// to try again later.
+fn refused(
+    page: &impl Template,
+    status: StatusCode,
+    wait: Duration,
+) -> Result<HttpResponse, AppError> {
+    Ok(with_retry_after(render(status, page)?, wait))
+}
+
+#[derive(Template)]
+#[template(path = "accounts/signup.html")]
+struct SignUpPage {
+    name: String,
+    email: String,
+    errors: FieldErrors,
+    csrf_token: String,
+}
+
+impl SignUpPage {
+    fn error(&self, field: &str) -> Option<&str> {
+        self.errors.get(field)
+    }
+}
+
+pub async fn signup_form(state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
+    render(
+        StatusCode::OK,
+        &SignUpPage {
+            name: String::new(),
+            email: String::new(),
+            errors: FieldErrors::default(),
+            csrf_token: state.csrf.issue(ANON_SCOPE),
+        },
+    )
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct SignUpForm {
+    name: String,
+    email: String,
+    password: String,
+    csrf_token: String,
+}
+
+pub async fn signup(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    form: web::Form<SignUpForm>,
+) -> Result<HttpResponse, AppError> {
+    let form = form.into_inner();
+    state.csrf.verify(&req, ANON_SCOPE, &form.csrf_token)?;
+    let mut page = SignUpPage {
+        name: form.name.clone(),
+        email: form.email.clone(),
+        errors: FieldErrors::default(),
+        csrf_token: state.csrf.issue(ANON_SCOPE),
+    };
+
+    let mut errors = FieldErrors::default();
+    let name = errors.check("name", parse_name(&form.name));
+    let email = errors.check("email", Email::parse(&form.email));
+    let account = email
+        .as_ref()
+        .map_or(form.email.as_str(), |e| e.canonical());
+    if let Err(limited) = state.limits.login(client_addr(&req), account) {
+        page.errors.add("email", rate_limited_message(&limited));
+        return refused(&page, StatusCode::TOO_MANY_REQUESTS, limited.retry_after);
+    }
+    // What the person typed elsewhere is the first thing an attacker tries.
+    let mut known: Vec<&str> = form.name.split_whitespace().collect();
+    known.extend([form.name.as_str(), form.email.as_str()]);
+    known.extend(form.email.split('@').next());
+    let password = errors.check("password", Password::parse_strong(form.password, &known));
+    let (Some(name), Some(email), Some(password)) = (name, email, password) else {
+        page.errors = errors;
+        return render(StatusCode::UNPROCESSABLE_ENTITY, &page);
+    };
+
+    let hash = match state.hashing.hash(password).await {
+        Ok(hash) => hash?,
+        Err(busy) => {
+            page.errors.add(
+                "password",
+                "We are very busy right now. Wait a moment, then try again.",
+            );
+            return refused(&page, StatusCode::SERVICE_UNAVAILABLE, busy.retry_after);
+        }
+    };
+    let verify_base = state.url("/signup/confirm/");
+    let login_url = state.url("/login");
+    let reset_url = state.url("/password/forgot");
+    let typed = email.as_typed().to_owned();
+    state
+        .db
+        .run(move |conn| {
+            let id = new_id();
+            let at = now();
+            let organizer = NewOrganizer {
+                id: &id,
+                email: email.as_typed(),
+                email_canonical: email.canonical(),
+                name: &name,
+                password_hash: &hash,
+                is_admin: false,
+                verified_at: None,
+                created_at: at,
+            };
+            accounts::sign_up(conn, &organizer, at, |mail| match mail {
+                SignUpMail::Verify { token } => VerifyOrganizer {
+                    verify_url: format!("{verify_base}{token}"),
+                }
+                .to_email(&typed),
+                SignUpMail::AlreadyRegistered => AccountExists {
+                    login_url,
+                    reset_url,
+                }
+                .to_email(&typed),
+            })
+        })
+        .await?;
+    state.outbox_wake.notify_one();
+    check_your_inbox(format!(
+        "We have sent an email to {}. Open the link in it to confirm your address; \
+         then you can log in and start petitions. The link works for 24 hours.",
+        form.email.trim()
+    ))
+}
+
+pub async fn signup_confirm(
+    state: web::Data<AppState>,
+    token: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let token = token.into_inner();
+    let again = ("/signup", "Sign up again");
+    if !looks_like_token(&token) {
+        return link_not_valid(again);
+    }
+    let verified = state
+        .db
+        .run(move |conn| accounts::verify(conn, &token, now()))
+        .await?;
+    if !verified {
+        return link_not_valid(again);
+    }
+    notice(
+        StatusCode::OK,
+        "Your email address is confirmed",
+        "Your organizer account is ready.",
+        Some(("/login", "Log in to start a petition")),
+    )
+}
+
+#[derive(Template)]
+#[template(path = "accounts/forgot.html")]
+struct ForgotPage {
+    email: String,
+    errors: FieldErrors,
+    csrf_token: String,
+}
+
+impl ForgotPage {
+    fn error(&self, field: &str) -> Option<&str> {
+        self.errors.get(field)
+    }
+}
+
+pub async fn forgot_form(state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
+    render(
+        StatusCode::OK,
+        &ForgotPage {
+            email: String::new(),
+            errors: FieldErrors::default(),
+            csrf_token: state.csrf.issue(ANON_SCOPE),
+        },
+    )
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct ForgotForm {
+    email: String,
+    csrf_token: String,
+}
+
+pub async fn forgot(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    form: web::Form<ForgotForm>,
+) -> Result<HttpResponse, AppError> {
+    let form = form.into_inner();
+    state.csrf.verify(&req, ANON_SCOPE, &form.csrf_token)?;
+    let mut page = ForgotPage {
+        email: form.email.clone(),
+        errors: FieldErrors::default(),
+        csrf_token: state.csrf.issue(ANON_SCOPE),
+    };
+    let email = match Email::parse(&form.email) {
+        Ok(email) => email,
+        Err(err) => {
+            page.errors.add("email", err.to_string());
+            return render(StatusCode::UNPROCESSABLE_ENTITY, &page);
+        }
+    };
+    if let Err(limited) = state.limits.login(client_addr(&req), email.canonical()) {
+        page.errors.add("email", rate_limited_message(&limited));
+        return refused(&page, StatusCode::TOO_MANY_REQUESTS, limited.retry_after);
+    }
+    let reset_base = state.url("/password/reset/");
+    let canonical = email.canonical().to_owned();
+    state
+        .db
+        .run(move |conn| {
+            accounts::request_reset(conn, &canonical, now(), |address, token| {
+                ResetPassword {
+                    reset_url: format!("{reset_base}{token}"),
+                }
+                .to_email(address)
+            })
+        })
+        .await?;
+    state.outbox_wake.notify_one();
+    check_your_inbox(format!(
+        "If {} belongs to an organizer account, we have sent it a link to choose a new \
+         password. The link works for 1 hour.",
+        form.email.trim()
+    ))
+}
+
+#[derive(Template)]
+#[template(path = "accounts/reset.html")]
+struct ResetPage {
+    token: String,
+    errors: FieldErrors,
+    csrf_token: String,
+}
+
+impl ResetPage {
+    fn error(&self, field: &str) -> Option<&str> {
+        self.errors.get(field)
+    }
+}
+
+const FORGOT_AGAIN: (&str, &str) = ("/password/forgot", "Ask for a new link");
+
+pub async fn reset_form(
+    state: web::Data<AppState>,
+    token: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let token = token.into_inner();
+    if !looks_like_token(&token) {
+        return link_not_valid(FORGOT_AGAIN);
+    }
+    let lookup = token.clone();
+    let live = state
+        .db
+        .run(move |conn| accounts::is_live(conn, &lookup, TokenPurpose::ResetPassword, now()))
+        .await?;
+    if !live {
+        return link_not_valid(FORGOT_AGAIN);
+    }
+    render(
+        StatusCode::OK,
+        &ResetPage {
+            token,
+            errors: FieldErrors::default(),
+            csrf_token: state.csrf.issue(ANON_SCOPE),
+        },
+    )
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct ResetForm {
+    password: String,
+    csrf_token: String,
+}
+
+pub async fn reset(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    token: web::Path<String>,
+    form: web::Form<ResetForm>,
+) -> Result<HttpResponse, AppError> {
+    let form = form.into_inner();
+    state.csrf.verify(&req, ANON_SCOPE, &form.csrf_token)?;
+    let token = token.into_inner();
+    if !looks_like_token(&token) {
+        return link_not_valid(FORGOT_AGAIN);
+    }
+    let mut page = ResetPage {
+        token: token.clone(),
+        errors: FieldErrors::default(),
+        csrf_token: state.csrf.issue(ANON_SCOPE),
+    };
+    if let Err(limited) = state.limits.login(client_addr(&req), "password-reset") {
+        page.errors.add("password", rate_limited_message(&limited));
+        return refused(&page, StatusCode::TOO_MANY_REQUESTS, limited.retry_after);
+    }
+    let password = match Password::parse_strong(form.password, &[]) {
+        Ok(password) => password,
+        Err(message) => {
+            page.errors.add("password", message);
+            return render(StatusCode::UNPROCESSABLE_ENTITY, &page);
+        }
+    };
+    let hash = match state.hashing.hash(password).await {
+        Ok(hash) => hash?,
+        Err(busy) => {
+            page.errors.add(
+                "password",
+                "We are very busy right now. Wait a moment, then try again.",
+            );
+            return refused(&page, StatusCode::SERVICE_UNAVAILABLE, busy.retry_after);
+        }
+    };
+    let changed = state
+        .db
+        .run(move |conn| accounts::reset_password(conn, &token, &hash, now()))
+        .await?;
+    if !changed {
+        return link_not_valid(FORGOT_AGAIN);
+    }
+    notice(
+        StatusCode::OK,
+        "Your password is changed",
+        "Every session of your account has ended. Log in with your new password.",
+        Some(("/login", "Log in")),
+    )
+}
