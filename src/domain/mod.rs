@@ -3,6 +3,7 @@
 //! messages a person can act on.
 
 pub mod country;
+pub mod csv_cell;
 pub mod email;
 pub mod petition;
 pub mod signer;

@@ -4,6 +4,7 @@ pub mod accounts;
 pub mod api;
 pub mod assets;
 pub mod dashboard;
+pub mod export;
 pub mod health;
 pub mod metrics;
 pub mod organizers;
@@ -97,6 +98,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     .route(
         "/dashboard/petitions/{slug}/close",
         web::post().to(dashboard::close_petition),
+    )
+    .route(
+        "/dashboard/petitions/{slug}/signatures.csv",
+        web::get().to(export::signatures_csv),
     )
     .service(
         web::scope("/api/v1")

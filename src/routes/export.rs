@@ -1,0 +1,139 @@
+//! The organizer's CSV export of confirmed signatures, streamed page by
+//! page so that 200,000 signers cost no more memory than 2,000.
+
+use actix_web::http::header;
+use actix_web::{web, HttpResponse};
+use futures_util::stream;
+
+use crate::db::models::petitions;
+use crate::db::models::signatures::{self as signature_rows, ExportCursor, ExportRow};
+use crate::db::Db;
+use crate::domain::csv_cell::spreadsheet_safe;
+use crate::error::AppError;
+use crate::security::session::CurrentOrganizer;
+use crate::state::AppState;
+
+/// Rows per database round trip and per chunk sent.
+const PAGE: i64 = 1_000;
+const HEADER: [&str; 7] = [
+    "name",
+    "email",
+    "country",
+    "postcode",
+    "comment",
+    "source",
+    "confirmed_at",
+];
+
+/// `GET /dashboard/petitions/{slug}/signatures.csv`: only the petition's
+/// owner or an admin may download it.
+pub async fn signatures_csv(
+    state: web::Data<AppState>,
+    current: CurrentOrganizer,
+    slug: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let slug = slug.into_inner();
+    let lookup = slug.clone();
+    let petition = state
+        .db
+        .run(move |conn| petitions::find_by_slug(conn, &lookup))
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if petition.owner_id != current.organizer.id && !current.organizer.is_admin {
+        return Err(AppError::Forbidden(
+            "Only the organizer of this petition can download its signatures.".into(),
+        ));
+    }
+
+    let first = csv_chunk(std::iter::once(HEADER.map(String::from).to_vec()))?;
+    let pages = stream::unfold(
+        Some(Export {
+            db: state.db.clone(),
+            petition_id: petition.id,
+            cursor: None,
+        }),
+        next_chunk,
+    );
+    let body = futures_util::StreamExt::chain(
+        stream::once(async move { Ok::<_, actix_web::Error>(first) }),
+        pages,
+    );
+    Ok(HttpResponse::Ok()
+        .content_type("text/csv; charset=utf-8")
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"{slug}-signatures.csv\""),
+        ))
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .streaming(body))
+}
+
+struct Export {
+    db: Db,
+    petition_id: String,
+    cursor: Option<ExportCursor>,
+}
+
+/// The next page as CSV, or the end. A failure mid-stream can only cut the
+/// download short (the status is already sent), so it is logged.
+async fn next_chunk(
+    export: Option<Export>,
+) -> Option<(Result<web::Bytes, actix_web::Error>, Option<Export>)> {
+    let mut export = export?;
+    let petition_id = export.petition_id.clone();
+    let cursor = export.cursor.clone();
+    let page = export
+        .db
+        .run(move |conn| signature_rows::export_page(conn, &petition_id, cursor.as_ref(), PAGE))
+        .await;
+    let rows = match page {
+        Ok(rows) if rows.is_empty() => return None,
+        Ok(rows) => rows,
+        Err(err) => {
+            tracing::error!(error = ?err, "a signature export failed part way");
+            return Some((
+                Err(actix_web::error::ErrorInternalServerError("export failed")),
+                None,
+            ));
+        }
+    };
+    let last = rows.last().expect("a non-empty page");
+    export.cursor = last.confirmed_at.map(|at| (at, last.id.clone()));
+    let more = rows.len() as i64 == PAGE && export.cursor.is_some();
+    let chunk = csv_chunk(rows.into_iter().map(record)).map_err(actix_web::Error::from);
+    Some((chunk, more.then_some(export)))
+}
+
+fn record(row: ExportRow) -> Vec<String> {
+    let text = |value: &str| spreadsheet_safe(value).into_owned();
+    vec![
+        text(&row.name),
+        text(&row.email),
+        row.country,
+        text(row.postcode.as_deref().unwrap_or("")),
+        text(row.comment.as_deref().unwrap_or("")),
+        text(row.source.as_deref().unwrap_or("")),
+        row.confirmed_at
+            .map(|at| {
+                at.assume_utc()
+                    .format(&time::format_description::well_known::Rfc3339)
+            })
+            .transpose()
+            .ok()
+            .flatten()
+            .unwrap_or_default(),
+    ]
+}
+
+fn csv_chunk(records: impl Iterator<Item = Vec<String>>) -> Result<web::Bytes, AppError> {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    for record in records {
+        writer
+            .write_record(&record)
+            .map_err(|e| anyhow::Error::new(e).context("writing CSV"))?;
+    }
+    let bytes = writer
+        .into_inner()
+        .map_err(|e| anyhow::anyhow!("finishing CSV: {e}"))?;
+    Ok(web::Bytes::from(bytes))
+}
