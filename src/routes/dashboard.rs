@@ -5,8 +5,9 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 
 use super::{human_date, render, see_other};
+use crate::db::models::petitions::EditOutcome;
 use crate::db::models::{now, petitions};
-use crate::domain::petition::{today_utc, NewPetition, PetitionForm};
+use crate::domain::petition::{render_markdown, today_utc, NewPetition, PetitionForm};
 use crate::domain::FieldErrors;
 use crate::error::AppError;
 use crate::security::csrf::CsrfForm;
@@ -72,6 +73,14 @@ struct PetitionFormPage {
     suggestions: Vec<String>,
     csrf_token: String,
     notice: Option<&'static str>,
+    /// Where the form posts, and how the page and its button read.
+    action: String,
+    heading: &'static str,
+    submit: &'static str,
+    /// The text as it will appear, when the organizer asked for a preview.
+    preview: Option<String>,
+    /// Only the edit form previews; the new one publishes in one step.
+    can_preview: bool,
 }
 
 impl PetitionFormPage {
@@ -108,8 +117,167 @@ async fn render_form_with(
             suggestions,
             csrf_token,
             notice,
+            action: "/dashboard/petitions/new".into(),
+            heading: "Start a petition",
+            submit: "Publish the petition",
+            preview: None,
+            can_preview: false,
         },
     )
+}
+
+/// The edit form of the petition behind `slug`.
+async fn render_edit_form(
+    state: &AppState,
+    current: &CurrentOrganizer,
+    slug: &str,
+    values: PetitionForm,
+    errors: FieldErrors,
+    preview: Option<String>,
+    status: StatusCode,
+) -> Result<HttpResponse, AppError> {
+    let suggestions = state.db.run(petitions::suggested_targets).await?;
+    render(
+        status,
+        &PetitionFormPage {
+            values,
+            errors,
+            suggestions,
+            csrf_token: state.csrf.issue(&current.csrf_scope()),
+            notice: None,
+            action: format!("/dashboard/petitions/{slug}/edit"),
+            heading: "Edit the petition",
+            submit: "Save changes",
+            preview,
+            can_preview: true,
+        },
+    )
+}
+
+fn edit_refused(outcome: EditOutcome) -> AppError {
+    match outcome {
+        EditOutcome::NotYours => {
+            AppError::Forbidden("Only the organizer of this petition can change it.".into())
+        }
+        _ => AppError::NotFound,
+    }
+}
+
+pub async fn edit_petition_form(
+    state: web::Data<AppState>,
+    current: CurrentOrganizer,
+    slug: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let slug = slug.into_inner();
+    let (id, admin, lookup) = (
+        current.organizer.id.clone(),
+        current.organizer.is_admin,
+        slug.clone(),
+    );
+    let (petition, targets) = state
+        .db
+        .run(move |conn| petitions::find_editable(conn, &lookup, &id, admin))
+        .await?
+        .map_err(edit_refused)?;
+    // Stored as the first moment it is closed; shown as its last open day.
+    let closes_on = petition
+        .closes_at
+        .and_then(|at| at.date().previous_day())
+        .map(|day| day.to_string())
+        .unwrap_or_default();
+    let values = PetitionForm {
+        title: petition.title,
+        summary: petition.summary,
+        body: petition.body_markdown,
+        targets: targets
+            .into_iter()
+            .map(|t| t.name)
+            .collect::<Vec<_>>()
+            .join("\n"),
+        goal: petition.goal.to_string(),
+        closes_on,
+        csrf_token: String::new(),
+    };
+    render_edit_form(
+        &state,
+        &current,
+        &slug,
+        values,
+        FieldErrors::default(),
+        None,
+        StatusCode::OK,
+    )
+    .await
+}
+
+#[derive(serde::Deserialize)]
+pub struct EditForm {
+    #[serde(flatten)]
+    petition: PetitionForm,
+    /// Present when the organizer pressed Preview rather than Save.
+    #[serde(default)]
+    preview: Option<String>,
+}
+
+pub async fn edit_petition(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    current: CurrentOrganizer,
+    slug: web::Path<String>,
+    form: web::Form<EditForm>,
+) -> Result<HttpResponse, AppError> {
+    let EditForm {
+        petition: form,
+        preview,
+    } = form.into_inner();
+    state
+        .csrf
+        .verify(&req, &current.csrf_scope(), &form.csrf_token)?;
+    let slug = slug.into_inner();
+    let parsed = NewPetition::parse(&form, today_utc());
+    if preview.is_some() {
+        let html = render_markdown(&form.body);
+        let errors = parsed.err().unwrap_or_default();
+        return render_edit_form(
+            &state,
+            &current,
+            &slug,
+            form,
+            errors,
+            Some(html),
+            StatusCode::OK,
+        )
+        .await;
+    }
+    let edited = match parsed {
+        Ok(edited) => edited,
+        Err(errors) => {
+            return render_edit_form(
+                &state,
+                &current,
+                &slug,
+                form,
+                errors,
+                None,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+    };
+    let (id, admin, target) = (
+        current.organizer.id.clone(),
+        current.organizer.is_admin,
+        slug.clone(),
+    );
+    let outcome = state
+        .db
+        .run(move |conn| petitions::update(conn, &target, &id, admin, &edited))
+        .await?;
+    let EditOutcome::Updated(petition) = outcome else {
+        return Err(edit_refused(outcome));
+    };
+    state.counts.upsert_petition(&petition);
+    Ok(see_other(&format!("/petitions/{slug}")))
 }
 
 pub async fn new_petition_form(

@@ -99,6 +99,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         "/dashboard/petitions/{slug}/close",
         web::post().to(dashboard::close_petition),
     )
+    .service(
+        web::resource("/dashboard/petitions/{slug}/edit")
+            .get(dashboard::edit_petition_form)
+            .post(dashboard::edit_petition),
+    )
     .route(
         "/dashboard/petitions/{slug}/signatures.csv",
         web::get().to(export::signatures_csv),

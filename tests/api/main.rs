@@ -11,6 +11,7 @@ mod api;
 mod browser;
 mod cli;
 mod durability;
+mod editing;
 mod export;
 mod faults;
 mod integrity;

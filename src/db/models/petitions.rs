@@ -418,3 +418,83 @@ pub fn close(
     })
     .context("closing petition")
 }
+
+/// What an attempt to edit a petition found.
+pub enum EditOutcome {
+    Updated(Box<Petition>),
+    NotFound,
+    NotYours,
+}
+
+/// The petition behind `slug` if `editor` may change it: its owner, or an
+/// admin.
+pub fn find_editable(
+    conn: &mut DbConnection,
+    slug: &str,
+    editor_id: &str,
+    editor_is_admin: bool,
+) -> anyhow::Result<Result<(Petition, Vec<Target>), EditOutcome>> {
+    let Some(petition) = find_by_slug(conn, slug)? else {
+        return Ok(Err(EditOutcome::NotFound));
+    };
+    if petition.owner_id != editor_id && !editor_is_admin {
+        return Ok(Err(EditOutcome::NotYours));
+    }
+    let targets = targets_of(conn, std::slice::from_ref(&petition.id))?
+        .remove(&petition.id)
+        .unwrap_or_default();
+    Ok(Ok((petition, targets)))
+}
+
+/// Rewrites a petition's text, goal, closing date and targets. The slug
+/// never changes, so every link already shared keeps working.
+pub fn update(
+    conn: &mut DbConnection,
+    slug: &str,
+    editor_id: &str,
+    editor_is_admin: bool,
+    edited: &NewPetition,
+) -> anyhow::Result<EditOutcome> {
+    write_transaction(conn, |conn| {
+        let (petition, _) = match find_editable(conn, slug, editor_id, editor_is_admin)? {
+            Ok(found) => found,
+            Err(outcome) => return Ok(outcome),
+        };
+        let updated: Petition = db_run!(conn: {
+            diesel::update(petitions::table.filter(petitions::id.eq(&petition.id)))
+                .set((
+                    petitions::title.eq(&edited.title),
+                    petitions::summary.eq(&edited.summary),
+                    petitions::body_markdown.eq(&edited.body_markdown),
+                    petitions::body_html.eq(&edited.body_html),
+                    petitions::goal.eq(edited.goal),
+                    petitions::closes_at.eq(edited.closes_at),
+                    petitions::updated_at.eq(now()),
+                ))
+                .returning(Petition::as_returning())
+                .get_result(conn)
+        })
+        .context("updating petition")?;
+        db_run!(conn: {
+            diesel::delete(
+                petition_targets::table.filter(petition_targets::petition_id.eq(&petition.id)),
+            )
+            .execute(conn)
+        })
+        .context("clearing targets")?;
+        for (position, target) in edited.targets.iter().enumerate() {
+            let target_id = ensure_target(conn, target.as_str(), &target.key())?;
+            db_run!(conn: {
+                diesel::insert_into(petition_targets::table)
+                    .values((
+                        petition_targets::petition_id.eq(&petition.id),
+                        petition_targets::target_id.eq(&target_id),
+                        petition_targets::position.eq(position as i32),
+                    ))
+                    .execute(conn)
+            })
+            .context("linking target")?;
+        }
+        Ok(EditOutcome::Updated(Box::new(updated)))
+    })
+}
