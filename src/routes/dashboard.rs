@@ -89,26 +89,57 @@ impl PetitionFormPage {
     }
 }
 
+/// Which petition form a page shows: the new one posts to publish, the
+/// edit one saves and can preview.
+enum FormMode {
+    New {
+        notice: Option<&'static str>,
+    },
+    Edit {
+        slug: String,
+        preview: Option<String>,
+    },
+}
+
 async fn render_form(
     state: &AppState,
     current: &CurrentOrganizer,
+    mode: FormMode,
     values: PetitionForm,
     errors: FieldErrors,
     status: StatusCode,
 ) -> Result<HttpResponse, AppError> {
     let csrf_token = state.csrf.issue(&current.csrf_scope());
-    render_form_with(state, values, errors, csrf_token, None, status).await
+    render_form_with(state, mode, values, errors, csrf_token, status).await
 }
 
 async fn render_form_with(
     state: &AppState,
+    mode: FormMode,
     values: PetitionForm,
     errors: FieldErrors,
     csrf_token: String,
-    notice: Option<&'static str>,
     status: StatusCode,
 ) -> Result<HttpResponse, AppError> {
     let suggestions = state.db.run(petitions::suggested_targets).await?;
+    let (action, heading, submit, notice, preview, can_preview) = match mode {
+        FormMode::New { notice } => (
+            "/dashboard/petitions/new".to_owned(),
+            "Start a petition",
+            "Publish the petition",
+            notice,
+            None,
+            false,
+        ),
+        FormMode::Edit { slug, preview } => (
+            format!("/dashboard/petitions/{slug}/edit"),
+            "Edit the petition",
+            "Save changes",
+            None,
+            preview,
+            true,
+        ),
+    };
     render(
         status,
         &PetitionFormPage {
@@ -117,39 +148,11 @@ async fn render_form_with(
             suggestions,
             csrf_token,
             notice,
-            action: "/dashboard/petitions/new".into(),
-            heading: "Start a petition",
-            submit: "Publish the petition",
-            preview: None,
-            can_preview: false,
-        },
-    )
-}
-
-/// The edit form of the petition behind `slug`.
-async fn render_edit_form(
-    state: &AppState,
-    current: &CurrentOrganizer,
-    slug: &str,
-    values: PetitionForm,
-    errors: FieldErrors,
-    preview: Option<String>,
-    status: StatusCode,
-) -> Result<HttpResponse, AppError> {
-    let suggestions = state.db.run(petitions::suggested_targets).await?;
-    render(
-        status,
-        &PetitionFormPage {
-            values,
-            errors,
-            suggestions,
-            csrf_token: state.csrf.issue(&current.csrf_scope()),
-            notice: None,
-            action: format!("/dashboard/petitions/{slug}/edit"),
-            heading: "Edit the petition",
-            submit: "Save changes",
+            action,
+            heading,
+            submit,
             preview,
-            can_preview: true,
+            can_preview,
         },
     )
 }
@@ -198,13 +201,15 @@ pub async fn edit_petition_form(
         closes_on,
         csrf_token: String::new(),
     };
-    render_edit_form(
+    render_form(
         &state,
         &current,
-        &slug,
+        FormMode::Edit {
+            slug: slug.clone(),
+            preview: None,
+        },
         values,
         FieldErrors::default(),
-        None,
         StatusCode::OK,
     )
     .await
@@ -238,13 +243,15 @@ pub async fn edit_petition(
     if preview.is_some() {
         let html = render_markdown(&form.body);
         let errors = parsed.err().unwrap_or_default();
-        return render_edit_form(
+        return render_form(
             &state,
             &current,
-            &slug,
+            FormMode::Edit {
+                slug: slug.clone(),
+                preview: Some(html),
+            },
             form,
             errors,
-            Some(html),
             StatusCode::OK,
         )
         .await;
@@ -252,13 +259,15 @@ pub async fn edit_petition(
     let edited = match parsed {
         Ok(edited) => edited,
         Err(errors) => {
-            return render_edit_form(
+            return render_form(
                 &state,
                 &current,
-                &slug,
+                FormMode::Edit {
+                    slug: slug.clone(),
+                    preview: None,
+                },
                 form,
                 errors,
-                None,
                 StatusCode::UNPROCESSABLE_ENTITY,
             )
             .await
@@ -291,6 +300,7 @@ pub async fn new_petition_form(
     render_form(
         &state,
         &current,
+        FormMode::New { notice: None },
         values,
         FieldErrors::default(),
         StatusCode::OK,
@@ -312,10 +322,12 @@ pub async fn create_petition(
         let token = form.csrf_token.clone();
         return render_form_with(
             &state,
+            FormMode::New {
+                notice: Some(SESSION_EXPIRED),
+            },
             form,
             FieldErrors::default(),
             token,
-            Some(SESSION_EXPIRED),
             StatusCode::UNAUTHORIZED,
         )
         .await;
@@ -329,6 +341,7 @@ pub async fn create_petition(
             return render_form(
                 &state,
                 &current,
+                FormMode::New { notice: None },
                 form,
                 errors,
                 StatusCode::UNPROCESSABLE_ENTITY,
