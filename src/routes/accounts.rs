@@ -20,7 +20,7 @@ use crate::domain::token::{looks_like_token, TokenPurpose};
 use crate::domain::{Email, FieldErrors};
 use crate::email::messages::{AccountExists, ResetPassword, VerifyOrganizer};
 use crate::error::{rate_limited_message, AppError};
-use crate::security::password::Password;
+use crate::security::password::{Password, BUSY_MESSAGE};
 use crate::state::AppState;
 
 /// The scope of CSRF tokens on forms for visitors who are not logged in.
@@ -82,12 +82,6 @@ struct SignUpPage {
     csrf_token: String,
 }
 
-impl SignUpPage {
-    fn error(&self, field: &str) -> Option<&str> {
-        self.errors.get(field)
-    }
-}
-
 pub async fn signup_form(state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
     render(
         StatusCode::OK,
@@ -146,10 +140,7 @@ pub async fn signup(
     let hash = match state.hashing.hash(password).await {
         Ok(hash) => hash?,
         Err(busy) => {
-            page.errors.add(
-                "password",
-                "We are very busy right now. Wait a moment, then try again.",
-            );
+            page.errors.add("password", BUSY_MESSAGE);
             return refused(&page, StatusCode::SERVICE_UNAVAILABLE, busy.retry_after);
         }
     };
@@ -225,12 +216,6 @@ struct ForgotPage {
     csrf_token: String,
 }
 
-impl ForgotPage {
-    fn error(&self, field: &str) -> Option<&str> {
-        self.errors.get(field)
-    }
-}
-
 pub async fn forgot_form(state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
     render(
         StatusCode::OK,
@@ -301,12 +286,6 @@ struct ResetPage {
     csrf_token: String,
 }
 
-impl ResetPage {
-    fn error(&self, field: &str) -> Option<&str> {
-        self.errors.get(field)
-    }
-}
-
 const FORGOT_AGAIN: (&str, &str) = ("/password/forgot", "Ask for a new link");
 
 pub async fn reset_form(
@@ -373,10 +352,7 @@ pub async fn reset(
     let hash = match state.hashing.hash(password).await {
         Ok(hash) => hash?,
         Err(busy) => {
-            page.errors.add(
-                "password",
-                "We are very busy right now. Wait a moment, then try again.",
-            );
+            page.errors.add("password", BUSY_MESSAGE);
             return refused(&page, StatusCode::SERVICE_UNAVAILABLE, busy.retry_after);
         }
     };
