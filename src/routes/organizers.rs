@@ -12,6 +12,7 @@ use crate::db::models::organizers;
 use crate::domain::Email;
 use crate::error::{rate_limited_message, AppError};
 use crate::security::csrf::CsrfForm;
+use crate::security::password::BUSY_MESSAGE;
 use crate::security::session;
 use crate::state::AppState;
 
@@ -79,7 +80,7 @@ pub async fn login(
     let valid = match state.hashing.verify(stored, form.password).await {
         Ok(valid) => valid,
         Err(busy) => {
-            let message = "We are very busy right now. Wait a moment, then try again.".into();
+            let message = BUSY_MESSAGE.into();
             let status = StatusCode::SERVICE_UNAVAILABLE;
             return login_refused(&state, form.email, status, busy.retry_after, message);
         }

@@ -99,19 +99,8 @@ fn dummy_hash() -> &'static str {
     })
 }
 
-/// Ungated; request handlers use [`HashingGate`] instead.
-pub async fn hash_password_async(password: Password) -> anyhow::Result<String> {
-    tokio::task::spawn_blocking(move || hash_password(&password))
-        .await
-        .context("password hashing task failed")?
-}
-
-/// Ungated; request handlers use [`HashingGate`] instead.
-pub async fn verify_password_async(stored_hash: Option<String>, candidate: String) -> bool {
-    tokio::task::spawn_blocking(move || verify_password(stored_hash.as_deref(), &candidate))
-        .await
-        .unwrap_or(false)
-}
+/// What a person is told when the hashing queue is full.
+pub const BUSY_MESSAGE: &str = "We are very busy right now. Wait a moment, then try again.";
 
 /// The hashing queue was full: answer 503 with this `Retry-After`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
