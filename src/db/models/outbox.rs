@@ -19,7 +19,7 @@ pub struct OutgoingEmail {
     pub html: String,
     /// The link the message exists for, logged by the file transport.
     pub action_url: Option<String>,
-    /// Held back until then (a per-address cap), never dropped.
+    /// Held back until then by the per-address daily cap.
     pub not_before: Option<PrimitiveDateTime>,
 }
 
