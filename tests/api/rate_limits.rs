@@ -10,6 +10,7 @@ use crate::helpers::{signature, spawn_app_with_settings, Backend, Page, TestApp,
 use crate::on_both_backends;
 
 on_both_backends!(
+    mail_past_the_daily_cap_per_address_waits_then_is_not_sent,
     signing_over_the_per_petition_limit_gets_429_and_keeps_the_form,
     api_signing_over_the_limit_gets_429_json,
     login_is_limited_per_account_and_per_ip,
@@ -266,5 +267,37 @@ async fn forwarded_for_is_believed_only_from_trusted_proxies(backend: Backend) {
     assert_eq!(
         stored_ips(&proxied),
         ["127.0.0.1", "203.0.113.7", "203.0.113.8"]
+    );
+}
+
+async fn mail_past_the_daily_cap_per_address_waits_then_is_not_sent(backend: Backend) {
+    let Some(app) = spawn(backend, |s| s.limits.emails_per_address_per_day = 1).await else {
+        return;
+    };
+    // One address signs three petitions: every signature is acknowledged.
+    let mut slugs = vec![app.petition("First").await];
+    slugs.push(app.create_petition("Second", "").await);
+    slugs.push(app.create_petition("Third", "").await);
+    for slug in &slugs {
+        assert_eq!(
+            app.sign(slug, &signature("busy@example.com"))
+                .await
+                .status(),
+            303
+        );
+    }
+    assert_eq!(app.db.count("signatures", "email = 'busy@example.com'"), 3);
+
+    // The first email goes now, the second waits a day, the third is not
+    // queued at all.
+    app.mail.wait_for("busy@example.com", 1).await;
+    tokio::time::sleep(std::time::Duration::from_millis(1_500)).await;
+    assert_eq!(app.mail.to("busy@example.com").len(), 1);
+    assert_eq!(app.db.count("email_outbox", "sent_at IS NULL"), 1);
+    assert_eq!(
+        app.db
+            .count("email_outbox", "sent_at IS NULL AND due_since > created_at"),
+        1,
+        "the waiting email is held back"
     );
 }
