@@ -40,6 +40,10 @@ diesel::table! {
         closed_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        hidden_at -> Nullable<Timestamp>,
+        hidden_reason -> Nullable<Text>,
+        hidden_by -> Nullable<Text>,
+        goal_reached_at -> Nullable<Timestamp>,
     }
 }
 
@@ -114,6 +118,24 @@ diesel::table! {
         created_at -> Timestamp,
         signature_id -> Nullable<Text>,
         due_since -> Timestamp,
+        update_id -> Nullable<Text>,
+        list_unsubscribe -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    petition_updates (id) {
+        id -> Text,
+        petition_id -> Text,
+        author_id -> Nullable<Text>,
+        subject -> Text,
+        body_markdown -> Text,
+        body_html -> Text,
+        created_at -> Timestamp,
+        cursor_confirmed_at -> Nullable<Timestamp>,
+        cursor_signature_id -> Nullable<Text>,
+        recipients -> BigInt,
+        delivered_at -> Nullable<Timestamp>,
     }
 }
 
@@ -132,6 +154,8 @@ diesel::joinable!(petition_targets -> targets (target_id));
 diesel::joinable!(signatures -> petitions (petition_id));
 diesel::joinable!(email_outbox -> signatures (signature_id));
 diesel::joinable!(signature_count_shards -> petitions (petition_id));
+diesel::joinable!(petition_updates -> petitions (petition_id));
+diesel::joinable!(email_outbox -> petition_updates (update_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     organizers,
@@ -143,4 +167,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     tokens,
     email_outbox,
     signature_count_shards,
+    petition_updates,
 );

@@ -30,6 +30,9 @@ pub struct Petition {
     pub closed_at: Option<PrimitiveDateTime>,
     pub created_at: PrimitiveDateTime,
     pub updated_at: PrimitiveDateTime,
+    /// Set while an admin keeps the petition from the public.
+    pub hidden_at: Option<PrimitiveDateTime>,
+    pub hidden_reason: Option<String>,
 }
 
 impl Petition {

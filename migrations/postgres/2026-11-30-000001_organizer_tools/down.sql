@@ -1,0 +1,11 @@
+DROP INDEX signatures_stats_idx;
+DROP INDEX email_outbox_update_unsent_idx;
+ALTER TABLE email_outbox DROP COLUMN list_unsubscribe;
+ALTER TABLE email_outbox DROP COLUMN update_id;
+DROP INDEX petition_updates_pending_idx;
+DROP INDEX petition_updates_petition_idx;
+DROP TABLE petition_updates;
+ALTER TABLE petitions DROP COLUMN goal_reached_at;
+ALTER TABLE petitions DROP COLUMN hidden_by;
+ALTER TABLE petitions DROP COLUMN hidden_reason;
+ALTER TABLE petitions DROP COLUMN hidden_at;
