@@ -407,32 +407,33 @@ fn list_matching(
     Ok((rows, total))
 }
 
-/// Closes an owner's petition; `None` if it is not theirs or does not exist.
+/// Closes a petition to new signatures, if `closer` may change it: its
+/// owner, or an admin (see [`find_editable`]).
 pub fn close(
     conn: &mut DbConnection,
     slug: &str,
-    owner_id: &str,
-) -> anyhow::Result<Option<Petition>> {
-    if !is_plausible_slug(slug) {
-        return Ok(None);
-    }
-    let at = now();
-    db_run!(conn: {
-        diesel::update(
-            petitions::table
-                .filter(petitions::slug.eq(slug))
-                .filter(petitions::owner_id.eq(owner_id)),
-        )
-        .set((
-            petitions::state.eq(PetitionState::Closed),
-            petitions::closed_at.eq(at),
-            petitions::updated_at.eq(at),
-        ))
-        .returning(Petition::as_returning())
-        .get_result(conn)
-        .optional()
+    closer_id: &str,
+    closer_is_admin: bool,
+) -> anyhow::Result<EditOutcome> {
+    write_transaction(conn, |conn| {
+        let (petition, _) = match find_editable(conn, slug, closer_id, closer_is_admin)? {
+            Ok(found) => found,
+            Err(outcome) => return Ok(outcome),
+        };
+        let at = now();
+        let closed: Petition = db_run!(conn: {
+            diesel::update(petitions::table.filter(petitions::id.eq(&petition.id)))
+                .set((
+                    petitions::state.eq(PetitionState::Closed),
+                    petitions::closed_at.eq(at),
+                    petitions::updated_at.eq(at),
+                ))
+                .returning(Petition::as_returning())
+                .get_result(conn)
+        })
+        .context("closing petition")?;
+        Ok(EditOutcome::Updated(Box::new(closed)))
     })
-    .context("closing petition")
 }
 
 /// What an attempt to edit a petition found.
