@@ -197,27 +197,60 @@ async fn a_hidden_petition_is_gone_for_the_public_until_shown_again(app: TestApp
     assert_eq!(csv.status, 200);
     assert!(csv.body.contains("first@example.com"));
     assert!(csv.body.contains("late@example.com"));
+    let token = organizer_token(&app).await;
+    let edited = app
+        .post_form(
+            &format!("/dashboard/petitions/{slug}/edit"),
+            &[
+                ("title", "Bees are secretly robots"),
+                ("summary", "Toned down."),
+                ("body", "A calmer text."),
+                ("targets", "European Parliament"),
+                ("goal", "1000"),
+                ("closes_on", ""),
+                ("csrf_token", &token),
+            ],
+        )
+        .await;
+    assert_eq!(edited.status(), 303);
+    assert_eq!(location(&edited), "/dashboard", "not to its 404 page");
+    assert_eq!(app.get(&format!("/petitions/{slug}")).await.status, 404);
 
-    // Shown again: back everywhere, with both signatures counted.
+    // Shown again: back everywhere, with both signatures counted, and as
+    // its owner left it.
     app.login(ADMIN, PASSWORD).await;
     let response = unhide(&app, &slug).await;
     assert_eq!(response.status(), 303);
     assert_eq!(location(&response), "/admin?done=unhidden");
-    assert_eq!(app.get(&format!("/petitions/{slug}")).await.status, 200);
+    let page = app.get(&format!("/petitions/{slug}")).await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("A calmer text."));
     assert_eq!(app.count(&slug).await, 2);
-    assert!(app.get("/").await.body.contains("Bees are secretly robots"));
     let (_, list) = app.get_json("/api/v1/petitions").await;
     assert_eq!(list["total"], 1);
-    assert_eq!(
-        app.get_json(&format!("/api/v1/petitions/{slug}")).await.0,
-        200
-    );
+    let (status, json) = app.get_json(&format!("/api/v1/petitions/{slug}")).await;
+    assert_eq!(status, 200);
+    assert_eq!(json["summary"], "Toned down.");
+    assert!(app.get("/").await.body.contains("Bees are secretly robots"));
     assert_eq!(
         app.get(&format!("/petitions/{slug}/signed")).await.status,
         200
     );
     app.login(owner_email, PASSWORD).await;
     assert!(!app.get("/dashboard").await.body.contains("Misleading"));
+
+    // Hidden again, its owner can still close it.
+    app.login(ADMIN, PASSWORD).await;
+    assert_eq!(hide(&app, &slug, "Still misleading").await.status(), 303);
+    app.login(owner_email, PASSWORD).await;
+    let closed = close(&app, &slug).await;
+    assert_eq!(closed.status(), 303);
+    assert_eq!(location(&closed), "/dashboard");
+    let dashboard = app.get("/dashboard").await;
+    assert!(dashboard.body.contains("Still misleading"));
+    assert!(!dashboard
+        .body
+        .contains(&format!("/dashboard/petitions/{slug}/close")));
 }
 
 /// Every public route answers 404 for the hidden petition `slug`.
