@@ -173,6 +173,13 @@ async fn a_hidden_petition_is_gone_for_the_public_until_shown_again(app: TestApp
     let confirmed = app.follow(&late_link).await;
     assert_eq!(confirmed.status, 200);
     assert!(!confirmed.body.contains(&format!("/petitions/{slug}")));
+    // Withdrawing stays possible, without a link to the petition either.
+    let withdraw_link =
+        app.mail.wait_for("first@example.com", 1).await[0].link_containing("/signatures/withdraw/");
+    let withdraw = app.follow(&withdraw_link).await;
+    assert_eq!(withdraw.status, 200);
+    assert!(withdraw.body.contains("Withdraw my signature"));
+    assert!(!withdraw.body.contains(&format!("/petitions/{slug}")));
     assert_eq!(
         app.get_json(&format!("/api/v1/petitions/{slug}/count"))
             .await
