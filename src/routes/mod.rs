@@ -1,6 +1,7 @@
 //! The whole route table, in [`configure`], and shared response helpers.
 
 pub mod accounts;
+pub mod admin;
 pub mod api;
 pub mod assets;
 pub mod dashboard;
@@ -119,6 +120,13 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         "/dashboard/petitions/{slug}/signatures.csv",
         web::get().to(export::signatures_csv),
     )
+    .route("/admin", web::get().to(admin::index))
+    .route("/admin/petitions/{slug}/hide", web::post().to(admin::hide))
+    .route(
+        "/admin/petitions/{slug}/unhide",
+        web::post().to(admin::unhide),
+    )
+    .route("/admin/organizers/promote", web::post().to(admin::promote))
     .service(
         web::scope("/api/v1")
             .app_data(

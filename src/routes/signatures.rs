@@ -227,7 +227,8 @@ pub async fn signed(
 #[derive(Template)]
 #[template(path = "signatures/confirmed.html")]
 struct ConfirmedPage {
-    slug: String,
+    /// `None` when the petition is hidden: the page then names no petition.
+    slug: Option<String>,
     already: bool,
 }
 
@@ -239,6 +240,12 @@ struct LinkInvalidPage {
 
 fn link_invalid(slug: Option<String>) -> Result<HttpResponse, AppError> {
     render(StatusCode::NOT_FOUND, &LinkInvalidPage { slug })
+}
+
+/// The slug, if the public may see its petition. Signers' links keep
+/// working for a hidden petition, but their pages must not lead to it.
+fn public_slug(state: &AppState, slug: String) -> Option<String> {
+    state.counts.get(&slug).is_some().then_some(slug)
 }
 
 pub async fn confirm(
@@ -263,8 +270,16 @@ pub async fn confirm(
     let (slug, already) = match outcome {
         ConfirmOutcome::Confirmed { slug, .. } => (slug, false),
         ConfirmOutcome::AlreadyConfirmed { slug } => (slug, true),
-        ConfirmOutcome::NotFound { slug } => return link_invalid(slug),
+        ConfirmOutcome::NotFound { slug } => {
+            return link_invalid(slug.and_then(|s| public_slug(&state, s)))
+        }
     };
+    // A petition hidden after someone signed it still records their
+    // confirmation: they did consent, an admin may show the petition again
+    // (when it counts at once), and its owner sees the true count. The
+    // signature can still be withdrawn. Only the page keeps quiet about
+    // which petition it was, as every public page does while it is hidden.
+    let slug = public_slug(&state, slug);
     render(StatusCode::OK, &ConfirmedPage { slug, already })
 }
 
@@ -274,7 +289,7 @@ const WITHDRAW_SCOPE: &str = "withdraw";
 #[template(path = "signatures/withdraw.html")]
 struct WithdrawPage {
     token: String,
-    slug: String,
+    slug: Option<String>,
     csrf_token: String,
 }
 
@@ -298,7 +313,7 @@ pub async fn withdraw_form(
         StatusCode::OK,
         &WithdrawPage {
             token,
-            slug,
+            slug: public_slug(&state, slug),
             csrf_token: state.csrf.issue(WITHDRAW_SCOPE),
         },
     )
@@ -307,7 +322,7 @@ pub async fn withdraw_form(
 #[derive(Template)]
 #[template(path = "signatures/withdrawn.html")]
 struct WithdrawnPage {
-    slug: String,
+    slug: Option<String>,
 }
 
 pub async fn withdraw(
@@ -338,7 +353,12 @@ pub async fn withdraw(
         })
         .await?;
     match outcome {
-        WithdrawOutcome::Withdrawn { slug, .. } => render(StatusCode::OK, &WithdrawnPage { slug }),
+        WithdrawOutcome::Withdrawn { slug, .. } => render(
+            StatusCode::OK,
+            &WithdrawnPage {
+                slug: public_slug(&state, slug),
+            },
+        ),
         WithdrawOutcome::NotFound => link_invalid(None),
     }
 }

@@ -7,6 +7,7 @@ mod smtp;
 mod webdriver;
 
 mod accounts;
+mod admin;
 mod api;
 mod browser;
 mod cli;
