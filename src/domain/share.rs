@@ -121,6 +121,26 @@ pub struct ShareLink {
     pub href: String,
 }
 
+/// What a page needs to offer sharing: the networks' links, the title for
+/// the browser's own share sheet, and the address to copy.
+#[derive(Debug, Clone)]
+pub struct SharePanel {
+    pub title: String,
+    /// The petition's address for copying, attributed to `link`.
+    pub copy_url: String,
+    pub links: Vec<ShareLink>,
+}
+
+impl SharePanel {
+    pub fn new(petition_url: &str, title: &str) -> Self {
+        Self {
+            title: title.to_owned(),
+            copy_url: format!("{petition_url}?source=link"),
+            links: links(petition_url, title),
+        }
+    }
+}
+
 /// Every network's link for one petition, in display order.
 pub fn links(petition_url: &str, title: &str) -> Vec<ShareLink> {
     Network::ALL

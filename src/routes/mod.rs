@@ -48,6 +48,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     .route("/health", web::get().to(health::health))
     .route("/metrics", web::get().to(metrics::metrics))
     .route("/static/style.css", web::get().to(assets::stylesheet))
+    .route("/static/share.js", web::get().to(assets::share_script))
     .route("/petitions/{slug}", web::get().to(petitions::show))
     .route(
         "/petitions/{slug}/signatures",

@@ -10,6 +10,7 @@ use crate::db::models::signatures::{
     self as signature_rows, ConfirmOutcome, SignatureMail, WithdrawOutcome,
 };
 use crate::db::models::{now, petitions};
+use crate::domain::share::SharePanel;
 use crate::domain::signer::{NewSignature, SignatureForm};
 use crate::domain::token::looks_like_token;
 use crate::domain::FieldErrors;
@@ -230,6 +231,7 @@ struct ConfirmedPage {
     /// `None` when the petition is hidden: the page then names no petition.
     slug: Option<String>,
     already: bool,
+    share: Option<SharePanel>,
 }
 
 #[derive(Template)]
@@ -280,7 +282,22 @@ pub async fn confirm(
     // signature can still be withdrawn. Only the page keeps quiet about
     // which petition it was, as every public page does while it is hidden.
     let slug = public_slug(&state, slug);
-    render(StatusCode::OK, &ConfirmedPage { slug, already })
+    let share = match slug.clone() {
+        Some(lookup) => state
+            .db
+            .run(move |conn| petitions::find_by_slug(conn, &lookup))
+            .await?
+            .map(|p| SharePanel::new(&state.petition_url(&p.slug), &p.title)),
+        None => None,
+    };
+    render(
+        StatusCode::OK,
+        &ConfirmedPage {
+            slug,
+            already,
+            share,
+        },
+    )
 }
 
 const WITHDRAW_SCOPE: &str = "withdraw";

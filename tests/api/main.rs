@@ -23,5 +23,6 @@ mod personal_data;
 mod pipeline;
 mod privacy;
 mod rate_limits;
+mod share;
 mod signing;
 mod updates;
