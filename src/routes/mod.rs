@@ -11,6 +11,7 @@ pub mod health;
 pub mod metrics;
 pub mod organizers;
 pub mod petitions;
+pub mod previews;
 pub mod signatures;
 pub mod updates;
 
@@ -62,6 +63,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .post(signatures::sign_embedded),
     )
     .route("/petitions/{slug}/badge.svg", web::get().to(embeds::badge))
+    .route(
+        "/petitions/{slug}/card.png",
+        web::get().to(previews::share_card),
+    )
     .route("/petitions/{slug}", web::get().to(petitions::show))
     .route(
         "/petitions/{slug}/signatures",
