@@ -9,6 +9,7 @@ pub mod outbox;
 pub mod petitions;
 pub mod sessions;
 pub mod signatures;
+pub mod statistics;
 
 use time::{OffsetDateTime, PrimitiveDateTime};
 
