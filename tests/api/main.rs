@@ -23,3 +23,4 @@ mod pipeline;
 mod privacy;
 mod rate_limits;
 mod signing;
+mod statistics;
