@@ -22,7 +22,7 @@ const HOURS: i64 = 48;
 /// Countries listed before the rest fold away.
 const TOP_COUNTRIES: usize = 20;
 /// The daily chart draws at most this many days, the latest ones.
-const MAX_DAYS: i64 = 5 * 366;
+const MAX_DAYS: i32 = 5 * 366;
 
 #[derive(Template)]
 #[template(path = "dashboard/statistics.html")]
@@ -78,7 +78,12 @@ pub async fn show(
                 Ok((petition, _targets)) => petition,
                 Err(outcome) => return Ok(Err(outcome)),
             };
-            let stats = statistics::for_petition(conn, &petition.id, hours_from)?;
+            let window = statistics::Window {
+                first_hour: hours_from,
+                last_hour: start_of_hour(at),
+                max_days: MAX_DAYS,
+            };
+            let stats = statistics::for_petition(conn, &petition.id, window)?;
             Ok(Ok((petition, stats)))
         })
         .await?
@@ -238,7 +243,7 @@ fn day_range(
         closed.max(last_data.unwrap_or(closed)).min(today)
     };
     let end = end.max(start).max(last_data.unwrap_or(start));
-    let start = start.max(end - Duration::days(MAX_DAYS - 1));
+    let start = start.max(end - Duration::days(i64::from(MAX_DAYS) - 1));
     let mut days = Vec::new();
     let mut day = start;
     while day <= end {

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 
 use anyhow::Context;
 use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Nullable, Text, Timestamp};
+use diesel::sql_types::{BigInt, Integer, Nullable, Text, Timestamp};
 use time::macros::format_description;
 use time::{Date, PrimitiveDateTime};
 
@@ -50,25 +50,51 @@ const BREAKDOWN_SQLITE: &str = "SELECT state, country, source, COUNT(*) AS n \
 const BREAKDOWN_PG: &str = "SELECT state, country, source, COUNT(*) AS n \
      FROM signatures WHERE petition_id = $1 GROUP BY state, country, source";
 
-// SQLite stores timestamps as 'YYYY-MM-DD HH:MM:SS[.ffffff]' text, so a
-// prefix is the day or the hour; the scan reads `signatures_recent_idx`
-// only. PostgreSQL groups on the native value and formats the few groups.
-const PER_DAY_SQLITE: &str = "SELECT substr(confirmed_at, 1, 10) AS bucket, COUNT(*) AS n \
-     FROM signatures WHERE petition_id = ? AND state = 'confirmed' \
-     AND confirmed_at IS NOT NULL GROUP BY bucket";
-const PER_DAY_PG: &str = "SELECT to_char(d, 'YYYY-MM-DD') AS bucket, n FROM ( \
-       SELECT CAST(confirmed_at AS date) AS d, COUNT(*) AS n \
+// Per day and per hour, each slot is counted by its own range seek on
+// `signatures_recent_idx`, which is ordered by `confirmed_at`. Grouping
+// on a day or hour expression instead would read the same index entries
+// and then sort or hash every one of them: five times slower on SQLite at
+// 200,000 signatures, and a sequential scan on PostgreSQL.
+//
+// SQLite stores timestamps as 'YYYY-MM-DD HH:MM:SS[.ffffff]' text, which
+// compares in time order with a day or a whole-second bound.
+// MIN and MAX in separate subqueries: SQLite seeks the index end for a
+// lone MIN or MAX, but scans every entry for both in one SELECT.
+const PER_DAY_SQLITE: &str = "WITH RECURSIVE bounds(first, last) AS ( \
+       SELECT max(date(first), date(last, '-' || ? || ' days')), date(last) FROM ( \
+         SELECT (SELECT MIN(confirmed_at) FROM signatures \
+                 WHERE petition_id = ? AND state = 'confirmed') AS first, \
+                (SELECT MAX(confirmed_at) FROM signatures \
+                 WHERE petition_id = ? AND state = 'confirmed') AS last \
+       ) \
+     ), days(d) AS ( \
+       SELECT first FROM bounds WHERE first IS NOT NULL \
+       UNION ALL SELECT date(d, '+1 day') FROM days, bounds WHERE d < last \
+     ) \
+     SELECT d AS bucket, (SELECT COUNT(*) FROM signatures \
+       WHERE petition_id = ? AND state = 'confirmed' \
+       AND confirmed_at >= d AND confirmed_at < date(d, '+1 day')) AS n \
+     FROM days";
+const PER_DAY_PG: &str = "SELECT to_char(d, 'YYYY-MM-DD') AS bucket, (SELECT COUNT(*) \
        FROM signatures WHERE petition_id = $1 AND state = 'confirmed' \
-       AND confirmed_at IS NOT NULL GROUP BY d \
-     ) AS days";
-const PER_HOUR_SQLITE: &str = "SELECT substr(confirmed_at, 1, 13) AS bucket, COUNT(*) AS n \
-     FROM signatures WHERE petition_id = ? AND state = 'confirmed' \
-     AND confirmed_at >= ? GROUP BY bucket";
-const PER_HOUR_PG: &str = "SELECT to_char(h, 'YYYY-MM-DD HH24') AS bucket, n FROM ( \
-       SELECT date_trunc('hour', confirmed_at) AS h, COUNT(*) AS n \
+       AND confirmed_at >= d AND confirmed_at < d + interval '1 day') AS n \
+     FROM ( \
+       SELECT date_trunc('day', MIN(confirmed_at)) AS first, \
+              date_trunc('day', MAX(confirmed_at)) AS last \
        FROM signatures WHERE petition_id = $1 AND state = 'confirmed' \
-       AND confirmed_at >= $2 GROUP BY h \
-     ) AS hours";
+     ) AS bounds, \
+     generate_series(GREATEST(first, last - make_interval(days => $2)), last, interval '1 day') AS d";
+const PER_HOUR_SQLITE: &str = "WITH RECURSIVE hours(h) AS ( \
+       SELECT ? UNION ALL SELECT datetime(h, '+1 hour') FROM hours WHERE h < ? \
+     ) \
+     SELECT substr(h, 1, 13) AS bucket, (SELECT COUNT(*) FROM signatures \
+       WHERE petition_id = ? AND state = 'confirmed' \
+       AND confirmed_at >= h AND confirmed_at < datetime(h, '+1 hour')) AS n \
+     FROM hours";
+const PER_HOUR_PG: &str = "SELECT to_char(h, 'YYYY-MM-DD HH24') AS bucket, (SELECT COUNT(*) \
+       FROM signatures WHERE petition_id = $1 AND state = 'confirmed' \
+       AND confirmed_at >= h AND confirmed_at < h + interval '1 hour') AS n \
+     FROM generate_series(CAST($2 AS timestamp), CAST($3 AS timestamp), interval '1 hour') AS h";
 const SHARDS_SQLITE: &str = "SELECT CAST(COALESCE(SUM(confirmed), 0) AS BIGINT) AS n \
      FROM signature_count_shards WHERE petition_id = ?";
 const SHARDS_PG: &str = "SELECT CAST(COALESCE(SUM(confirmed), 0) AS BIGINT) AS n \
@@ -83,23 +109,44 @@ pub struct PetitionStatistics {
     pub by_country: Vec<(String, i64)>,
     /// Confirmed signatures by share source (`None`: direct), most first.
     pub by_source: Vec<(Option<String>, i64)>,
-    /// Confirmations per UTC day, only days that have any, in order.
+    /// Confirmations per UTC day, in order, from the day of the first
+    /// (at most `max_days` before the last) to the day of the last one.
     pub per_day: Vec<(Date, i64)>,
-    /// Confirmations per UTC hour since the requested hour, only hours that
-    /// have any, in order; each keyed by the start of its hour.
+    /// Confirmations per UTC hour of the requested hours, in order, each
+    /// keyed by the start of its hour.
     pub per_hour: Vec<(PrimitiveDateTime, i64)>,
     /// The durable count that the public count is read from. It equals
     /// `confirmed` unless the two have drifted apart.
     pub counted: i64,
 }
 
-/// Counts one petition's signatures. `hours_from` is the first moment of
-/// the hourly breakdown.
+/// The periods a breakdown covers.
+#[derive(Debug, Clone, Copy)]
+pub struct Window {
+    /// The start of the first and of the last hour counted per hour.
+    pub first_hour: PrimitiveDateTime,
+    pub last_hour: PrimitiveDateTime,
+    /// Days counted per day, at most, back from the last confirmation.
+    pub max_days: i32,
+}
+
+/// Counts one petition's signatures.
 pub fn for_petition(
     conn: &mut DbConnection,
     petition_id: &str,
-    hours_from: PrimitiveDateTime,
+    window: Window,
 ) -> anyhow::Result<PetitionStatistics> {
+    let Window {
+        first_hour,
+        last_hour,
+        max_days,
+    } = window;
+    // Both bounds of the hourly series must be whole hours: SQLite steps
+    // from the first by text and stops at the last by comparison.
+    anyhow::ensure!(
+        is_whole_hour(first_hour) && is_whole_hour(last_hour),
+        "the hourly breakdown starts and ends on the hour"
+    );
     let (breakdown, days, hours, counted) = match conn {
         DbConnection::Sqlite(conn) => {
             // A deferred transaction reads one WAL snapshot and never
@@ -109,11 +156,15 @@ pub fn for_petition(
                     .bind::<Text, _>(petition_id)
                     .load(conn)?;
                 let days: Vec<BucketRow> = diesel::sql_query(PER_DAY_SQLITE)
+                    .bind::<Integer, _>(max_days - 1)
+                    .bind::<Text, _>(petition_id)
+                    .bind::<Text, _>(petition_id)
                     .bind::<Text, _>(petition_id)
                     .load(conn)?;
                 let hours: Vec<BucketRow> = diesel::sql_query(PER_HOUR_SQLITE)
+                    .bind::<Timestamp, _>(first_hour)
+                    .bind::<Timestamp, _>(last_hour)
                     .bind::<Text, _>(petition_id)
-                    .bind::<Timestamp, _>(hours_from)
                     .load(conn)?;
                 let counted: TotalRow = diesel::sql_query(SHARDS_SQLITE)
                     .bind::<Text, _>(petition_id)
@@ -131,10 +182,12 @@ pub fn for_petition(
                     .load(conn)?;
                 let days: Vec<BucketRow> = diesel::sql_query(PER_DAY_PG)
                     .bind::<Text, _>(petition_id)
+                    .bind::<Integer, _>(max_days - 1)
                     .load(conn)?;
                 let hours: Vec<BucketRow> = diesel::sql_query(PER_HOUR_PG)
                     .bind::<Text, _>(petition_id)
-                    .bind::<Timestamp, _>(hours_from)
+                    .bind::<Timestamp, _>(first_hour)
+                    .bind::<Timestamp, _>(last_hour)
                     .load(conn)?;
                 let counted: TotalRow = diesel::sql_query(SHARDS_PG)
                     .bind::<Text, _>(petition_id)
@@ -181,6 +234,10 @@ fn most_first<K: Ord>(counts: BTreeMap<K, i64>) -> Vec<(K, i64)> {
     let mut list: Vec<_> = counts.into_iter().collect();
     list.sort_by_key(|entry| std::cmp::Reverse(entry.1));
     list
+}
+
+fn is_whole_hour(at: PrimitiveDateTime) -> bool {
+    at.minute() == 0 && at.second() == 0 && at.nanosecond() == 0
 }
 
 fn parse_day(text: &str) -> anyhow::Result<Date> {
