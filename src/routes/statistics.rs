@@ -19,6 +19,8 @@ use crate::state::AppState;
 
 /// The hourly chart covers this many hours, the current one included.
 const HOURS: i64 = 48;
+/// Labels under the daily chart, at most, so that they never overlap.
+const MAX_TICKS: usize = 8;
 /// Countries listed before the rest fold away.
 const TOP_COUNTRIES: usize = 20;
 /// The daily chart draws at most this many days, the latest ones.
@@ -122,9 +124,15 @@ fn build_page(
         .first()
         .zip(days.last())
         .is_some_and(|(a, b)| a.year() != b.year());
+    let stride = days.len().div_ceil(MAX_TICKS).max(1);
     let day_bars: Vec<Bar> = fill(&days, &stats.per_day)
-        .map(|(day, value)| Bar {
-            tick: short_day(day, cross_years),
+        .enumerate()
+        .map(|(i, (day, value))| Bar {
+            tick: if i % stride == 0 {
+                short_day(day, cross_years)
+            } else {
+                String::new()
+            },
             label: human_date(day.midnight()),
             value,
         })
@@ -155,7 +163,7 @@ fn build_page(
         .collect();
     let hour_bars: Vec<Bar> = fill(&hour_slots, &stats.per_hour)
         .map(|(hour, value)| Bar {
-            tick: format!("{} {:02}:00", short_day(hour.date(), false), hour.hour()),
+            tick: hour_tick(hour),
             label: hour_label(hour),
             value,
         })
@@ -318,6 +326,15 @@ fn short_day(day: Date, with_year: bool) -> String {
     }
 }
 
+/// Every sixth hour is labelled, midnight with its date.
+fn hour_tick(hour: PrimitiveDateTime) -> String {
+    match hour.hour() {
+        0 => short_day(hour.date(), false),
+        h if h % 6 == 0 => format!("{h:02}:00"),
+        _ => String::new(),
+    }
+}
+
 fn hour_label(hour: PrimitiveDateTime) -> String {
     format!(
         "{}, {:02}:00–{:02}:00 UTC",
@@ -360,6 +377,9 @@ mod tests {
     fn labels_read_well() {
         assert_eq!(short_day(date!(2026 - 11 - 03), false), "3 Nov");
         assert_eq!(short_day(date!(2026 - 01 - 13), true), "13 Jan 2026");
+        assert_eq!(hour_tick(datetime!(2026-11-30 00:00)), "30 Nov");
+        assert_eq!(hour_tick(datetime!(2026-11-30 18:00)), "18:00");
+        assert_eq!(hour_tick(datetime!(2026-11-30 19:00)), "");
         assert_eq!(
             hour_label(datetime!(2026-11-30 23:00)),
             "30 November 2026, 23:00–00:00 UTC"
