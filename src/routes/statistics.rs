@@ -19,6 +19,11 @@ use crate::state::AppState;
 
 /// The hourly chart covers this many hours, the current one included.
 const HOURS: i64 = 48;
+/// Petitions with at least this many confirmed signatures are recounted
+/// at most every `RECOUNT_EVERY`: counting takes tens of milliseconds from
+/// about this size on.
+const RECOUNT_FROM: i64 = 20_000;
+const RECOUNT_EVERY: std::time::Duration = std::time::Duration::from_secs(30);
 /// Labels under the daily chart, at most, so that they never overlap.
 const MAX_TICKS: usize = 8;
 /// Countries listed before the rest fold away.
@@ -47,6 +52,8 @@ struct StatisticsPage {
     other_countries: Vec<Row>,
     sources: Vec<Row>,
     counted_at: String,
+    /// Set when the figures may be reused for this many seconds.
+    recount_seconds: Option<u64>,
 }
 
 struct Row {
@@ -71,36 +78,44 @@ pub async fn show(
 ) -> Result<HttpResponse, AppError> {
     let slug = slug.into_inner();
     let (id, admin) = (current.organizer.id.clone(), current.organizer.is_admin);
-    let at = now();
-    let hours_from = start_of_hour(at) - Duration::hours(HOURS - 1);
-    let (petition, stats) = state
+    let petition = state
         .db
-        .run(move |conn| {
-            let petition = match petitions::find_editable(conn, &slug, &id, admin)? {
-                Ok((petition, _targets)) => petition,
-                Err(outcome) => return Ok(Err(outcome)),
-            };
+        .run(move |conn| petitions::find_editable(conn, &slug, &id, admin))
+        .await?
+        .map_err(refused)?
+        .0;
+    let large = state.counts.count_of(&petition.id) >= RECOUNT_FROM;
+    let (at, stats) = match large.then(|| recent::get(&petition.id)).flatten() {
+        Some(counted) => counted,
+        None => {
+            let at = now();
             let window = statistics::Window {
-                first_hour: hours_from,
+                first_hour: first_hour(at),
                 last_hour: start_of_hour(at),
                 max_days: MAX_DAYS,
             };
-            let stats = statistics::for_petition(conn, &petition.id, window)?;
-            Ok(Ok((petition, stats)))
-        })
-        .await?
-        .map_err(refused)?;
-    if stats.counted != stats.confirmed {
-        // The public count reads the shards; a difference means a bug
-        // somewhere that changed one without the other.
-        tracing::warn!(
-            petition = %petition.slug,
-            rows = stats.confirmed,
-            shards = stats.counted,
-            "confirmed signatures and the durable count disagree"
-        );
-    }
-    let page = build_page(petition, stats, at, hours_from);
+            let petition_id = petition.id.clone();
+            let stats = state
+                .db
+                .run(move |conn| statistics::for_petition(conn, &petition_id, window))
+                .await?;
+            if stats.counted != stats.confirmed {
+                // The public count reads the shards; a difference means a
+                // bug somewhere that changed one without the other.
+                tracing::warn!(
+                    petition = %petition.slug,
+                    rows = stats.confirmed,
+                    shards = stats.counted,
+                    "confirmed signatures and the durable count disagree"
+                );
+            }
+            if large {
+                recent::put(&petition.id, at, &stats);
+            }
+            (at, stats)
+        }
+    };
+    let page = build_page(petition, stats, at, large);
     let mut response = render(StatusCode::OK, &page)?;
     response.headers_mut().insert(
         header::CACHE_CONTROL,
@@ -109,12 +124,58 @@ pub async fn show(
     Ok(response)
 }
 
+/// The counts of large petitions, kept briefly so that an organizer
+/// reloading the page in a busy campaign does not rescan every signature
+/// each time. The page says how old its figures may be.
+mod recent {
+    use std::collections::HashMap;
+    use std::sync::{LazyLock, Mutex};
+    use std::time::Instant;
+
+    use time::PrimitiveDateTime;
+
+    use super::RECOUNT_EVERY;
+    use crate::db::models::statistics::PetitionStatistics;
+
+    struct Counted {
+        taken: Instant,
+        at: PrimitiveDateTime,
+        stats: PetitionStatistics,
+    }
+
+    static RECENT: LazyLock<Mutex<HashMap<String, Counted>>> = LazyLock::new(Default::default);
+
+    pub fn get(petition_id: &str) -> Option<(PrimitiveDateTime, PetitionStatistics)> {
+        let recent = RECENT.lock().unwrap_or_else(|e| e.into_inner());
+        recent
+            .get(petition_id)
+            .filter(|c| c.taken.elapsed() < RECOUNT_EVERY)
+            .map(|c| (c.at, c.stats.clone()))
+    }
+
+    pub fn put(petition_id: &str, at: PrimitiveDateTime, stats: &PetitionStatistics) {
+        let mut recent = RECENT.lock().unwrap_or_else(|e| e.into_inner());
+        // Only live entries stay, so the map holds at most the large
+        // petitions viewed in the last few seconds.
+        recent.retain(|_, c| c.taken.elapsed() < RECOUNT_EVERY);
+        recent.insert(
+            petition_id.to_owned(),
+            Counted {
+                taken: Instant::now(),
+                at,
+                stats: stats.clone(),
+            },
+        );
+    }
+}
+
 fn build_page(
     petition: Petition,
     stats: PetitionStatistics,
     at: PrimitiveDateTime,
-    hours_from: PrimitiveDateTime,
+    recounted_every: bool,
 ) -> StatisticsPage {
+    let hours_from = first_hour(at);
     let open = petition.is_open_at(at);
     let confirmed = stats.confirmed;
     let share = |count: i64| percent(count, confirmed).unwrap_or_default();
@@ -218,11 +279,13 @@ fn build_page(
         other_countries,
         sources,
         counted_at: format!(
-            "{} at {:02}:{:02} UTC",
+            "{} at {:02}:{:02}:{:02} UTC",
             human_date(at),
             at.hour(),
-            at.minute()
+            at.minute(),
+            at.second()
         ),
+        recount_seconds: recounted_every.then_some(RECOUNT_EVERY.as_secs()),
     }
 }
 
@@ -310,6 +373,11 @@ fn peak(bars: &[Bar]) -> String {
 /// `part` of `whole` as a percentage with one decimal; `None` for 0 of 0.
 fn percent(part: i64, whole: i64) -> Option<String> {
     (whole > 0).then(|| format!("{:.1}%", part as f64 * 100.0 / whole as f64))
+}
+
+/// The start of the first hour of the hourly chart.
+fn first_hour(at: PrimitiveDateTime) -> PrimitiveDateTime {
+    start_of_hour(at) - Duration::hours(HOURS - 1)
 }
 
 fn start_of_hour(at: PrimitiveDateTime) -> PrimitiveDateTime {

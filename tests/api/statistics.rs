@@ -12,6 +12,7 @@ app_tests!(
     days_and_hours_without_signatures_are_drawn_as_zero,
     only_the_owner_or_an_admin_sees_the_statistics,
     the_dashboard_links_each_petition_to_its_statistics,
+    a_large_petition_says_how_fresh_its_figures_are,
 );
 
 async fn sign_and_confirm(app: &TestApp, slug: &str, email: &str, country: &str, source: &str) {
@@ -377,4 +378,53 @@ async fn the_dashboard_links_each_petition_to_its_statistics(app: TestApp) {
     ] {
         assert!(page.body.contains(&format!("href=\"{link}\"")), "{link}");
     }
+}
+
+async fn a_large_petition_says_how_fresh_its_figures_are(app: TestApp) {
+    let slug = app.petition("Many bees").await;
+    let note = "recounted at most every 30 seconds";
+    assert!(!statistics(&app, &slug).await.body.contains(note));
+
+    // Volume: 20,000 confirmed signatures written directly, with the
+    // durable count moved to match, as confirming them would.
+    let petition_id = &app.db.strings(&format!(
+        "SELECT id AS value FROM petitions WHERE slug = '{slug}'"
+    ))[0];
+    for chunk in 0..4 {
+        let values: Vec<String> = (chunk * 5_000..(chunk + 1) * 5_000)
+            .map(|i| {
+                format!(
+                    "('bulk-{i}', '{petition_id}', 'bulk{i}@example.com', 'bulk{i}@example.com', \
+                     'Bulk {i}', 'NL', FALSE, FALSE, 'confirmed', 1, \
+                     '2026-11-01 00:00:00', '2026-11-01 00:{:02}:00')",
+                    i % 60
+                )
+            })
+            .collect();
+        app.db.execute(&format!(
+            "INSERT INTO signatures (id, petition_id, email, email_canonical, name, country, \
+             public, updates, state, emails_sent, created_at, confirmed_at) VALUES {}",
+            values.join(",")
+        ));
+    }
+    app.db.execute(&format!(
+        "UPDATE signature_count_shards SET confirmed = confirmed + 20000 \
+         WHERE petition_id = '{petition_id}' AND shard = 0"
+    ));
+    let mut count = 0;
+    for _ in 0..50 {
+        count = app.count(&slug).await;
+        if count == 20_000 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(count, 20_000);
+
+    let page = statistics(&app, &slug).await;
+    assert_eq!(page.status, 200);
+    assert_eq!(number(&stat(&page, "confirmed")), 20_000);
+    let counted = page.text_of("#counted-at").unwrap();
+    assert!(counted.contains(note), "{counted}");
+    assert_eq!(table(&page, "countries")["Netherlands (NL)"].0, 20_000);
 }
