@@ -5,6 +5,7 @@ use std::collections::HashMap;
 
 use crate::app_tests;
 use crate::helpers::{run_cli, signature, Page, TestApp, PASSWORD};
+use crate::webdriver::Browser;
 
 app_tests!(
     statistics_count_signatures_by_country_source_and_state,
@@ -13,6 +14,7 @@ app_tests!(
     only_the_owner_or_an_admin_sees_the_statistics,
     the_dashboard_links_each_petition_to_its_statistics,
     a_large_petition_says_how_fresh_its_figures_are,
+    the_page_draws_its_charts_in_a_real_browser_on_a_phone,
 );
 
 async fn sign_and_confirm(app: &TestApp, slug: &str, email: &str, country: &str, source: &str) {
@@ -427,4 +429,53 @@ async fn a_large_petition_says_how_fresh_its_figures_are(app: TestApp) {
     let counted = page.text_of("#counted-at").unwrap();
     assert!(counted.contains(note), "{counted}");
     assert_eq!(table(&page, "countries")["Netherlands (NL)"].0, 20_000);
+}
+
+async fn the_page_draws_its_charts_in_a_real_browser_on_a_phone(app: TestApp) {
+    let Some(browser) = Browser::launch().await else {
+        return;
+    };
+    app.create_organizer("owner@example.org").await;
+    assert_eq!(app.login("owner@example.org", PASSWORD).await.status(), 303);
+    let slug = app.create_petition("Bees on a small screen", "").await;
+    // The longest country name there is, in the table.
+    sign_and_confirm(&app, &slug, "ana@example.com", "GB", "facebook").await;
+
+    browser.set_size(390, 844).await;
+    browser.goto(&app.url("/login")).await;
+    browser.fill("#email", "owner@example.org").await;
+    browser.fill("#password", PASSWORD).await;
+    browser.click("button[type=submit]").await;
+    browser.wait_for_url("/dashboard").await;
+    browser
+        .click(&format!("a[href='/dashboard/petitions/{slug}']"))
+        .await;
+    browser
+        .wait_for_url(&format!("/dashboard/petitions/{slug}"))
+        .await;
+    assert_eq!(browser.text("[data-stat=confirmed]").await, "1");
+
+    // Both charts scale down to the width of the screen, with no script.
+    let sizes = browser
+        .script(
+            "return Array.from(document.querySelectorAll('svg.chart')).map(function (svg) { \
+               var box = svg.getBoundingClientRect(); return [box.width, box.height]; });",
+        )
+        .await;
+    let sizes = sizes.as_array().unwrap();
+    assert_eq!(sizes.len(), 2, "{sizes:?}");
+    for size in sizes {
+        let (width, height) = (size[0].as_f64().unwrap(), size[1].as_f64().unwrap());
+        assert!((300.0..=390.0).contains(&width), "{sizes:?}");
+        assert!(height > 80.0, "{sizes:?}");
+    }
+    let overflow = browser
+        .script(
+            "return document.documentElement.scrollWidth - document.documentElement.clientWidth;",
+        )
+        .await;
+    assert!(
+        overflow.as_i64().unwrap() <= 0,
+        "page scrolls sideways by {overflow}px"
+    );
 }
