@@ -13,6 +13,7 @@ pub mod organizers;
 pub mod petitions;
 pub mod previews;
 pub mod signatures;
+pub mod statistics;
 pub mod updates;
 
 use std::net::IpAddr;
@@ -115,6 +116,12 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         web::resource("/dashboard/petitions/new")
             .get(dashboard::new_petition_form)
             .post(dashboard::create_petition),
+    )
+    // After `/dashboard/petitions/new`: actix matches in order, so "new"
+    // is never read as a slug.
+    .route(
+        "/dashboard/petitions/{slug}",
+        web::get().to(statistics::show),
     )
     .route(
         "/dashboard/petitions/{slug}/close",

@@ -26,4 +26,5 @@ mod privacy;
 mod rate_limits;
 mod share;
 mod signing;
+mod statistics;
 mod updates;
