@@ -8,6 +8,7 @@ pub mod domain;
 pub mod email;
 pub mod error;
 pub mod metrics;
+pub mod petition_cache;
 pub mod routes;
 pub mod security;
 pub mod share_card;

@@ -130,6 +130,7 @@ impl Application {
             hashing,
             metrics,
             share_cards: Arc::default(),
+            petitions: Arc::default(),
         });
         let server = HttpServer::new(move || {
             App::new()

@@ -4,8 +4,10 @@ use tokio::sync::Notify;
 
 use crate::config::Settings;
 use crate::counts::CountStore;
+use crate::db::models::petitions::Petition;
 use crate::db::Db;
 use crate::metrics::Metrics;
+use crate::petition_cache::PetitionCache;
 use crate::security::csrf::Csrf;
 use crate::security::limits::Limits;
 use crate::security::password::HashingGate;
@@ -31,6 +33,8 @@ pub struct AppState {
     pub metrics: Arc<Metrics>,
     /// Drawn `og:image` cards, by petition.
     pub share_cards: Arc<ShareCards>,
+    /// What public pages show of each petition, for a moment.
+    pub petitions: Arc<PetitionCache>,
 }
 
 impl AppState {
@@ -41,5 +45,12 @@ impl AppState {
 
     pub fn petition_url(&self, slug: &str) -> String {
         self.url(&format!("/petitions/{slug}"))
+    }
+
+    /// Call after creating or changing a petition on this instance, so
+    /// counts and cached pages follow at once.
+    pub fn petition_changed(&self, petition: &Petition) {
+        self.counts.upsert_petition(petition);
+        self.petitions.invalidate(&petition.slug);
     }
 }

@@ -240,7 +240,7 @@ pub async fn hide(
         .run(move |conn| admin_rows::hide(conn, &slug, &reason, &admin_id))
         .await?
         .ok_or(AppError::NotFound)?;
-    state.counts.upsert_petition(&petition);
+    state.petition_changed(&petition);
     Ok(see_other("/admin?done=hidden"))
 }
 
@@ -267,7 +267,7 @@ pub async fn unhide(
         .run(move |conn| admin_rows::unhide(conn, &slug))
         .await?
         .ok_or(AppError::NotFound)?;
-    state.counts.upsert_petition(&petition);
+    state.petition_changed(&petition);
     Ok(see_other("/admin?done=unhidden"))
 }
 

@@ -311,7 +311,7 @@ pub async fn edit_petition(
     let EditOutcome::Updated(petition) = outcome else {
         return Err(edit_refused(outcome));
     };
-    state.counts.upsert_petition(&petition);
+    state.petition_changed(&petition);
     // A hidden petition's page is 404, even to its owner.
     if petition.hidden_at.is_some() {
         return Ok(see_other("/dashboard"));
@@ -384,7 +384,7 @@ pub async fn create_petition(
         .db
         .run(move |conn| petitions::create(conn, &owner, &new))
         .await?;
-    state.counts.upsert_petition(&petition);
+    state.petition_changed(&petition);
     Ok(see_other(&format!("/petitions/{}", petition.slug)))
 }
 
@@ -409,7 +409,7 @@ pub async fn close_petition(
     let EditOutcome::Updated(petition) = outcome else {
         return Err(edit_refused(outcome));
     };
-    state.counts.upsert_petition(&petition);
+    state.petition_changed(&petition);
     if petition.owner_id != current.organizer.id {
         return Ok(see_other("/admin?done=closed"));
     }

@@ -8,7 +8,6 @@ use serde::{Deserialize, Serialize};
 
 use super::petitions::{PetitionView, SignFormView, Surface};
 use super::{render, thousands};
-use crate::db::models::petitions;
 use crate::domain::signer::SignatureForm;
 use crate::domain::FieldErrors;
 use crate::error::AppError;
@@ -107,20 +106,12 @@ pub async fn render_embed(
     signed: bool,
     status: StatusCode,
 ) -> Result<HttpResponse, AppError> {
-    let lookup = slug.to_owned();
-    let (petition, targets) = state
-        .db
-        .run(move |conn| {
-            let Some(petition) = petitions::find_by_slug(conn, &lookup)? else {
-                return Ok(None);
-            };
-            let targets = petitions::targets_of(conn, std::slice::from_ref(&petition.id))?
-                .remove(&petition.id)
-                .unwrap_or_default();
-            Ok(Some((petition, targets)))
-        })
+    let snapshot = state
+        .petitions
+        .get(&state.db, slug)
         .await?
         .ok_or(AppError::NotFound)?;
+    let (petition, targets) = (snapshot.petition.clone(), snapshot.targets.clone());
     let form = SignFormView::new(state, Surface::Embed, &petition.slug, values, errors);
     let mut response = render(
         status,
@@ -234,11 +225,12 @@ pub async fn oembed(
     else {
         return Err(AppError::NotFound);
     };
-    let petition = state
-        .db
-        .run(move |conn| petitions::find_by_slug(conn, &slug))
+    let snapshot = state
+        .petitions
+        .get(&state.db, &slug)
         .await?
         .ok_or(AppError::NotFound)?;
+    let petition = &snapshot.petition;
     let width = fit(query.maxwidth.as_deref(), EMBED_WIDTH, 200);
     let height = fit(query.maxheight.as_deref(), EMBED_HEIGHT, 200);
     let src = format!("{public_url}/petitions/{}/embed", petition.slug);
@@ -256,7 +248,7 @@ pub async fn oembed(
         .json(Oembed {
             version: "1.0",
             kind: "rich",
-            title: petition.title,
+            title: petition.title.clone(),
             provider_name: "undersigned",
             provider_url: public_url,
             html,

@@ -9,13 +9,14 @@ use super::embeds::EmbedSnippets;
 use super::{human_date, render};
 use crate::db::models::now;
 use crate::db::models::petitions::{self, ListQuery, ListSort, ListState, Petition, Target};
-use crate::db::models::signatures::{self as signature_rows, PublicSigner};
-use crate::db::models::updates::{self, PetitionUpdate};
+use crate::db::models::signatures::PublicSigner;
+use crate::db::models::updates::PetitionUpdate;
 use crate::domain::country;
 use crate::domain::share::SharePanel;
 use crate::domain::signer::SignatureForm;
 use crate::domain::FieldErrors;
 use crate::error::AppError;
+use crate::petition_cache::PetitionSnapshot;
 use crate::state::AppState;
 
 /// A petition as pages show it.
@@ -132,9 +133,6 @@ pub struct PetitionPage {
     pub form_notice: Option<String>,
 }
 
-/// The most recent updates shown on a petition page.
-const NEWS_ON_PAGE: i64 = 5;
-
 pub struct NewsView {
     pub subject: String,
     pub posted_on: String,
@@ -142,12 +140,12 @@ pub struct NewsView {
     pub body_html: String,
 }
 
-impl From<PetitionUpdate> for NewsView {
-    fn from(u: PetitionUpdate) -> Self {
+impl From<&PetitionUpdate> for NewsView {
+    fn from(u: &PetitionUpdate) -> Self {
         Self {
             posted_on: human_date(u.created_at),
-            subject: u.subject,
-            body_html: u.body_html,
+            subject: u.subject.clone(),
+            body_html: u.body_html.clone(),
         }
     }
 }
@@ -157,11 +155,11 @@ pub struct SignerView {
     pub country: String,
 }
 
-impl From<PublicSigner> for SignerView {
-    fn from(s: PublicSigner) -> Self {
+impl From<&PublicSigner> for SignerView {
+    fn from(s: &PublicSigner) -> Self {
         Self {
             country: country::name(&s.country).to_owned(),
-            name: s.name,
+            name: s.name.clone(),
         }
     }
 }
@@ -229,22 +227,18 @@ pub async fn render_petition_page(
     form_notice: Option<String>,
     status: StatusCode,
 ) -> Result<HttpResponse, AppError> {
-    let lookup = slug.to_owned();
-    let loaded = state
-        .db
-        .run(move |conn| {
-            let Some(petition) = petitions::find_by_slug(conn, &lookup)? else {
-                return Ok(None);
-            };
-            let targets = petitions::targets_of(conn, std::slice::from_ref(&petition.id))?
-                .remove(&petition.id)
-                .unwrap_or_default();
-            let signers = signature_rows::recent_public(conn, &petition.id, 10)?;
-            let news = updates::for_petition(conn, &petition.id, NEWS_ON_PAGE)?;
-            Ok(Some((petition, targets, signers, news)))
-        })
-        .await?;
-    let (petition, targets, signers, news) = loaded.ok_or(AppError::NotFound)?;
+    let snapshot = state
+        .petitions
+        .get(&state.db, slug)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let PetitionSnapshot {
+        petition,
+        targets,
+        signers,
+        news,
+    } = snapshot.as_ref();
+    let (petition, targets) = (petition.clone(), targets.clone());
     let url = state.petition_url(&petition.slug);
     let share = SharePanel::new(&url, &petition.title);
     let embed = EmbedSnippets::new(&state.settings.server.public_url, &url);
@@ -253,8 +247,8 @@ pub async fn render_petition_page(
         embed,
         form: SignFormView::new(state, Surface::Page, &petition.slug, values, errors),
         petition: PetitionView::new(state, petition, targets),
-        signers: signers.into_iter().map(SignerView::from).collect(),
-        news: news.into_iter().map(NewsView::from).collect(),
+        signers: signers.iter().map(SignerView::from).collect(),
+        news: news.iter().map(NewsView::from).collect(),
         form_notice,
     };
     render(status, &page)

@@ -3,7 +3,6 @@
 use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
 
-use crate::db::models::petitions;
 use crate::error::AppError;
 use crate::share_card::CardText;
 use crate::state::AppState;
@@ -17,25 +16,17 @@ pub async fn share_card(
     slug: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let slug = slug.into_inner();
-    let lookup = slug.clone();
-    let (petition, targets) = state
-        .db
-        .run(move |conn| {
-            let Some(petition) = petitions::find_by_slug(conn, &lookup)? else {
-                return Ok(None);
-            };
-            let targets = petitions::targets_of(conn, std::slice::from_ref(&petition.id))?
-                .remove(&petition.id)
-                .unwrap_or_default();
-            Ok(Some((petition, targets)))
-        })
+    let snapshot = state
+        .petitions
+        .get(&state.db, &slug)
         .await?
         .ok_or(AppError::NotFound)?;
+    let (petition, targets) = (&snapshot.petition, &snapshot.targets);
     let text = CardText {
         count: state.counts.count_of(&petition.id),
         goal: petition.goal,
-        title: petition.title,
-        targets: targets.into_iter().map(|t| t.name).collect(),
+        title: petition.title.clone(),
+        targets: targets.iter().map(|t| t.name.clone()).collect(),
     };
     let card = match state.share_cards.cached(&slug, &text) {
         Some(card) => card,

@@ -215,10 +215,13 @@ pub async fn post_update(
         .run(move |conn| updates::post(conn, &petition_id, &author, &new, now()))
         .await?;
     match outcome {
-        PostOutcome::Posted(_) => Ok(see_other(&format!(
-            "/dashboard/petitions/{}/updates?sent=1",
-            petition.slug
-        ))),
+        PostOutcome::Posted(_) => {
+            state.petitions.invalidate(&petition.slug);
+            Ok(see_other(&format!(
+                "/dashboard/petitions/{}/updates?sent=1",
+                petition.slug
+            )))
+        }
         PostOutcome::WeeklyLimit { next_at } => {
             let mut errors = FieldErrors::default();
             errors.add(

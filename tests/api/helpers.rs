@@ -357,6 +357,19 @@ impl TestApp {
         Page::from(self.client.get(self.url(path)).send().await.unwrap()).await
     }
 
+    /// The page once `ready` holds, for what public pages show a moment
+    /// late by design (they are cached for about two seconds).
+    pub async fn get_when(&self, path: &str, ready: impl Fn(&Page) -> bool) -> Page {
+        for _ in 0..50 {
+            let page = self.get(path).await;
+            if ready(&page) {
+                return page;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        panic!("{path} never showed what was expected");
+    }
+
     pub async fn get_response(&self, path: &str) -> Response {
         self.client.get(self.url(path)).send().await.unwrap()
     }

@@ -42,7 +42,11 @@ async fn the_details_that_count_are_those_of_the_confirmed_link(app: TestApp) {
     // details count, not the impostor's.
     let link = mails[1].link_containing("/signatures/confirm/");
     assert_eq!(app.follow(&link).await.status, 200);
-    let page = app.get(&format!("/petitions/{slug}")).await;
+    let page = app
+        .get_when(&format!("/petitions/{slug}"), |p| {
+            p.text_of(".signers").is_some()
+        })
+        .await;
     let signers = page.text_of(".signers").unwrap();
     assert!(signers.contains("Real Owner"), "{signers}");
     assert!(!page.body.contains("Impostor"));

@@ -337,7 +337,11 @@ async fn only_public_signers_are_named_on_the_petition(app: TestApp) {
         let link = app.confirmation_link(email, 1).await;
         app.follow(&link).await;
     }
-    let page = app.get(&format!("/petitions/{slug}")).await;
+    let page = app
+        .get_when(&format!("/petitions/{slug}"), |p| {
+            p.text_of(".signers").is_some()
+        })
+        .await;
     assert!(!page.body.contains("Shy Person"));
     assert!(page
         .text_of(".signers")

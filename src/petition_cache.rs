@@ -1,0 +1,104 @@
+//! What the public petition pages show, kept in memory for a moment.
+//!
+//! A petition that goes viral is read thousands of times a second: its
+//! page, its widget on every blog that embeds it, its share card. Reading
+//! the petition, its targets, its recent signers and its news from the
+//! database for each of those would make the database the bottleneck. Here
+//! they are read at most once per `TTL` per petition per instance. The
+//! count is not cached here: it comes live from the count store.
+//!
+//! Changes made on this instance (an edit, a close, a hide, an update) drop
+//! the entry at once; other instances see them within `TTL`.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, RwLock};
+use std::time::{Duration, Instant};
+
+use crate::db::models::petitions::{self, Petition, Target};
+use crate::db::models::signatures::{self as signature_rows, PublicSigner};
+use crate::db::models::updates::{self, PetitionUpdate};
+use crate::db::Db;
+use crate::domain::petition::is_plausible_slug;
+
+/// How stale a page may be: recent signers and changes made on another
+/// instance appear within this.
+pub const TTL: Duration = Duration::from_secs(2);
+/// Past this many entries the cache starts over, so a scan of made-up
+/// addresses cannot grow it without bound.
+const CAPACITY: usize = 10_000;
+pub const RECENT_SIGNERS: i64 = 10;
+pub const NEWS_ON_PAGE: i64 = 5;
+
+/// A public petition with everything its pages show but the count.
+#[derive(Debug)]
+pub struct PetitionSnapshot {
+    pub petition: Petition,
+    pub targets: Vec<Target>,
+    pub signers: Vec<PublicSigner>,
+    pub news: Vec<PetitionUpdate>,
+}
+
+/// `None` caches "no such public petition" too, briefly.
+type Entry = (Instant, Option<Arc<PetitionSnapshot>>);
+
+#[derive(Default)]
+pub struct PetitionCache {
+    entries: RwLock<HashMap<String, Entry>>,
+    /// Bumped by every invalidation; a read that overlapped one is not kept,
+    /// so it cannot put back what the invalidation removed.
+    invalidations: AtomicU64,
+}
+
+impl PetitionCache {
+    /// The public petition behind `slug`, from memory if fresh enough.
+    pub async fn get(&self, db: &Db, slug: &str) -> anyhow::Result<Option<Arc<PetitionSnapshot>>> {
+        if !is_plausible_slug(slug) {
+            return Ok(None);
+        }
+        if let Some((loaded, snapshot)) = self.entries.read().expect("petition cache").get(slug) {
+            if loaded.elapsed() < TTL {
+                return Ok(snapshot.clone());
+            }
+        }
+        let started = Instant::now();
+        let epoch = self.invalidations.load(Ordering::SeqCst);
+        let lookup = slug.to_owned();
+        let snapshot = db
+            .run(move |conn| {
+                let Some(petition) = petitions::find_by_slug(conn, &lookup)? else {
+                    return Ok(None);
+                };
+                let targets = petitions::targets_of(conn, std::slice::from_ref(&petition.id))?
+                    .remove(&petition.id)
+                    .unwrap_or_default();
+                let signers = signature_rows::recent_public(conn, &petition.id, RECENT_SIGNERS)?;
+                let news = updates::for_petition(conn, &petition.id, NEWS_ON_PAGE)?;
+                Ok(Some(Arc::new(PetitionSnapshot {
+                    petition,
+                    targets,
+                    signers,
+                    news,
+                })))
+            })
+            .await?;
+        let mut entries = self.entries.write().expect("petition cache");
+        if self.invalidations.load(Ordering::SeqCst) != epoch {
+            return Ok(snapshot);
+        }
+        if entries.len() >= CAPACITY && !entries.contains_key(slug) {
+            entries.clear();
+        }
+        // Stamped with when the read began, so what it saw is never served
+        // for longer than TTL after.
+        entries.insert(slug.to_owned(), (started, snapshot.clone()));
+        Ok(snapshot)
+    }
+
+    /// Forgets `slug`, after a change made on this instance.
+    pub fn invalidate(&self, slug: &str) {
+        let mut entries = self.entries.write().expect("petition cache");
+        self.invalidations.fetch_add(1, Ordering::SeqCst);
+        entries.remove(slug);
+    }
+}
