@@ -13,6 +13,7 @@ mod browser;
 mod cli;
 mod durability;
 mod editing;
+mod embed_browser;
 mod embeds;
 mod export;
 mod faults;

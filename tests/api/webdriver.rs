@@ -202,3 +202,18 @@ impl Drop for Browser {
         let _ = self.driver.wait();
     }
 }
+
+/// Frames, for the embedded widget.
+impl Browser {
+    /// Moves into the iframe matching `css`; later lookups happen inside it.
+    pub async fn enter_frame(&self, css: &str) {
+        let id = self.find(css).await;
+        self.call("POST", "/frame", json!({ "id": { ELEMENT_KEY: id } }))
+            .await;
+    }
+
+    /// Back to the top-level page.
+    pub async fn leave_frames(&self) {
+        self.call("POST", "/frame", json!({ "id": null })).await;
+    }
+}
