@@ -12,8 +12,8 @@ use crate::webdriver::{keys, Browser};
 /// A page to check: what it is, its path, and for pages that only exist as
 /// the answer to a form, a button to press there and an element of the
 /// page that answers. In paths,
-/// `{slug}` is the test's petition and `{confirm}`, `{withdraw}` and
-/// `{reset}` the tokens from its emails.
+/// `{slug}` is the test's petition, `{closed}` a closed one, and
+/// `{confirm}`, `{withdraw}` and `{reset}` the tokens from its emails.
 type Check = (
     &'static str,
     &'static str,
@@ -41,8 +41,25 @@ const PUBLIC_PAGES: &[Check] = &[
         None,
     ),
     ("withdraw", "/signatures/withdraw/{withdraw}", None),
+    (
+        "signature withdrawn",
+        "/signatures/withdraw/{withdraw}",
+        // The answer is the same page without its form.
+        Some(("main form button", "main:not(:has(form))")),
+    ),
+    (
+        "link not valid (404)",
+        "/signatures/confirm/no-such-token",
+        None,
+    ),
+    ("closed petition", "/petitions/{closed}", None),
     ("log in", "/login", None),
     ("sign up", "/signup", None),
+    (
+        "sign up with mistakes (422)",
+        "/signup",
+        Some(("main form button", ".error-summary")),
+    ),
     ("forgotten password", "/password/forgot", None),
     ("reset password", "/password/reset/{reset}", None),
     ("not found (404)", NOT_FOUND, None),
@@ -52,6 +69,11 @@ const PUBLIC_PAGES: &[Check] = &[
 const ORGANIZER_PAGES: &[Check] = &[
     ("dashboard", "/dashboard", None),
     ("new petition", "/dashboard/petitions/new", None),
+    (
+        "new petition with mistakes (422)",
+        "/dashboard/petitions/new",
+        Some(("main form button.primary", ".error-summary")),
+    ),
     ("edit petition", "/dashboard/petitions/{slug}/edit", None),
     (
         "edit petition, preview",
@@ -123,6 +145,7 @@ async fn serious_violations(browser: &Browser, axe: &str) -> Vec<String> {
 
 struct Tokens {
     slug: String,
+    closed: String,
     confirm: String,
     withdraw: String,
     reset: String,
@@ -132,6 +155,7 @@ impl Tokens {
     fn path(&self, template: &str) -> String {
         template
             .replace("{slug}", &self.slug)
+            .replace("{closed}", &self.closed)
             .replace("{confirm}", &self.confirm)
             .replace("{withdraw}", &self.withdraw)
             .replace("{reset}", &self.reset)
@@ -143,9 +167,10 @@ fn token(link: &str) -> String {
     link.rsplit('/').next().unwrap().to_owned()
 }
 
-/// An admin organizer with a petition that has one confirmed public
-/// signer, one signature waiting for confirmation and a password reset
-/// asked for; returns the organizer's email and the tokens.
+/// An admin organizer with a closed petition and an open one that has one
+/// confirmed public signer and one signature waiting for confirmation, and
+/// a password reset asked for; returns the organizer's email and the
+/// tokens.
 async fn prepare(app: &TestApp) -> (String, Tokens) {
     let email = "olga@example.org";
     app.create_organizer(email).await;
@@ -153,6 +178,15 @@ async fn prepare(app: &TestApp) -> (String, Tokens) {
         .execute("UPDATE organizers SET is_admin = TRUE WHERE email = 'olga@example.org'");
     assert_eq!(app.login(email, PASSWORD).await.status(), 303);
     let slug = app.create_petition("Protect the wetlands", "").await;
+    let closed = app.create_petition("Keep the night bus", "").await;
+    let csrf = app.get("/dashboard").await.csrf_token();
+    let close = app
+        .post_form(
+            &format!("/dashboard/petitions/{closed}/close"),
+            &[("csrf_token", csrf)],
+        )
+        .await;
+    assert_eq!(close.status(), 303);
 
     app.sign(&slug, &signature("early@example.com")).await;
     let early = app.confirmation_link("early@example.com", 1).await;
@@ -175,6 +209,7 @@ async fn prepare(app: &TestApp) -> (String, Tokens) {
 
     let tokens = Tokens {
         slug,
+        closed,
         confirm,
         withdraw,
         reset,
@@ -307,7 +342,8 @@ async fn a_person_signs_with_the_keyboard_alone() {
 
     browser.type_text("Ama Mensah").await;
     assert_eq!(tab(&browser).await, "email");
-    browser.type_text("ama@example.com").await;
+    // A slip of the finger first.
+    browser.type_text("ama.example.com").await;
     assert_eq!(tab(&browser).await, "country");
     // A closed list picks the option whose name is typed.
     browser.type_text("Ghana").await;
@@ -320,6 +356,26 @@ async fn a_person_signs_with_the_keyboard_alone() {
     assert_eq!(tab(&browser).await, "updates");
     browser.press(&[keys::SPACE]).await;
     assert_eq!(tab(&browser).await, "button Sign");
+    browser.press(&[keys::ENTER]).await;
+
+    // The mistake is explained where focus lands, and its link leads to
+    // the field, with everything else still filled in.
+    browser.text(".error-summary").await;
+    let (at, visible) = focused(&browser).await;
+    assert!(
+        at.contains("There is a problem") && visible,
+        "focus goes to the visible error summary, not {at}"
+    );
+    assert!(tab(&browser).await.contains("Enter an email address"));
+    browser.press(&[keys::ENTER]).await;
+    assert_eq!(focused(&browser).await, ("email".to_owned(), true));
+    browser.chord(&[keys::CONTROL, "a"]).await;
+    browser.type_text("ama@example.com").await;
+    let mut stops = 0;
+    while tab(&browser).await != "button Sign" {
+        stops += 1;
+        assert!(stops < 10, "Tab never reached the Sign button");
+    }
     browser.press(&[keys::ENTER]).await;
 
     browser

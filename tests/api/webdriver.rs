@@ -218,6 +218,20 @@ impl Browser {
                 ]
             })
             .collect();
+        self.key_actions(actions).await;
+    }
+
+    /// Holds the keys down together, then lets go: `[keys::CONTROL, "a"]`.
+    pub async fn chord(&self, keys: &[&str]) {
+        let down = keys.iter().map(|k| json!({"type": "keyDown", "value": k}));
+        let up = keys
+            .iter()
+            .rev()
+            .map(|k| json!({"type": "keyUp", "value": k}));
+        self.key_actions(down.chain(up).collect()).await;
+    }
+
+    async fn key_actions(&self, actions: Vec<Value>) {
         self.call(
             "POST",
             "/actions",
@@ -240,6 +254,7 @@ pub mod keys {
     pub const TAB: &str = "\u{E004}";
     pub const ENTER: &str = "\u{E007}";
     pub const SPACE: &str = "\u{E00D}";
+    pub const CONTROL: &str = "\u{E009}";
 }
 
 impl Drop for Browser {
