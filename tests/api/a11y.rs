@@ -60,6 +60,11 @@ const PUBLIC_PAGES: &[Check] = &[
         "/signup",
         Some(("main form button", ".error-summary")),
     ),
+    (
+        "sign-up link not valid (404)",
+        "/signup/confirm/no-such-token",
+        None,
+    ),
     ("forgotten password", "/password/forgot", None),
     ("reset password", "/password/reset/{reset}", None),
     ("not found (404)", NOT_FOUND, None),
