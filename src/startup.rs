@@ -21,6 +21,8 @@ use crate::security::limits::Limits;
 use crate::security::password::HashingGate;
 use crate::state::AppState;
 use crate::telemetry::RequestSpan;
+use crate::workers::goals::GoalWatch;
+use crate::workers::updates::UpdateFanout;
 use crate::workers::{janitor, Workers};
 
 const COUNT_REFRESH: Duration = Duration::from_secs(1);
@@ -90,6 +92,28 @@ impl Application {
             workers.spawn("email_outbox", move |beat| {
                 let outbox = outbox.clone();
                 async move { outbox.run(beat).await }
+            });
+        }
+
+        {
+            let fanout = Arc::new(UpdateFanout {
+                db: db.clone(),
+                public_url: settings.server.public_url.clone(),
+                outbox_wake: outbox_wake.clone(),
+            });
+            workers.spawn("update_fanout", move |beat| {
+                let fanout = fanout.clone();
+                async move { fanout.run(&beat).await }
+            });
+            let goals = Arc::new(GoalWatch {
+                db: db.clone(),
+                counts: counts.clone(),
+                public_url: settings.server.public_url.clone(),
+                outbox_wake: outbox_wake.clone(),
+            });
+            workers.spawn("goal_watch", move |beat| {
+                let goals = goals.clone();
+                async move { goals.run(&beat).await }
             });
         }
 

@@ -9,6 +9,7 @@ pub mod petition;
 pub mod signer;
 pub mod target;
 pub mod token;
+pub mod update;
 
 pub use email::Email;
 

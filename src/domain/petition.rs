@@ -101,7 +101,12 @@ impl NewPetition {
     }
 }
 
-fn required_text(input: &str, max: usize, what: &str, multiline: bool) -> Result<String, String> {
+pub(crate) fn required_text(
+    input: &str,
+    max: usize,
+    what: &str,
+    multiline: bool,
+) -> Result<String, String> {
     let text = clean_text(input, multiline).map_err(|e| format!("The text {e}"))?;
     if text.is_empty() {
         return Err(format!("Enter {what}"));

@@ -46,6 +46,8 @@ pub enum TokenPurpose {
     VerifyOrganizer,
     /// Lets an organizer set a new password; 1 hour.
     ResetPassword,
+    /// Stops a signer's updates about one petition; in every update email.
+    Unsubscribe,
 }
 
 impl TokenPurpose {
@@ -57,6 +59,8 @@ impl TokenPurpose {
             Self::WithdrawSignature => time::Duration::days(365),
             Self::VerifyOrganizer => time::Duration::hours(24),
             Self::ResetPassword => time::Duration::hours(1),
+            // An old update email's link should still work when it is read late.
+            Self::Unsubscribe => time::Duration::days(180),
         }
     }
 
@@ -66,6 +70,7 @@ impl TokenPurpose {
             Self::WithdrawSignature => "withdraw_signature",
             Self::VerifyOrganizer => "verify_organizer",
             Self::ResetPassword => "reset_password",
+            Self::Unsubscribe => "unsubscribe",
         }
     }
 }

@@ -3,12 +3,16 @@
 use std::time::Duration;
 
 use anyhow::Context;
+use lettre::message::header::{HeaderName, HeaderValue};
 use lettre::message::{Mailbox, MultiPart};
 use lettre::transport::smtp::PoolConfig;
 use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
 use crate::config::{EmailSettings, EmailTransport};
 use crate::db::models::outbox::QueuedEmail;
+
+const LIST_UNSUBSCRIBE: HeaderName = HeaderName::new_from_ascii_str("List-Unsubscribe");
+const LIST_UNSUBSCRIBE_POST: HeaderName = HeaderName::new_from_ascii_str("List-Unsubscribe-Post");
 
 pub struct Mailer {
     transport: Transport,
@@ -88,10 +92,21 @@ impl Mailer {
             .parse()
             .map_err(|e| SendError::Permanent(format!("bad recipient: {e}")))?;
         // (lettre's address errors describe the problem, not the address.)
-        let message = Message::builder()
+        let mut builder = Message::builder()
             .from(from.clone())
             .to(to)
-            .subject(&email.subject)
+            .subject(&email.subject);
+        if let Some(url) = &email.list_unsubscribe {
+            // RFC 8058: mail providers show an unsubscribe button and POST
+            // `List-Unsubscribe=One-Click` to the address themselves.
+            builder = builder
+                .raw_header(HeaderValue::new(LIST_UNSUBSCRIBE, format!("<{url}>")))
+                .raw_header(HeaderValue::new(
+                    LIST_UNSUBSCRIBE_POST,
+                    "List-Unsubscribe=One-Click".to_owned(),
+                ));
+        }
+        let message = builder
             .multipart(MultiPart::alternative_plain_html(
                 email.body_text.clone(),
                 email.body_html.clone(),

@@ -36,6 +36,7 @@ macro_rules! email_message {
                         html: Html { m: self }.render()?,
                         action_url: Some(self.$action.clone()),
                         not_before: None,
+                        list_unsubscribe: None,
                     })
                 }
             }
@@ -111,4 +112,50 @@ email_message!(
     "email/reset_password/body.txt",
     "email/reset_password/body.html",
     action = reset_url
+);
+
+/// An organizer's update, to one confirmed signer who asked for news.
+pub struct PetitionUpdate {
+    pub petition_title: String,
+    pub petition_url: String,
+    pub subject: String,
+    pub body_text: String,
+    /// Sanitised when the update was written.
+    pub body_html: String,
+    pub unsubscribe_url: String,
+}
+email_message!(
+    PetitionUpdate,
+    "email/petition_update/subject.txt",
+    "email/petition_update/body.txt",
+    "email/petition_update/body.html",
+    action = petition_url
+);
+
+impl PetitionUpdate {
+    /// The email, with the headers that let mail providers offer a
+    /// one-click unsubscribe.
+    pub fn to_bulk_email(&self, to: &str) -> anyhow::Result<OutgoingEmail> {
+        Ok(OutgoingEmail {
+            list_unsubscribe: Some(self.unsubscribe_url.clone()),
+            ..self.to_email(to)?
+        })
+    }
+}
+
+/// Sent once to the organizer when the count first reaches the goal.
+pub struct GoalReached {
+    pub organizer_name: String,
+    pub petition_title: String,
+    pub goal: String,
+    pub petition_url: String,
+    pub statistics_url: String,
+    pub updates_url: String,
+}
+email_message!(
+    GoalReached,
+    "email/goal_reached/subject.txt",
+    "email/goal_reached/body.txt",
+    "email/goal_reached/body.html",
+    action = petition_url
 );

@@ -10,6 +10,7 @@ pub mod metrics;
 pub mod organizers;
 pub mod petitions;
 pub mod signatures;
+pub mod updates;
 
 use std::net::IpAddr;
 use std::time::Duration;
@@ -103,6 +104,16 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         web::resource("/dashboard/petitions/{slug}/edit")
             .get(dashboard::edit_petition_form)
             .post(dashboard::edit_petition),
+    )
+    .service(
+        web::resource("/dashboard/petitions/{slug}/updates")
+            .get(updates::updates_page)
+            .post(updates::post_update),
+    )
+    .service(
+        web::resource("/signatures/unsubscribe/{token}")
+            .get(updates::unsubscribe_form)
+            .post(updates::unsubscribe),
     )
     .route(
         "/dashboard/petitions/{slug}/signatures.csv",

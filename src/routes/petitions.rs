@@ -9,6 +9,7 @@ use super::{human_date, render};
 use crate::db::models::now;
 use crate::db::models::petitions::{self, ListQuery, ListSort, ListState, Petition, Target};
 use crate::db::models::signatures::{self as signature_rows, PublicSigner};
+use crate::db::models::updates::{self, PetitionUpdate};
 use crate::domain::country;
 use crate::domain::signer::SignatureForm;
 use crate::domain::FieldErrors;
@@ -97,8 +98,30 @@ pub struct PetitionPage {
     pub petition: PetitionView,
     pub form: SignFormView,
     pub signers: Vec<SignerView>,
+    /// The organizer's latest updates, newest first.
+    pub news: Vec<NewsView>,
     /// A message above the form for problems that are not one field's.
     pub form_notice: Option<String>,
+}
+
+/// The most recent updates shown on a petition page.
+const NEWS_ON_PAGE: i64 = 5;
+
+pub struct NewsView {
+    pub subject: String,
+    pub posted_on: String,
+    /// Sanitised when the update was written.
+    pub body_html: String,
+}
+
+impl From<PetitionUpdate> for NewsView {
+    fn from(u: PetitionUpdate) -> Self {
+        Self {
+            posted_on: human_date(u.created_at),
+            subject: u.subject,
+            body_html: u.body_html,
+        }
+    }
 }
 
 pub struct SignerView {
@@ -160,10 +183,11 @@ pub async fn render_petition_page(
                 .remove(&petition.id)
                 .unwrap_or_default();
             let signers = signature_rows::recent_public(conn, &petition.id, 10)?;
-            Ok(Some((petition, targets, signers)))
+            let news = updates::for_petition(conn, &petition.id, NEWS_ON_PAGE)?;
+            Ok(Some((petition, targets, signers, news)))
         })
         .await?;
-    let (petition, targets, signers) = loaded.ok_or(AppError::NotFound)?;
+    let (petition, targets, signers, news) = loaded.ok_or(AppError::NotFound)?;
     let page = PetitionPage {
         form: SignFormView {
             values,
@@ -172,6 +196,7 @@ pub async fn render_petition_page(
         },
         petition: PetitionView::new(state, petition, targets),
         signers: signers.into_iter().map(SignerView::from).collect(),
+        news: news.into_iter().map(NewsView::from).collect(),
         form_notice,
     };
     render(status, &page)

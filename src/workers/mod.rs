@@ -5,7 +5,9 @@
 //! makes `/health` answer 503. Before this, a worker could die or hang with
 //! nobody noticing, which is how confirmation emails once stopped for good.
 
+pub mod goals;
 pub mod janitor;
+pub mod updates;
 
 use std::future::Future;
 use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};

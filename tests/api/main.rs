@@ -24,3 +24,4 @@ mod pipeline;
 mod privacy;
 mod rate_limits;
 mod signing;
+mod updates;

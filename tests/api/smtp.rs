@@ -13,9 +13,21 @@ pub struct ReceivedMail {
     pub subject: String,
     pub text: String,
     pub html: String,
+    /// The header section as received, for headers the app sets itself.
+    pub head: String,
 }
 
 impl ReceivedMail {
+    /// The value of header `name`, unfolded.
+    pub fn header(&self, name: &str) -> Option<String> {
+        let unfolded = self.head.replace("\r\n ", " ").replace("\r\n\t", " ");
+        unfolded.lines().find_map(|line| {
+            let (key, value) = line.split_once(':')?;
+            key.eq_ignore_ascii_case(name)
+                .then(|| value.trim().to_owned())
+        })
+    }
+
     /// Every http(s) link in the text part, in order.
     pub fn links(&self) -> Vec<String> {
         self.text
@@ -272,8 +284,14 @@ fn parse(to: Vec<String>, raw: &[u8]) -> ReceivedMail {
     let message = mail_parser::MessageParser::default()
         .parse(raw)
         .expect("a parsable message");
+    let text = String::from_utf8_lossy(raw);
+    let head = text
+        .split_once("\r\n\r\n")
+        .map_or(text.as_ref(), |(head, _)| head)
+        .to_owned();
     ReceivedMail {
         to,
+        head,
         subject: message.subject().unwrap_or_default().to_owned(),
         text: message
             .body_text(0)

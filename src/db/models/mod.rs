@@ -3,12 +3,14 @@
 
 pub mod accounts;
 pub mod counts;
+pub mod goals;
 pub mod metrics;
 pub mod organizers;
 pub mod outbox;
 pub mod petitions;
 pub mod sessions;
 pub mod signatures;
+pub mod updates;
 
 use time::{OffsetDateTime, PrimitiveDateTime};
 

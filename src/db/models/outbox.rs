@@ -21,6 +21,8 @@ pub struct OutgoingEmail {
     pub action_url: Option<String>,
     /// Held back until then by the per-address daily cap.
     pub not_before: Option<PrimitiveDateTime>,
+    /// For bulk mail: the one-click unsubscribe address (RFC 8058).
+    pub list_unsubscribe: Option<String>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -33,6 +35,7 @@ pub struct QueuedEmail {
     pub body_html: String,
     pub action_url: Option<String>,
     pub attempts: i32,
+    pub list_unsubscribe: Option<String>,
 }
 
 /// Queues `email`. One about a signature names it, so that withdrawing or
@@ -41,6 +44,28 @@ pub fn enqueue(
     conn: &mut DbConnection,
     email: &OutgoingEmail,
     signature_id: Option<&str>,
+    now: PrimitiveDateTime,
+) -> anyhow::Result<()> {
+    insert(conn, email, signature_id, None, now)
+}
+
+/// Queues one email of an organizer's update to a signer. Tagged with the
+/// update, so its fan-out can see how much of it is still unsent.
+pub fn enqueue_for_update(
+    conn: &mut DbConnection,
+    email: &OutgoingEmail,
+    signature_id: &str,
+    update_id: &str,
+    now: PrimitiveDateTime,
+) -> anyhow::Result<()> {
+    insert(conn, email, Some(signature_id), Some(update_id), now)
+}
+
+fn insert(
+    conn: &mut DbConnection,
+    email: &OutgoingEmail,
+    signature_id: Option<&str>,
+    update_id: Option<&str>,
     now: PrimitiveDateTime,
 ) -> anyhow::Result<()> {
     let due = email.not_before.unwrap_or(now).max(now);
@@ -58,6 +83,8 @@ pub fn enqueue(
                 email_outbox::due_since.eq(due),
                 email_outbox::created_at.eq(now),
                 email_outbox::signature_id.eq(signature_id),
+                email_outbox::update_id.eq(update_id),
+                email_outbox::list_unsubscribe.eq(&email.list_unsubscribe),
             ))
             .execute(conn)
     })

@@ -478,6 +478,15 @@ pub fn update(
                 .get_result(conn)
         })
         .context("updating petition")?;
+        if edited.goal != petition.goal {
+            // A new goal is a new milestone to tell the organizer about.
+            db_run!(conn: {
+                diesel::update(petitions::table.filter(petitions::id.eq(&petition.id)))
+                    .set(petitions::goal_reached_at.eq(None::<PrimitiveDateTime>))
+                    .execute(conn)
+            })
+            .context("resetting goal reached")?;
+        }
         db_run!(conn: {
             diesel::delete(
                 petition_targets::table.filter(petition_targets::petition_id.eq(&petition.id)),

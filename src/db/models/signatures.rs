@@ -45,7 +45,7 @@ pub enum SignOutcome {
 /// The details a signer chose, stored with each confirmation link so that
 /// the submission whose link is confirmed is the one that counts.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-struct SignerDetails {
+pub(crate) struct SignerDetails {
     name: String,
     country: String,
     postcode: Option<String>,
@@ -233,7 +233,7 @@ fn take_email_from_cap(
     Ok(took_one == 1)
 }
 
-fn issue_token(
+pub(crate) fn issue_token(
     conn: &mut DbConnection,
     signature_id: &str,
     purpose: TokenPurpose,

@@ -1,0 +1,351 @@
+//! Updates to signers: the organizer's page to write them, and the
+//! signer's unsubscribe link.
+
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpRequest, HttpResponse};
+use askama::Template;
+use serde::Deserialize;
+
+use super::{human_date, render, see_other};
+use crate::db::models::now;
+use crate::db::models::petitions::{self, EditOutcome, Petition};
+use crate::db::models::updates::{self, Allowance, PetitionUpdate, PostOutcome};
+use crate::domain::token::looks_like_token;
+use crate::domain::update::{NewUpdate, UpdateForm};
+use crate::domain::FieldErrors;
+use crate::error::AppError;
+use crate::security::session::CurrentOrganizer;
+use crate::state::AppState;
+
+/// Past updates listed on the organizer's page.
+const HISTORY: i64 = 50;
+
+#[derive(Template)]
+#[template(path = "dashboard/updates.html")]
+struct UpdatesPage {
+    slug: String,
+    title: String,
+    /// Confirmed signers who asked for news: who an update would reach.
+    audience: i64,
+    allowance: AllowanceView,
+    values: UpdateForm,
+    errors: FieldErrors,
+    preview: Option<String>,
+    notice: Option<&'static str>,
+    history: Vec<UpdateRow>,
+    csrf_token: String,
+}
+
+impl UpdatesPage {
+    fn error(&self, field: &str) -> Option<&str> {
+        self.errors.get(field)
+    }
+}
+
+struct AllowanceView {
+    remaining: usize,
+    next_on: Option<String>,
+}
+
+impl From<Allowance> for AllowanceView {
+    fn from(a: Allowance) -> Self {
+        Self {
+            remaining: a.remaining,
+            next_on: a.next_at.map(human_date),
+        }
+    }
+}
+
+struct UpdateRow {
+    subject: String,
+    sent_on: String,
+    recipients: i64,
+    finished: bool,
+}
+
+impl From<PetitionUpdate> for UpdateRow {
+    fn from(u: PetitionUpdate) -> Self {
+        Self {
+            subject: u.subject,
+            sent_on: human_date(u.created_at),
+            recipients: u.recipients,
+            finished: u.delivered_at.is_some(),
+        }
+    }
+}
+
+const SENT_NOTICE: &str = "Your update is published on the petition page, and is being emailed to \
+     the signers who asked for news.";
+
+#[derive(Deserialize)]
+pub struct PageQuery {
+    #[serde(default)]
+    sent: Option<String>,
+}
+
+/// The petition if this organizer may write to its signers, as for editing.
+async fn editable(
+    state: &AppState,
+    current: &CurrentOrganizer,
+    slug: &str,
+) -> Result<Petition, AppError> {
+    let (id, admin, lookup) = (
+        current.organizer.id.clone(),
+        current.organizer.is_admin,
+        slug.to_owned(),
+    );
+    match state
+        .db
+        .run(move |conn| petitions::find_editable(conn, &lookup, &id, admin))
+        .await?
+    {
+        Ok((petition, _)) => Ok(petition),
+        Err(EditOutcome::NotYours) => Err(AppError::Forbidden(
+            "Only the organizer of this petition can write to its signers.".into(),
+        )),
+        Err(_) => Err(AppError::NotFound),
+    }
+}
+
+struct PageInput {
+    values: UpdateForm,
+    errors: FieldErrors,
+    preview: Option<String>,
+    notice: Option<&'static str>,
+}
+
+async fn render_page(
+    state: &AppState,
+    current: &CurrentOrganizer,
+    petition: Petition,
+    input: PageInput,
+    status: StatusCode,
+) -> Result<HttpResponse, AppError> {
+    let id = petition.id.clone();
+    let (audience, allowance, history) = state
+        .db
+        .run(move |conn| {
+            let at = now();
+            Ok((
+                updates::audience(conn, &id)?,
+                updates::allowance(conn, &id, at)?,
+                updates::for_petition(conn, &id, HISTORY)?,
+            ))
+        })
+        .await?;
+    render(
+        status,
+        &UpdatesPage {
+            slug: petition.slug,
+            title: petition.title,
+            audience,
+            allowance: allowance.into(),
+            values: input.values,
+            errors: input.errors,
+            preview: input.preview,
+            notice: input.notice,
+            history: history.into_iter().map(UpdateRow::from).collect(),
+            csrf_token: state.csrf.issue(&current.csrf_scope()),
+        },
+    )
+}
+
+pub async fn updates_page(
+    state: web::Data<AppState>,
+    current: CurrentOrganizer,
+    slug: web::Path<String>,
+    query: web::Query<PageQuery>,
+) -> Result<HttpResponse, AppError> {
+    let petition = editable(&state, &current, &slug).await?;
+    let input = PageInput {
+        values: UpdateForm::default(),
+        errors: FieldErrors::default(),
+        preview: None,
+        notice: query.sent.is_some().then_some(SENT_NOTICE),
+    };
+    render_page(&state, &current, petition, input, StatusCode::OK).await
+}
+
+pub async fn post_update(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    current: CurrentOrganizer,
+    slug: web::Path<String>,
+    form: web::Form<UpdateForm>,
+) -> Result<HttpResponse, AppError> {
+    let form = form.into_inner();
+    state
+        .csrf
+        .verify(&req, &current.csrf_scope(), &form.csrf_token)?;
+    let petition = editable(&state, &current, &slug).await?;
+    let parsed = NewUpdate::parse(&form);
+    if form.preview.is_some() {
+        let preview = Some(crate::domain::petition::render_markdown(&form.body));
+        let errors = parsed.err().unwrap_or_default();
+        let input = PageInput {
+            values: form,
+            errors,
+            preview,
+            notice: None,
+        };
+        return render_page(&state, &current, petition, input, StatusCode::OK).await;
+    }
+    let new = match parsed {
+        Ok(new) => new,
+        Err(errors) => {
+            let input = PageInput {
+                values: form,
+                errors,
+                preview: None,
+                notice: None,
+            };
+            return render_page(
+                &state,
+                &current,
+                petition,
+                input,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await;
+        }
+    };
+    let (petition_id, author) = (petition.id.clone(), current.organizer.id.clone());
+    let outcome = state
+        .db
+        .run(move |conn| updates::post(conn, &petition_id, &author, &new, now()))
+        .await?;
+    match outcome {
+        PostOutcome::Posted(_) => Ok(see_other(&format!(
+            "/dashboard/petitions/{}/updates?sent=1",
+            petition.slug
+        ))),
+        PostOutcome::WeeklyLimit { next_at } => {
+            let mut errors = FieldErrors::default();
+            errors.add(
+                "subject",
+                format!(
+                    "This petition has sent {} updates in the last 7 days, the most it may. \
+                     You can send the next one on {}; your text is kept below.",
+                    updates::WEEKLY_LIMIT,
+                    human_date(next_at)
+                ),
+            );
+            let input = PageInput {
+                values: form,
+                errors,
+                preview: None,
+                notice: None,
+            };
+            render_page(
+                &state,
+                &current,
+                petition,
+                input,
+                StatusCode::TOO_MANY_REQUESTS,
+            )
+            .await
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "signatures/unsubscribe.html")]
+struct UnsubscribePage {
+    token: String,
+    slug: String,
+    title: String,
+    subscribed: bool,
+    csrf_token: String,
+}
+
+#[derive(Template)]
+#[template(path = "signatures/unsubscribed.html")]
+struct UnsubscribedPage {
+    slug: String,
+    title: String,
+}
+
+const UNSUBSCRIBE_SCOPE: &str = "unsubscribe";
+
+#[derive(Template)]
+#[template(path = "signatures/unsubscribe_invalid.html")]
+struct UnsubscribeInvalidPage;
+
+fn unknown_link() -> Result<HttpResponse, AppError> {
+    render(StatusCode::NOT_FOUND, &UnsubscribeInvalidPage)
+}
+
+/// Asks before unsubscribing: link scanners in mail systems open every
+/// link, and must not unsubscribe anyone by doing so.
+pub async fn unsubscribe_form(
+    state: web::Data<AppState>,
+    token: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let token = token.into_inner();
+    if !looks_like_token(&token) {
+        return unknown_link();
+    }
+    let lookup = token.clone();
+    let Some(found) = state
+        .db
+        .run(move |conn| updates::subscription(conn, &lookup, now()))
+        .await?
+    else {
+        return unknown_link();
+    };
+    render(
+        StatusCode::OK,
+        &UnsubscribePage {
+            token,
+            slug: found.slug,
+            title: found.title,
+            subscribed: found.subscribed,
+            csrf_token: state.csrf.issue(UNSUBSCRIBE_SCOPE),
+        },
+    )
+}
+
+#[derive(Deserialize)]
+pub struct UnsubscribeForm {
+    #[serde(default)]
+    csrf_token: String,
+    /// RFC 8058: a mail provider's one-click POST carries
+    /// `List-Unsubscribe=One-Click` and no cookies or form token.
+    #[serde(default, rename = "List-Unsubscribe")]
+    list_unsubscribe: Option<String>,
+}
+
+pub async fn unsubscribe(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    token: web::Path<String>,
+    form: web::Form<UnsubscribeForm>,
+) -> Result<HttpResponse, AppError> {
+    // The unguessable token in the address is what authorises this; the
+    // CSRF token only guards the button on our own page. A one-click POST
+    // from a mail provider cannot carry one, and needs none.
+    let one_click = form.list_unsubscribe.as_deref() == Some("One-Click");
+    if !one_click {
+        state
+            .csrf
+            .verify(&req, UNSUBSCRIBE_SCOPE, &form.csrf_token)?;
+    }
+    let token = token.into_inner();
+    if !looks_like_token(&token) {
+        return unknown_link();
+    }
+    let Some(done) = state
+        .db
+        .run(move |conn| updates::unsubscribe(conn, &token, now()))
+        .await?
+    else {
+        return unknown_link();
+    };
+    render(
+        StatusCode::OK,
+        &UnsubscribedPage {
+            slug: done.slug,
+            title: done.title,
+        },
+    )
+}

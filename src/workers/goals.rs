@@ -1,0 +1,103 @@
+//! Tells organizers when their petition reaches its goal.
+//!
+//! It listens to the count store, so it reacts within about a second of
+//! the count that crosses the goal, and also sweeps every petition now and
+//! then, which covers a crossing that happened while no instance ran.
+
+use std::collections::HashSet;
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::sync::broadcast::error::RecvError;
+use tokio::sync::Notify;
+
+use crate::counts::CountStore;
+use crate::db::models::goals::{self, GoalReached};
+use crate::db::models::now;
+use crate::db::Db;
+use crate::email::messages;
+use crate::workers::Heartbeat;
+
+const SWEEP_EVERY: Duration = Duration::from_secs(5 * 60);
+
+pub struct GoalWatch {
+    pub db: Db,
+    pub counts: Arc<CountStore>,
+    pub public_url: String,
+    pub outbox_wake: Arc<Notify>,
+}
+
+impl GoalWatch {
+    pub async fn run(&self, heartbeat: &Heartbeat) {
+        let mut changes = self.counts.subscribe();
+        let mut sweep = tokio::time::interval(SWEEP_EVERY);
+        let mut tick = tokio::time::interval(Duration::from_secs(1));
+        // (slug, goal) pairs already settled here, so a petition past its
+        // goal costs nothing on each further signature. A new goal is a
+        // new pair.
+        let mut settled: HashSet<(String, i64)> = HashSet::new();
+        let mut due: HashSet<String> = HashSet::new();
+        let mut sweep_due = false;
+        loop {
+            tokio::select! {
+                change = changes.recv() => match change {
+                    Ok(c) if c.count >= c.goal && !settled.contains(&(c.slug.clone(), c.goal)) => {
+                        settled.insert((c.slug.clone(), c.goal));
+                        due.insert(c.slug);
+                    }
+                    Ok(_) => {}
+                    Err(RecvError::Lagged(_)) => sweep_due = true,
+                    Err(RecvError::Closed) => return,
+                },
+                _ = sweep.tick() => sweep_due = true,
+                _ = tick.tick() => {
+                    heartbeat.beat();
+                    let slugs: Vec<Option<String>> = if sweep_due {
+                        due.clear();
+                        vec![None]
+                    } else {
+                        due.drain().map(Some).collect()
+                    };
+                    sweep_due = false;
+                    for slug in slugs {
+                        if let Err(err) = self.mark(slug).await {
+                            tracing::warn!(error = ?err, "checking petition goals failed");
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    async fn mark(&self, slug: Option<String>) -> anyhow::Result<()> {
+        let public_url = self.public_url.clone();
+        let reached = self
+            .db
+            .run(move |conn| {
+                goals::mark_reached(conn, slug.as_deref(), now(), &|p| compose(&public_url, p))
+            })
+            .await?;
+        if !reached.is_empty() {
+            self.outbox_wake.notify_one();
+            for petition in reached {
+                tracing::info!(petition = %petition.slug, goal = petition.goal, "petition reached its goal");
+            }
+        }
+        Ok(())
+    }
+}
+
+fn compose(
+    public_url: &str,
+    petition: &GoalReached,
+) -> anyhow::Result<crate::db::models::outbox::OutgoingEmail> {
+    messages::GoalReached {
+        organizer_name: petition.owner_name.clone(),
+        petition_title: petition.title.clone(),
+        goal: crate::routes::thousands(&petition.goal),
+        petition_url: format!("{public_url}/petitions/{}", petition.slug),
+        statistics_url: format!("{public_url}/dashboard/petitions/{}", petition.slug),
+        updates_url: format!("{public_url}/dashboard/petitions/{}/updates", petition.slug),
+    }
+    .to_email(&petition.owner_email)
+}

@@ -1,0 +1,94 @@
+//! Hands organizers' updates to the outbox, a batch at a time.
+//!
+//! An update to 100,000 signers is not queued at once: the next batch goes
+//! in only when the outbox has nearly sent the last one. So confirmation
+//! emails never wait behind a whole update, and `/health` does not see
+//! hours-old mail that is merely queued in bulk.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::sync::Notify;
+
+use crate::db::models::now;
+use crate::db::models::updates::{self, UpdateMail};
+use crate::db::Db;
+use crate::email::messages::PetitionUpdate;
+use crate::workers::Heartbeat;
+
+/// Emails queued per transaction, and roughly the most of one update that
+/// waits in the outbox at a time.
+pub const BATCH: i64 = 500;
+const EVERY: Duration = Duration::from_secs(1);
+
+pub struct UpdateFanout {
+    pub db: Db,
+    pub public_url: String,
+    pub outbox_wake: Arc<Notify>,
+}
+
+impl UpdateFanout {
+    pub async fn run(&self, heartbeat: &Heartbeat) {
+        let mut interval = tokio::time::interval(EVERY);
+        interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            interval.tick().await;
+            heartbeat.beat();
+            if let Err(err) = self.pass(heartbeat).await {
+                tracing::warn!(error = ?err, "queueing update emails failed");
+            }
+        }
+    }
+
+    /// Tops up every update in progress to about two batches in the outbox.
+    async fn pass(&self, heartbeat: &Heartbeat) -> anyhow::Result<()> {
+        for update_id in self.db.run(updates::undelivered).await? {
+            loop {
+                heartbeat.beat();
+                let id = update_id.clone();
+                let unsent = self
+                    .db
+                    .run(move |conn| updates::unsent_emails(conn, &id))
+                    .await?;
+                if unsent >= BATCH {
+                    break;
+                }
+                let (id, public_url) = (update_id.clone(), self.public_url.clone());
+                let queued = self
+                    .db
+                    .run(move |conn| {
+                        updates::queue_batch(conn, &id, BATCH, now(), &|mail| {
+                            compose(&public_url, mail)
+                        })
+                    })
+                    .await?;
+                if queued > 0 {
+                    self.outbox_wake.notify_one();
+                    tracing::info!(update = %update_id, queued, "queued update emails");
+                }
+                if (queued as i64) < BATCH {
+                    break;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+fn compose(
+    public_url: &str,
+    mail: &UpdateMail,
+) -> anyhow::Result<crate::db::models::outbox::OutgoingEmail> {
+    PetitionUpdate {
+        petition_title: mail.petition_title.to_owned(),
+        petition_url: format!("{public_url}/petitions/{}", mail.petition_slug),
+        subject: mail.update.subject.clone(),
+        body_text: mail.update.body_markdown.clone(),
+        body_html: mail.update.body_html.clone(),
+        unsubscribe_url: format!(
+            "{public_url}/signatures/unsubscribe/{}",
+            mail.unsubscribe_token
+        ),
+    }
+    .to_bulk_email(mail.to)
+}
