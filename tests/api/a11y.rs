@@ -6,14 +6,15 @@
 
 use serde_json::{json, Value};
 
-use crate::helpers::{signature, spawn_app, Backend, TestApp, PASSWORD};
+use crate::helpers::{run_cli, signature, spawn_app, Backend, TestApp, PASSWORD};
 use crate::webdriver::{keys, Browser};
 
 /// A page to check: what it is, its path, and for pages that only exist as
 /// the answer to a form, a button to press there and an element of the
 /// page that answers. In paths,
 /// `{slug}` is the test's petition, `{closed}` a closed one, and
-/// `{confirm}`, `{withdraw}` and `{reset}` the tokens from its emails.
+/// `{confirm}`, `{withdraw}`, `{unsubscribe}` and `{reset}` the tokens
+/// from its emails.
 type Check = (
     &'static str,
     &'static str,
@@ -52,6 +53,21 @@ const PUBLIC_PAGES: &[Check] = &[
         "/signatures/confirm/no-such-token",
         None,
     ),
+    (
+        "stop updates",
+        "/signatures/unsubscribe/{unsubscribe}",
+        None,
+    ),
+    (
+        "updates stopped",
+        "/signatures/unsubscribe/{unsubscribe}",
+        Some(("main form button", "main:not(:has(form))")),
+    ),
+    (
+        "unsubscribe link not valid (404)",
+        "/signatures/unsubscribe/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+        None,
+    ),
     ("closed petition", "/petitions/{closed}", None),
     ("log in", "/login", None),
     ("sign up", "/signup", None),
@@ -84,6 +100,16 @@ const ORGANIZER_PAGES: &[Check] = &[
         "edit petition, preview",
         "/dashboard/petitions/{slug}/edit",
         Some(("button[name=preview]", "#preview-heading")),
+    ),
+    (
+        "updates to signers",
+        "/dashboard/petitions/{slug}/updates",
+        None,
+    ),
+    (
+        "updates to signers with mistakes (422)",
+        "/dashboard/petitions/{slug}/updates",
+        Some(("main form button.primary", ".error-summary")),
     ),
 ];
 
@@ -153,6 +179,7 @@ struct Tokens {
     closed: String,
     confirm: String,
     withdraw: String,
+    unsubscribe: String,
     reset: String,
 }
 
@@ -163,6 +190,7 @@ impl Tokens {
             .replace("{closed}", &self.closed)
             .replace("{confirm}", &self.confirm)
             .replace("{withdraw}", &self.withdraw)
+            .replace("{unsubscribe}", &self.unsubscribe)
             .replace("{reset}", &self.reset)
     }
 }
@@ -172,15 +200,27 @@ fn token(link: &str) -> String {
     link.rsplit('/').next().unwrap().to_owned()
 }
 
-/// An admin organizer with a closed petition and an open one that has one
-/// confirmed public signer and one signature waiting for confirmation, and
-/// a password reset asked for; returns the organizer's email and the
-/// tokens.
+/// An admin organizer with a closed petition and an open one that has
+/// one confirmed public signer who asked for news, an update sent to them,
+/// and one signature waiting for confirmation, and a password reset asked
+/// for; returns the organizer's email and the tokens.
 async fn prepare(app: &TestApp) -> (String, Tokens) {
     let email = "olga@example.org";
-    app.create_organizer(email).await;
-    app.db
-        .execute("UPDATE organizers SET is_admin = TRUE WHERE email = 'olga@example.org'");
+    let created = run_cli(
+        app.db.url(),
+        &[
+            "organizer",
+            "create",
+            "--admin",
+            "--email",
+            email,
+            "--name",
+            "Olga Organizer",
+        ],
+        &format!("{PASSWORD}\n"),
+    )
+    .await;
+    assert!(created.status.success(), "{created:?}");
     assert_eq!(app.login(email, PASSWORD).await.status(), 303);
     let slug = app.create_petition("Protect the wetlands", "").await;
     let closed = app.create_petition("Keep the night bus", "").await;
@@ -193,9 +233,27 @@ async fn prepare(app: &TestApp) -> (String, Tokens) {
         .await;
     assert_eq!(close.status(), 303);
 
-    app.sign(&slug, &signature("early@example.com")).await;
-    let early = app.confirmation_link("early@example.com", 1).await;
-    assert_eq!(app.follow(&early).await.status, 200);
+    let mut early = signature("early@example.com");
+    early.insert("updates", "on".into());
+    app.sign(&slug, &early).await;
+    let confirm = app.confirmation_link("early@example.com", 1).await;
+    assert_eq!(app.follow(&confirm).await.status, 200);
+
+    let updates = format!("/dashboard/petitions/{slug}/updates");
+    let csrf = app.get(&updates).await.csrf_token();
+    let posted = app
+        .post_form(
+            &updates,
+            &[
+                ("subject", "We meet the council on Monday"),
+                ("body", "Thank you all. **Bring a friend.**"),
+                ("csrf_token", &csrf),
+            ],
+        )
+        .await;
+    assert_eq!(posted.status(), 303);
+    let update = &app.mail.wait_for("early@example.com", 2).await[1];
+    let unsubscribe = token(&update.link_containing("/signatures/unsubscribe/"));
 
     app.sign(&slug, &signature("later@example.com")).await;
     let mail = &app.mail.wait_for("later@example.com", 1).await[0];
@@ -217,6 +275,7 @@ async fn prepare(app: &TestApp) -> (String, Tokens) {
         closed,
         confirm,
         withdraw,
+        unsubscribe,
         reset,
     };
     (email.to_owned(), tokens)
