@@ -360,6 +360,7 @@ const outlined = style.outlineStyle !== "none" && parseFloat(style.outlineWidth)
 return {
   id: el.id || (el.tagName.toLowerCase() + " " + (el.innerText || "").trim().slice(0, 40)),
   visible: outlined || style.boxShadow !== "none",
+  style: `outline ${style.outlineStyle} ${style.outlineWidth}, box-shadow ${style.boxShadow}`,
 };
 "#;
 
@@ -372,11 +373,25 @@ async fn focused(browser: &Browser) -> (String, bool) {
 }
 
 /// Tab, then say where focus landed, failing if it cannot be seen there.
-async fn tab(browser: &Browser) -> String {
+pub async fn tab(browser: &Browser) -> String {
     browser.press(&[keys::TAB]).await;
     let (id, visible) = focused(browser).await;
-    assert!(visible, "focus on {id} cannot be seen");
+    if !visible {
+        let style = browser.script(FOCUS).await["style"].clone();
+        panic!("focus on {id} cannot be seen: {style}");
+    }
     id
+}
+
+/// Tabs until focus reaches `target` (as [`tab`] names it), at most 40
+/// times; returns every stop on the way.
+pub async fn tab_to(browser: &Browser, target: &str) -> Vec<String> {
+    let mut stops = Vec::new();
+    while stops.last().map(String::as_str) != Some(target) {
+        assert!(stops.len() < 40, "Tab never reached {target}: {stops:?}");
+        stops.push(tab(browser).await);
+    }
+    stops
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -391,14 +406,7 @@ async fn a_person_signs_with_the_keyboard_alone() {
     browser.goto(&app.url(&format!("/petitions/{slug}"))).await;
 
     // From the top of the page, every stop on the way shows focus.
-    let mut stops = Vec::new();
-    while stops.last().map(String::as_str) != Some("name") {
-        assert!(
-            stops.len() < 40,
-            "Tab never reached the name field: {stops:?}"
-        );
-        stops.push(tab(&browser).await);
-    }
+    let stops = tab_to(&browser, "name").await;
     assert!(
         stops[0].contains("Skip to content"),
         "the skip link comes first: {stops:?}"
@@ -435,11 +443,7 @@ async fn a_person_signs_with_the_keyboard_alone() {
     assert_eq!(focused(&browser).await, ("email".to_owned(), true));
     browser.chord(&[keys::CONTROL, "a"]).await;
     browser.type_text("ama@example.com").await;
-    let mut stops = 0;
-    while tab(&browser).await != "button Sign" {
-        stops += 1;
-        assert!(stops < 10, "Tab never reached the Sign button");
-    }
+    tab_to(&browser, "button Sign").await;
     browser.press(&[keys::ENTER]).await;
 
     browser

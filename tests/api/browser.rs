@@ -1,8 +1,9 @@
 use std::time::Duration;
 
+use crate::a11y::tab_to;
 use crate::app_tests;
 use crate::helpers::{TestApp, PASSWORD};
-use crate::webdriver::Browser;
+use crate::webdriver::{keys, Browser};
 
 app_tests!(
     a_person_signs_and_confirms_in_a_real_browser,
@@ -88,36 +89,48 @@ async fn an_organizer_signs_up_starts_a_petition_and_edits_it(app: TestApp) {
 
     browser.click("main a[href='/login']").await;
     browser.wait_for_url("/login").await;
-    browser.fill("#email", "rosa@example.org").await;
-    browser.fill("#password", PASSWORD).await;
-    browser
-        .click("form[action='/login'] button[type=submit]")
-        .await;
+    // Logging in and starting a petition work from the keyboard alone.
+    tab_to(&browser, "email").await;
+    browser.type_text("rosa@example.org").await;
+    tab_to(&browser, "password").await;
+    browser.type_text(PASSWORD).await;
+    browser.press(&[keys::ENTER]).await;
     browser.wait_for_url("/dashboard").await;
     assert!(browser.text("main").await.contains("no petitions yet"));
 
-    browser
-        .click("main a[href='/dashboard/petitions/new']")
-        .await;
+    tab_to(&browser, "a Start a petition").await;
+    browser.press(&[keys::ENTER]).await;
     browser.wait_for_url("/dashboard/petitions/new").await;
+    tab_to(&browser, "title").await;
+    browser.type_text("Shade trees for every schoolyard").await;
+    tab_to(&browser, "targets").await;
+    browser.type_text("Ministry of Education").await;
+    browser.press(&[keys::ENTER]).await;
+    browser.type_text("City Council").await;
+    tab_to(&browser, "summary").await;
     browser
-        .fill("#title", "Shade trees for every schoolyard")
+        .type_text("Children need shade in the summer.")
         .await;
+    tab_to(&browser, "body").await;
     browser
-        .fill("#targets", "Ministry of Education\nCity Council")
+        .type_text("Playgrounds reach **50 °C** in July.")
         .await;
-    browser
-        .fill("#summary", "Children need shade in the summer.")
-        .await;
-    browser
-        .fill("#body", "Playgrounds reach **50 °C** in July.")
-        .await;
-    browser.fill("#goal", "2500").await;
-    browser
-        .click("form[action='/dashboard/petitions/new'] button.primary")
-        .await;
+    tab_to(&browser, "goal").await;
+    browser.type_text("2500").await;
+    tab_to(&browser, "button Publish the petition").await;
+    browser.press(&[keys::ENTER]).await;
     let slug = wait_for_petition_page(&browser).await;
     assert_eq!(browser.text("h1").await, "Shade trees for every schoolyard");
+    let targets = browser
+        .script(
+            "return [...document.querySelectorAll('.targets .target')].map(t => t.textContent);",
+        )
+        .await;
+    assert_eq!(
+        targets,
+        serde_json::json!(["Ministry of Education", "City Council"]),
+        "one target per line"
+    );
 
     // The dashboard lists it, with a way to edit.
     browser.goto(&app.url("/dashboard")).await;
