@@ -57,6 +57,11 @@ struct Entry {
     updated_at: OffsetDateTime,
     /// The ticket of the read that set `count`.
     ticket: u64,
+    /// Hidden by an admin: unknown to public readers.
+    hidden: bool,
+    /// The ticket of the read that set `hidden`, kept apart from `ticket`
+    /// because a count reload does not read it.
+    hidden_ticket: u64,
 }
 
 #[derive(Default)]
@@ -86,12 +91,15 @@ impl CountStore {
         }
     }
 
+    /// The public view of a petition's count: `None` for an unknown
+    /// petition and for one an admin has hidden.
     pub fn get(&self, slug: &str) -> Option<PetitionCount> {
         let inner = self.inner.read().expect("count store lock");
         let entry = inner.by_id.get(inner.id_by_slug.get(slug)?)?;
-        Some(snapshot(entry))
+        (!entry.hidden).then(|| snapshot(entry))
     }
 
+    /// Any petition's count, hidden or not, for its owner and admins.
     pub fn count_of(&self, petition_id: &str) -> i64 {
         let inner = self.inner.read().expect("count store lock");
         inner.by_id.get(petition_id).map_or(0, |e| e.count)
@@ -102,7 +110,8 @@ impl CountStore {
         self.changes.subscribe()
     }
 
-    /// Records a petition created or edited on this instance.
+    /// Records a petition created, edited, closed, hidden or shown again on
+    /// this instance, so that this instance answers for it at once.
     pub fn upsert_petition(&self, petition: &Petition) {
         let row = PetitionCountRow {
             id: petition.id.clone(),
@@ -110,6 +119,7 @@ impl CountStore {
             goal: petition.goal,
             snapshot: petition.signature_count,
             confirmed: self.count_of(&petition.id),
+            hidden: petition.hidden_at.is_some(),
         };
         let ticket = self.ticket();
         self.apply(&[row], ticket);
@@ -127,7 +137,7 @@ impl CountStore {
                 if entry.count != count {
                     entry.count = count;
                     entry.updated_at = OffsetDateTime::now_utc();
-                    let _ = self.changes.send(change(entry));
+                    publish(&self.changes, entry);
                 }
             }
         }
@@ -181,15 +191,23 @@ impl CountStore {
                     count: row.confirmed,
                     updated_at: OffsetDateTime::now_utc(),
                     ticket: 0,
+                    hidden: row.hidden,
+                    hidden_ticket: 0,
                 }
             });
             entry.goal = row.goal;
+            // A refresh that read the database before an admin hid the
+            // petition here must not show it again.
+            if ticket > entry.hidden_ticket {
+                entry.hidden_ticket = ticket;
+                entry.hidden = row.hidden;
+            }
             if ticket > entry.ticket {
                 entry.ticket = ticket;
                 if entry.count != row.confirmed {
                     entry.count = row.confirmed;
                     entry.updated_at = OffsetDateTime::now_utc();
-                    let _ = self.changes.send(change(entry));
+                    publish(&self.changes, entry);
                 }
             }
         }
@@ -202,6 +220,14 @@ fn snapshot(entry: &Entry) -> PetitionCount {
         goal: entry.goal,
         count: entry.count,
         updated_at: entry.updated_at,
+    }
+}
+
+/// Live subscribers are public, so a hidden petition's changes are kept
+/// from them.
+fn publish(changes: &broadcast::Sender<CountChange>, entry: &Entry) {
+    if !entry.hidden {
+        let _ = changes.send(change(entry));
     }
 }
 
@@ -224,6 +250,7 @@ mod tests {
             goal: 100,
             snapshot: 0,
             confirmed: count,
+            hidden: false,
         }
     }
 
@@ -250,6 +277,34 @@ mod tests {
             changes.try_recv().is_err(),
             "the stale read published nothing"
         );
+    }
+
+    #[test]
+    fn a_hidden_petition_has_no_public_count_and_a_stale_read_keeps_it_hidden() {
+        let store = CountStore::new();
+        let first = store.ticket();
+        store.apply(&[row(3)], first);
+        let mut changes = store.subscribe();
+        let stale_read = store.ticket();
+        let hide = store.ticket();
+        store.apply(
+            &[PetitionCountRow {
+                hidden: true,
+                ..row(4)
+            }],
+            hide,
+        );
+        assert!(store.get("save-the-bees").is_none());
+        assert_eq!(store.count_of("p1"), 4, "its owner still sees the count");
+        assert!(
+            changes.try_recv().is_err(),
+            "nothing published while hidden"
+        );
+        store.apply(&[row(3)], stale_read);
+        assert!(store.get("save-the-bees").is_none());
+        let shown_again = store.ticket();
+        store.apply(&[row(4)], shown_again);
+        assert_eq!(store.get("save-the-bees").unwrap().count, 4);
     }
 
     #[test]

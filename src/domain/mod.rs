@@ -6,6 +6,7 @@ pub mod country;
 pub mod csv_cell;
 pub mod email;
 pub mod petition;
+pub mod share;
 pub mod signer;
 pub mod target;
 pub mod token;

@@ -9,6 +9,7 @@ use super::signatures::{submit, SubmitError};
 use super::{client_addr, client_ip};
 use crate::db::models::now;
 use crate::db::models::petitions::{self, ListQuery, ListSort, ListState, Petition, Target};
+use crate::domain::share;
 use crate::domain::signer::SignatureForm;
 use crate::domain::target::TargetKind;
 use crate::error::{ApiError, AppError};
@@ -30,6 +31,8 @@ pub struct PetitionJson {
     created_at: String,
     closes_at: Option<String>,
     url: String,
+    /// Each network's share link, keyed as in CONTRACT: `facebook`, `x`, …
+    share: std::collections::BTreeMap<&'static str, String>,
 }
 
 #[derive(Serialize)]
@@ -47,6 +50,10 @@ impl PetitionJson {
         Self {
             signature_count: state.counts.count_of(&petition.id),
             state: petition.state_at(now()).as_str(),
+            share: share::links(&state.petition_url(&petition.slug), &petition.title)
+                .into_iter()
+                .map(|l| (l.network, l.href))
+                .collect(),
             url: state.petition_url(&petition.slug),
             created_at: rfc3339(petition.created_at),
             closes_at: petition.closes_at.map(rfc3339),

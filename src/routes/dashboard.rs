@@ -18,6 +18,7 @@ use crate::state::AppState;
 #[template(path = "dashboard/index.html")]
 struct DashboardPage {
     organizer_name: String,
+    is_admin: bool,
     petitions: Vec<DashboardRow>,
     csrf_token: String,
 }
@@ -29,6 +30,8 @@ struct DashboardRow {
     goal: i64,
     open: bool,
     created_on: String,
+    /// Why an admin hid it from the public, if one did.
+    hidden_reason: Option<String>,
 }
 
 pub async fn index(
@@ -47,6 +50,7 @@ pub async fn index(
             count: state.counts.count_of(&p.id),
             open: p.is_open_at(at),
             created_on: human_date(p.created_at),
+            hidden_reason: hidden_reason(&p),
             slug: p.slug,
             title: p.title,
             goal: p.goal,
@@ -56,10 +60,18 @@ pub async fn index(
         StatusCode::OK,
         &DashboardPage {
             organizer_name: current.organizer.name.clone(),
+            is_admin: current.organizer.is_admin,
             petitions,
             csrf_token: state.csrf.issue(&current.csrf_scope()),
         },
     )
+}
+
+/// The admin's reason for a hidden petition; an empty reason still marks it.
+fn hidden_reason(petition: &petitions::Petition) -> Option<String> {
+    petition
+        .hidden_at
+        .map(|_| petition.hidden_reason.clone().unwrap_or_default())
 }
 
 const SESSION_EXPIRED: &str = "You have been logged out, so the petition was not published yet. \
@@ -81,6 +93,8 @@ struct PetitionFormPage {
     preview: Option<String>,
     /// Only the edit form previews; the new one publishes in one step.
     can_preview: bool,
+    /// Why an admin hid the petition being edited, if one did.
+    hidden_reason: Option<String>,
 }
 
 impl PetitionFormPage {
@@ -98,6 +112,7 @@ enum FormMode {
     Edit {
         slug: String,
         preview: Option<String>,
+        hidden_reason: Option<String>,
     },
 }
 
@@ -122,7 +137,7 @@ async fn render_form_with(
     status: StatusCode,
 ) -> Result<HttpResponse, AppError> {
     let suggestions = state.db.run(petitions::suggested_targets).await?;
-    let (action, heading, submit, notice, preview, can_preview) = match mode {
+    let (action, heading, submit, notice, preview, can_preview, hidden_reason) = match mode {
         FormMode::New { notice } => (
             "/dashboard/petitions/new".to_owned(),
             "Start a petition",
@@ -130,14 +145,20 @@ async fn render_form_with(
             notice,
             None,
             false,
+            None,
         ),
-        FormMode::Edit { slug, preview } => (
+        FormMode::Edit {
+            slug,
+            preview,
+            hidden_reason,
+        } => (
             format!("/dashboard/petitions/{slug}/edit"),
             "Edit the petition",
             "Save changes",
             None,
             preview,
             true,
+            hidden_reason,
         ),
     };
     render(
@@ -153,6 +174,7 @@ async fn render_form_with(
             submit,
             preview,
             can_preview,
+            hidden_reason,
         },
     )
 }
@@ -182,6 +204,7 @@ pub async fn edit_petition_form(
         .run(move |conn| petitions::find_editable(conn, &lookup, &id, admin))
         .await?
         .map_err(edit_refused)?;
+    let hidden_reason = hidden_reason(&petition);
     // Stored as the first moment it is closed; shown as its last open day.
     let closes_on = petition
         .closes_at
@@ -207,6 +230,7 @@ pub async fn edit_petition_form(
         FormMode::Edit {
             slug: slug.clone(),
             preview: None,
+            hidden_reason,
         },
         values,
         FieldErrors::default(),
@@ -249,6 +273,7 @@ pub async fn edit_petition(
             FormMode::Edit {
                 slug: slug.clone(),
                 preview: Some(html),
+                hidden_reason: None,
             },
             form,
             errors,
@@ -265,6 +290,7 @@ pub async fn edit_petition(
                 FormMode::Edit {
                     slug: slug.clone(),
                     preview: None,
+                    hidden_reason: None,
                 },
                 form,
                 errors,
@@ -286,6 +312,10 @@ pub async fn edit_petition(
         return Err(edit_refused(outcome));
     };
     state.counts.upsert_petition(&petition);
+    // A hidden petition's page is 404, even to its owner.
+    if petition.hidden_at.is_some() {
+        return Ok(see_other("/dashboard"));
+    }
     Ok(see_other(&format!("/petitions/{slug}")))
 }
 
@@ -358,7 +388,8 @@ pub async fn create_petition(
     Ok(see_other(&format!("/petitions/{}", petition.slug)))
 }
 
-/// Closes a petition to new signatures. Only its owner may.
+/// Closes a petition to new signatures. Its owner may, and so may an
+/// admin, who is sent back to the admin page.
 pub async fn close_petition(
     state: web::Data<AppState>,
     req: HttpRequest,
@@ -369,13 +400,18 @@ pub async fn close_petition(
     state
         .csrf
         .verify(&req, &current.csrf_scope(), &form.csrf_token)?;
-    let owner = current.organizer.id.clone();
+    let (id, admin) = (current.organizer.id.clone(), current.organizer.is_admin);
     let slug = slug.into_inner();
-    let petition = state
+    let outcome = state
         .db
-        .run(move |conn| petitions::close(conn, &slug, &owner))
-        .await?
-        .ok_or(AppError::NotFound)?;
+        .run(move |conn| petitions::close(conn, &slug, &id, admin))
+        .await?;
+    let EditOutcome::Updated(petition) = outcome else {
+        return Err(edit_refused(outcome));
+    };
     state.counts.upsert_petition(&petition);
+    if petition.owner_id != current.organizer.id {
+        return Ok(see_other("/admin?done=closed"));
+    }
     Ok(see_other("/dashboard"))
 }

@@ -36,7 +36,7 @@ pub async fn signatures_csv(
     let lookup = slug.clone();
     let petition = state
         .db
-        .run(move |conn| petitions::find_by_slug(conn, &lookup))
+        .run(move |conn| petitions::find_by_slug_including_hidden(conn, &lookup))
         .await?
         .ok_or(AppError::NotFound)?;
     if petition.owner_id != current.organizer.id && !current.organizer.is_admin {

@@ -1,6 +1,7 @@
 //! The whole route table, in [`configure`], and shared response helpers.
 
 pub mod accounts;
+pub mod admin;
 pub mod api;
 pub mod assets;
 pub mod dashboard;
@@ -47,6 +48,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     .route("/health", web::get().to(health::health))
     .route("/metrics", web::get().to(metrics::metrics))
     .route("/static/style.css", web::get().to(assets::stylesheet))
+    .route("/static/share.js", web::get().to(assets::share_script))
     .route("/petitions/{slug}", web::get().to(petitions::show))
     .route(
         "/petitions/{slug}/signatures",
@@ -119,6 +121,13 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         "/dashboard/petitions/{slug}/signatures.csv",
         web::get().to(export::signatures_csv),
     )
+    .route("/admin", web::get().to(admin::index))
+    .route("/admin/petitions/{slug}/hide", web::post().to(admin::hide))
+    .route(
+        "/admin/petitions/{slug}/unhide",
+        web::post().to(admin::unhide),
+    )
+    .route("/admin/organizers/promote", web::post().to(admin::promote))
     .service(
         web::scope("/api/v1")
             .app_data(

@@ -88,6 +88,9 @@ pub async fn login(
     match organizer {
         // An unverified account gets the same answer as a wrong password.
         Some(organizer) if valid && organizer.verified_at.is_some() => {
+            // A new session id at every login, and the one the browser came
+            // with ends: a session planted before login is worth nothing.
+            session::end(&state, &req).await?;
             let cookie = session::start(&state, organizer.id).await?;
             let mut response = see_other("/dashboard");
             response

@@ -11,6 +11,7 @@ use crate::db::models::petitions::{self, ListQuery, ListSort, ListState, Petitio
 use crate::db::models::signatures::{self as signature_rows, PublicSigner};
 use crate::db::models::updates::{self, PetitionUpdate};
 use crate::domain::country;
+use crate::domain::share::SharePanel;
 use crate::domain::signer::SignatureForm;
 use crate::domain::FieldErrors;
 use crate::error::AppError;
@@ -100,6 +101,7 @@ pub struct PetitionPage {
     pub signers: Vec<SignerView>,
     /// The organizer's latest updates, newest first.
     pub news: Vec<NewsView>,
+    pub share: SharePanel,
     /// A message above the form for problems that are not one field's.
     pub form_notice: Option<String>,
 }
@@ -188,7 +190,9 @@ pub async fn render_petition_page(
         })
         .await?;
     let (petition, targets, signers, news) = loaded.ok_or(AppError::NotFound)?;
+    let share = SharePanel::new(&state.petition_url(&petition.slug), &petition.title);
     let page = PetitionPage {
+        share,
         form: SignFormView {
             values,
             errors,

@@ -10,6 +10,7 @@ use crate::db::models::signatures::{
     self as signature_rows, ConfirmOutcome, SignatureMail, WithdrawOutcome,
 };
 use crate::db::models::{now, petitions};
+use crate::domain::share::SharePanel;
 use crate::domain::signer::{NewSignature, SignatureForm};
 use crate::domain::token::looks_like_token;
 use crate::domain::FieldErrors;
@@ -227,8 +228,10 @@ pub async fn signed(
 #[derive(Template)]
 #[template(path = "signatures/confirmed.html")]
 struct ConfirmedPage {
-    slug: String,
+    /// `None` when the petition is hidden: the page then names no petition.
+    slug: Option<String>,
     already: bool,
+    share: Option<SharePanel>,
 }
 
 #[derive(Template)]
@@ -239,6 +242,12 @@ struct LinkInvalidPage {
 
 fn link_invalid(slug: Option<String>) -> Result<HttpResponse, AppError> {
     render(StatusCode::NOT_FOUND, &LinkInvalidPage { slug })
+}
+
+/// The slug, if the public may see its petition. Signers' links keep
+/// working for a hidden petition, but their pages must not lead to it.
+fn public_slug(state: &AppState, slug: String) -> Option<String> {
+    state.counts.get(&slug).is_some().then_some(slug)
 }
 
 pub async fn confirm(
@@ -263,9 +272,32 @@ pub async fn confirm(
     let (slug, already) = match outcome {
         ConfirmOutcome::Confirmed { slug, .. } => (slug, false),
         ConfirmOutcome::AlreadyConfirmed { slug } => (slug, true),
-        ConfirmOutcome::NotFound { slug } => return link_invalid(slug),
+        ConfirmOutcome::NotFound { slug } => {
+            return link_invalid(slug.and_then(|s| public_slug(&state, s)))
+        }
     };
-    render(StatusCode::OK, &ConfirmedPage { slug, already })
+    // A petition hidden after someone signed it still records their
+    // confirmation: they did consent, an admin may show the petition again
+    // (when it counts at once), and its owner sees the true count. The
+    // signature can still be withdrawn. Only the page keeps quiet about
+    // which petition it was, as every public page does while it is hidden.
+    let slug = public_slug(&state, slug);
+    let share = match slug.clone() {
+        Some(lookup) => state
+            .db
+            .run(move |conn| petitions::find_by_slug(conn, &lookup))
+            .await?
+            .map(|p| SharePanel::new(&state.petition_url(&p.slug), &p.title)),
+        None => None,
+    };
+    render(
+        StatusCode::OK,
+        &ConfirmedPage {
+            slug,
+            already,
+            share,
+        },
+    )
 }
 
 const WITHDRAW_SCOPE: &str = "withdraw";
@@ -274,7 +306,7 @@ const WITHDRAW_SCOPE: &str = "withdraw";
 #[template(path = "signatures/withdraw.html")]
 struct WithdrawPage {
     token: String,
-    slug: String,
+    slug: Option<String>,
     csrf_token: String,
 }
 
@@ -298,7 +330,7 @@ pub async fn withdraw_form(
         StatusCode::OK,
         &WithdrawPage {
             token,
-            slug,
+            slug: public_slug(&state, slug),
             csrf_token: state.csrf.issue(WITHDRAW_SCOPE),
         },
     )
@@ -307,7 +339,7 @@ pub async fn withdraw_form(
 #[derive(Template)]
 #[template(path = "signatures/withdrawn.html")]
 struct WithdrawnPage {
-    slug: String,
+    slug: Option<String>,
 }
 
 pub async fn withdraw(
@@ -338,7 +370,12 @@ pub async fn withdraw(
         })
         .await?;
     match outcome {
-        WithdrawOutcome::Withdrawn { slug, .. } => render(StatusCode::OK, &WithdrawnPage { slug }),
+        WithdrawOutcome::Withdrawn { slug, .. } => render(
+            StatusCode::OK,
+            &WithdrawnPage {
+                slug: public_slug(&state, slug),
+            },
+        ),
         WithdrawOutcome::NotFound => link_invalid(None),
     }
 }

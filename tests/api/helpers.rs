@@ -387,19 +387,25 @@ impl TestApp {
 
     /// Creates an organizer through the command line, against this app's database.
     pub async fn create_organizer(&self, email: &str) {
-        let output = run_cli(
-            self.db.url(),
-            &[
-                "organizer",
-                "create",
-                "--email",
-                email,
-                "--name",
-                "Olga Organizer",
-            ],
-            &format!("{PASSWORD}\n"),
-        )
-        .await;
+        self.create_organizer_with(email, &[]).await
+    }
+
+    /// Creates an admin through the command line (`organizer create --admin`).
+    pub async fn create_admin(&self, email: &str) {
+        self.create_organizer_with(email, &["--admin"]).await
+    }
+
+    async fn create_organizer_with(&self, email: &str, extra: &[&str]) {
+        let mut args = vec![
+            "organizer",
+            "create",
+            "--email",
+            email,
+            "--name",
+            "Olga Organizer",
+        ];
+        args.extend_from_slice(extra);
+        let output = run_cli(self.db.url(), &args, &format!("{PASSWORD}\n")).await;
         assert!(
             output.status.success(),
             "organizer create failed: {output:?}"

@@ -8,6 +8,7 @@ mod webdriver;
 
 mod a11y;
 mod accounts;
+mod admin;
 mod api;
 mod browser;
 mod cli;
@@ -23,5 +24,6 @@ mod personal_data;
 mod pipeline;
 mod privacy;
 mod rate_limits;
+mod share;
 mod signing;
 mod updates;

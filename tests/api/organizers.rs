@@ -10,7 +10,74 @@ app_tests!(
     petitions_with_the_same_title_get_distinct_addresses,
     home_page_lists_open_petitions_and_searches_them,
     a_petition_written_across_a_session_expiry_is_kept_and_can_be_published,
+    the_session_id_is_rotated_at_login,
 );
+
+/// The session cookie's value from a login response.
+fn session_value(response: &reqwest::Response) -> String {
+    let cookie = response.headers()["set-cookie"].to_str().unwrap();
+    let pair = cookie.split(';').next().unwrap();
+    pair.split_once('=').unwrap().1.to_owned()
+}
+
+/// A browser that sends only the given session cookie.
+async fn dashboard_with(app: &TestApp, session: &str) -> u16 {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+        .get(app.url("/dashboard"))
+        .header("cookie", format!("undersigned_session={session}"))
+        .send()
+        .await
+        .unwrap()
+        .status()
+        .as_u16()
+}
+
+async fn the_session_id_is_rotated_at_login(app: TestApp) {
+    app.create_organizer("olga@example.org").await;
+    let first = session_value(&app.login("olga@example.org", PASSWORD).await);
+    assert_eq!(dashboard_with(&app, &first).await, 200);
+
+    // Logging in again, from the same browser, gives a new id and ends
+    // the one it came with.
+    let second = session_value(&app.login("olga@example.org", PASSWORD).await);
+    assert_ne!(first, second);
+    assert_eq!(dashboard_with(&app, &second).await, 200);
+    assert_eq!(dashboard_with(&app, &first).await, 303);
+
+    // An id planted in the browser before login is never the one that is
+    // logged in.
+    let planted = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let login_page = client
+        .get(app.url("/login"))
+        .header("cookie", format!("undersigned_session={planted}"))
+        .send()
+        .await
+        .unwrap();
+    let token = Page::from(login_page).await.csrf_token();
+    let response = client
+        .post(app.url("/login"))
+        .header("cookie", format!("undersigned_session={planted}"))
+        .form(&[
+            ("email", "olga@example.org"),
+            ("password", PASSWORD),
+            ("csrf_token", token.as_str()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 303);
+    let third = session_value(&response);
+    assert_ne!(third, planted);
+    assert_eq!(dashboard_with(&app, &third).await, 200);
+    assert_eq!(dashboard_with(&app, planted).await, 303);
+}
 
 /// The page without its per-render CSRF token.
 fn without_token(page: &Page) -> String {

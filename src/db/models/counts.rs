@@ -3,7 +3,7 @@
 
 use anyhow::Context;
 use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Text};
+use diesel::sql_types::{BigInt, Bool, Text};
 use rand::Rng;
 
 use super::petitions::count_shards;
@@ -54,6 +54,10 @@ pub struct PetitionCountRow {
     pub snapshot: i64,
     #[diesel(sql_type = BigInt)]
     pub confirmed: i64,
+    /// An admin hid the petition: the store then answers as if it did not
+    /// exist, on every instance within one refresh.
+    #[diesel(sql_type = Bool)]
+    pub hidden: bool,
 }
 
 /// Every petition with its true confirmed count: one grouped scan of the
@@ -63,7 +67,8 @@ pub fn load_all(conn: &mut DbConnection) -> anyhow::Result<Vec<PetitionCountRow>
     // backends. The CAST keeps PostgreSQL's SUM(bigint) from becoming numeric.
     const SQL: &str = "SELECT p.id, p.slug, p.goal, \
          p.signature_count AS snapshot, \
-         CAST(COALESCE(c.confirmed, 0) AS BIGINT) AS confirmed \
+         CAST(COALESCE(c.confirmed, 0) AS BIGINT) AS confirmed, \
+         (p.hidden_at IS NOT NULL) AS hidden \
          FROM petitions p LEFT JOIN ( \
            SELECT petition_id, SUM(confirmed) AS confirmed \
            FROM signature_count_shards GROUP BY petition_id \

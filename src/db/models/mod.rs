@@ -2,6 +2,7 @@
 //! is the only place that knows how its statement is written per backend.
 
 pub mod accounts;
+pub mod admin;
 pub mod counts;
 pub mod goals;
 pub mod metrics;

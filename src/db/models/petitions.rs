@@ -204,7 +204,17 @@ fn ensure_target(conn: &mut DbConnection, name: &str, key: &str) -> anyhow::Resu
     .context("loading target")
 }
 
+/// The petition as the public may see it: `None` while an admin keeps it
+/// hidden. Public routes use this, so a new one cannot forget to check.
 pub fn find_by_slug(conn: &mut DbConnection, slug: &str) -> anyhow::Result<Option<Petition>> {
+    Ok(find_by_slug_including_hidden(conn, slug)?.filter(|p| p.hidden_at.is_none()))
+}
+
+/// The petition whether hidden or not, for its owner and for admins.
+pub fn find_by_slug_including_hidden(
+    conn: &mut DbConnection,
+    slug: &str,
+) -> anyhow::Result<Option<Petition>> {
     if !is_plausible_slug(slug) {
         return Ok(None);
     }
@@ -228,6 +238,7 @@ pub fn find_signing_target(
     db_run!(conn: {
         petitions::table
             .filter(petitions::slug.eq(slug))
+            .filter(petitions::hidden_at.is_null())
             .select(SigningTarget::as_select())
             .first(conn)
             .optional()
@@ -343,7 +354,9 @@ fn list_matching(
     });
     macro_rules! filtered {
         () => {{
-            let mut q = petitions::table.into_boxed();
+            let mut q = petitions::table
+                .filter(petitions::hidden_at.is_null())
+                .into_boxed();
             if let Some(pattern) = &pattern {
                 q = q.filter(
                     lower(petitions::title)
@@ -394,32 +407,33 @@ fn list_matching(
     Ok((rows, total))
 }
 
-/// Closes an owner's petition; `None` if it is not theirs or does not exist.
+/// Closes a petition to new signatures, if `closer` may change it: its
+/// owner, or an admin (see [`find_editable`]).
 pub fn close(
     conn: &mut DbConnection,
     slug: &str,
-    owner_id: &str,
-) -> anyhow::Result<Option<Petition>> {
-    if !is_plausible_slug(slug) {
-        return Ok(None);
-    }
-    let at = now();
-    db_run!(conn: {
-        diesel::update(
-            petitions::table
-                .filter(petitions::slug.eq(slug))
-                .filter(petitions::owner_id.eq(owner_id)),
-        )
-        .set((
-            petitions::state.eq(PetitionState::Closed),
-            petitions::closed_at.eq(at),
-            petitions::updated_at.eq(at),
-        ))
-        .returning(Petition::as_returning())
-        .get_result(conn)
-        .optional()
+    closer_id: &str,
+    closer_is_admin: bool,
+) -> anyhow::Result<EditOutcome> {
+    write_transaction(conn, |conn| {
+        let (petition, _) = match find_editable(conn, slug, closer_id, closer_is_admin)? {
+            Ok(found) => found,
+            Err(outcome) => return Ok(outcome),
+        };
+        let at = now();
+        let closed: Petition = db_run!(conn: {
+            diesel::update(petitions::table.filter(petitions::id.eq(&petition.id)))
+                .set((
+                    petitions::state.eq(PetitionState::Closed),
+                    petitions::closed_at.eq(at),
+                    petitions::updated_at.eq(at),
+                ))
+                .returning(Petition::as_returning())
+                .get_result(conn)
+        })
+        .context("closing petition")?;
+        Ok(EditOutcome::Updated(Box::new(closed)))
     })
-    .context("closing petition")
 }
 
 /// What an attempt to edit a petition found.
@@ -437,7 +451,7 @@ pub fn find_editable(
     editor_id: &str,
     editor_is_admin: bool,
 ) -> anyhow::Result<Result<(Petition, Vec<Target>), EditOutcome>> {
-    let Some(petition) = find_by_slug(conn, slug)? else {
+    let Some(petition) = find_by_slug_including_hidden(conn, slug)? else {
         return Ok(Err(EditOutcome::NotFound));
     };
     if petition.owner_id != editor_id && !editor_is_admin {

@@ -1,0 +1,326 @@
+//! Moderation for admins: every petition, hiding and showing petitions
+//! again, and making other organizers admins.
+
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpRequest, HttpResponse};
+use askama::Template;
+use serde::Deserialize;
+
+use super::{human_date, render, see_other};
+use crate::db::models::admin::{self as admin_rows, PromoteOutcome};
+use crate::db::models::{now, petitions};
+use crate::domain::email::{Email, EmailError};
+use crate::domain::{clean_text, FieldErrors};
+use crate::error::AppError;
+use crate::security::session::CurrentOrganizer;
+use crate::state::AppState;
+
+/// Petitions per page of the admin list.
+const PER_PAGE: i64 = 50;
+/// Long enough to explain, short enough to fit on the owner's dashboard.
+pub const MAX_REASON_CHARS: usize = 500;
+
+#[derive(Template)]
+#[template(path = "admin/index.html")]
+struct AdminPage {
+    rows: Vec<AdminRow>,
+    total: i64,
+    page: i64,
+    newer: Option<i64>,
+    older: Option<i64>,
+    csrf_token: String,
+    notice: Option<&'static str>,
+    errors: FieldErrors,
+    /// A hide form sent without a usable reason, shown again on its own.
+    failed_hide: Option<FailedHide>,
+    promote_email: String,
+    max_reason: usize,
+}
+
+impl AdminPage {
+    fn error(&self, field: &str) -> Option<&str> {
+        self.errors.get(field)
+    }
+}
+
+struct AdminRow {
+    slug: String,
+    title: String,
+    owner_name: String,
+    owner_email: String,
+    count: i64,
+    open: bool,
+    created_on: String,
+    hidden: Option<HiddenView>,
+}
+
+struct HiddenView {
+    since: String,
+    reason: String,
+}
+
+struct FailedHide {
+    slug: String,
+    title: String,
+    reason: String,
+}
+
+/// Everything on the page that is not the list itself.
+#[derive(Default)]
+struct PageState {
+    notice: Option<&'static str>,
+    errors: FieldErrors,
+    failed_hide: Option<FailedHide>,
+    promote_email: String,
+}
+
+fn require_admin(current: &CurrentOrganizer) -> Result<(), AppError> {
+    if current.organizer.is_admin {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden(
+            "Only administrators can open this page.".into(),
+        ))
+    }
+}
+
+async fn render_admin(
+    state: &AppState,
+    current: &CurrentOrganizer,
+    page: i64,
+    extra: PageState,
+    status: StatusCode,
+) -> Result<HttpResponse, AppError> {
+    let offset = (page - 1) * PER_PAGE;
+    let (rows, total) = state
+        .db
+        .run(move |conn| admin_rows::list_petitions(conn, offset, PER_PAGE))
+        .await?;
+    let at = now();
+    let rows = rows
+        .into_iter()
+        .map(|row| {
+            let p = row.petition;
+            AdminRow {
+                count: state.counts.count_of(&p.id),
+                open: p.is_open_at(at),
+                created_on: human_date(p.created_at),
+                hidden: p.hidden_at.map(|since| HiddenView {
+                    since: human_date(since),
+                    reason: p.hidden_reason.clone().unwrap_or_default(),
+                }),
+                slug: p.slug,
+                title: p.title,
+                owner_name: row.owner_name,
+                owner_email: row.owner_email,
+            }
+        })
+        .collect();
+    render(
+        status,
+        &AdminPage {
+            rows,
+            total,
+            page,
+            newer: (page > 1).then_some(page - 1),
+            older: (offset + PER_PAGE < total).then_some(page + 1),
+            csrf_token: state.csrf.issue(&current.csrf_scope()),
+            notice: extra.notice,
+            errors: extra.errors,
+            failed_hide: extra.failed_hide,
+            promote_email: extra.promote_email,
+            max_reason: MAX_REASON_CHARS,
+        },
+    )
+}
+
+#[derive(Deserialize)]
+pub struct IndexQuery {
+    page: Option<String>,
+    done: Option<String>,
+}
+
+/// What the redirect after a successful action asked to confirm. Only
+/// these fixed messages, so the address cannot put words on the page.
+fn notice_for(done: Option<&str>) -> Option<&'static str> {
+    Some(match done? {
+        "hidden" => "The petition is hidden. Its organizer sees your reason on their dashboard.",
+        "unhidden" => "The petition is public again.",
+        "promoted" => "That organizer is now an admin.",
+        "closed" => "The petition is closed to new signatures.",
+        _ => return None,
+    })
+}
+
+pub async fn index(
+    state: web::Data<AppState>,
+    current: CurrentOrganizer,
+    query: web::Query<IndexQuery>,
+) -> Result<HttpResponse, AppError> {
+    require_admin(&current)?;
+    let page = match query.page.as_deref().map(str::trim) {
+        None | Some("") => 1,
+        Some(p) => p
+            .parse::<i64>()
+            .ok()
+            .filter(|n| (1..=1_000_000).contains(n))
+            .ok_or_else(|| {
+                AppError::BadRequest("page must be a whole number of 1 or more".into())
+            })?,
+    };
+    let extra = PageState {
+        notice: notice_for(query.done.as_deref()),
+        ..PageState::default()
+    };
+    render_admin(&state, &current, page, extra, StatusCode::OK).await
+}
+
+#[derive(Deserialize)]
+pub struct HideForm {
+    #[serde(default)]
+    reason: String,
+    #[serde(default)]
+    csrf_token: String,
+}
+
+fn parse_reason(input: &str) -> Result<String, String> {
+    let reason = clean_text(input, true).map_err(|e| format!("The reason {e}."))?;
+    if reason.is_empty() {
+        return Err("Say why the petition is hidden: its organizer will read it.".into());
+    }
+    let chars = reason.chars().count();
+    if chars > MAX_REASON_CHARS {
+        return Err(format!(
+            "The reason must be {MAX_REASON_CHARS} characters or fewer; it has {chars}."
+        ));
+    }
+    Ok(reason)
+}
+
+pub async fn hide(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    current: CurrentOrganizer,
+    slug: web::Path<String>,
+    form: web::Form<HideForm>,
+) -> Result<HttpResponse, AppError> {
+    require_admin(&current)?;
+    state
+        .csrf
+        .verify(&req, &current.csrf_scope(), &form.csrf_token)?;
+    let slug = slug.into_inner();
+    let form = form.into_inner();
+    let reason = match parse_reason(&form.reason) {
+        Ok(reason) => reason,
+        Err(message) => {
+            let lookup = slug.clone();
+            let petition = state
+                .db
+                .run(move |conn| petitions::find_by_slug_including_hidden(conn, &lookup))
+                .await?
+                .ok_or(AppError::NotFound)?;
+            let mut errors = FieldErrors::default();
+            errors.add("reason", message);
+            let extra = PageState {
+                errors,
+                failed_hide: Some(FailedHide {
+                    slug: petition.slug,
+                    title: petition.title,
+                    reason: form.reason,
+                }),
+                ..PageState::default()
+            };
+            return render_admin(&state, &current, 1, extra, StatusCode::UNPROCESSABLE_ENTITY)
+                .await;
+        }
+    };
+    let admin_id = current.organizer.id.clone();
+    let petition = state
+        .db
+        .run(move |conn| admin_rows::hide(conn, &slug, &reason, &admin_id))
+        .await?
+        .ok_or(AppError::NotFound)?;
+    state.counts.upsert_petition(&petition);
+    Ok(see_other("/admin?done=hidden"))
+}
+
+#[derive(Deserialize)]
+pub struct UnhideForm {
+    #[serde(default)]
+    csrf_token: String,
+}
+
+pub async fn unhide(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    current: CurrentOrganizer,
+    slug: web::Path<String>,
+    form: web::Form<UnhideForm>,
+) -> Result<HttpResponse, AppError> {
+    require_admin(&current)?;
+    state
+        .csrf
+        .verify(&req, &current.csrf_scope(), &form.csrf_token)?;
+    let slug = slug.into_inner();
+    let petition = state
+        .db
+        .run(move |conn| admin_rows::unhide(conn, &slug))
+        .await?
+        .ok_or(AppError::NotFound)?;
+    state.counts.upsert_petition(&petition);
+    Ok(see_other("/admin?done=unhidden"))
+}
+
+#[derive(Deserialize)]
+pub struct PromoteForm {
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    csrf_token: String,
+}
+
+pub async fn promote(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    current: CurrentOrganizer,
+    form: web::Form<PromoteForm>,
+) -> Result<HttpResponse, AppError> {
+    require_admin(&current)?;
+    state
+        .csrf
+        .verify(&req, &current.csrf_scope(), &form.csrf_token)?;
+    let form = form.into_inner();
+    let problem = match Email::parse(&form.email) {
+        Err(EmailError::Empty) => {
+            Some("Enter the email address of the organizer to make an admin.".to_owned())
+        }
+        Err(err) => Some(err.to_string()),
+        Ok(email) => {
+            let canonical = email.canonical().to_owned();
+            // Admins are trusted, so saying that nobody has this address
+            // leaks nothing; public pages never say so.
+            match state
+                .db
+                .run(move |conn| admin_rows::promote(conn, &canonical))
+                .await?
+            {
+                PromoteOutcome::Promoted | PromoteOutcome::AlreadyAdmin => None,
+                PromoteOutcome::NoSuchOrganizer => Some(format!(
+                    "No organizer has the email address {}. They need an account first.",
+                    email.as_typed()
+                )),
+            }
+        }
+    };
+    let Some(message) = problem else {
+        return Ok(see_other("/admin?done=promoted"));
+    };
+    let mut errors = FieldErrors::default();
+    errors.add("email", message);
+    let extra = PageState {
+        errors,
+        promote_email: form.email,
+        ..PageState::default()
+    };
+    render_admin(&state, &current, 1, extra, StatusCode::UNPROCESSABLE_ENTITY).await
+}
