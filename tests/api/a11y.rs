@@ -6,7 +6,7 @@
 
 use serde_json::{json, Value};
 
-use crate::helpers::{run_cli, signature, spawn_app, Backend, TestApp, PASSWORD};
+use crate::helpers::{signature, spawn_app, Backend, TestApp, PASSWORD};
 use crate::webdriver::{keys, Browser};
 
 /// A page to check: what it is, its path, and for pages that only exist as
@@ -111,6 +111,12 @@ const ORGANIZER_PAGES: &[Check] = &[
         "/dashboard/petitions/{slug}/updates",
         Some(("main form button.primary", ".error-summary")),
     ),
+    ("admin", "/admin", None),
+    (
+        "admin, hiding without a reason (422)",
+        "/admin",
+        Some(("form[action$='/hide'] button", ".error-summary")),
+    ),
 ];
 
 /// Runs axe-core on the page and resolves with its violations, each cut
@@ -200,27 +206,14 @@ fn token(link: &str) -> String {
     link.rsplit('/').next().unwrap().to_owned()
 }
 
-/// An admin organizer with a closed petition and an open one that has
+/// An admin organizer with a closed petition, a hidden one, and an open one
+/// that has
 /// one confirmed public signer who asked for news, an update sent to them,
 /// and one signature waiting for confirmation, and a password reset asked
 /// for; returns the organizer's email and the tokens.
 async fn prepare(app: &TestApp) -> (String, Tokens) {
     let email = "olga@example.org";
-    let created = run_cli(
-        app.db.url(),
-        &[
-            "organizer",
-            "create",
-            "--admin",
-            "--email",
-            email,
-            "--name",
-            "Olga Organizer",
-        ],
-        &format!("{PASSWORD}\n"),
-    )
-    .await;
-    assert!(created.status.success(), "{created:?}");
+    app.create_admin(email).await;
     assert_eq!(app.login(email, PASSWORD).await.status(), 303);
     let slug = app.create_petition("Protect the wetlands", "").await;
     let closed = app.create_petition("Keep the night bus", "").await;
@@ -228,10 +221,21 @@ async fn prepare(app: &TestApp) -> (String, Tokens) {
     let close = app
         .post_form(
             &format!("/dashboard/petitions/{closed}/close"),
-            &[("csrf_token", csrf)],
+            &[("csrf_token", csrf.as_str())],
         )
         .await;
     assert_eq!(close.status(), 303);
+    let hidden = app.create_petition("Cheap watches here", "").await;
+    let hide = app
+        .post_form(
+            &format!("/admin/petitions/{hidden}/hide"),
+            &[
+                ("reason", "Advertising, not a petition"),
+                ("csrf_token", &csrf),
+            ],
+        )
+        .await;
+    assert_eq!(hide.status(), 303);
 
     let mut early = signature("early@example.com");
     early.insert("updates", "on".into());
