@@ -5,6 +5,7 @@ pub mod admin;
 pub mod api;
 pub mod assets;
 pub mod dashboard;
+pub mod embeds;
 pub mod export;
 pub mod health;
 pub mod metrics;
@@ -49,6 +50,18 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     .route("/metrics", web::get().to(metrics::metrics))
     .route("/static/style.css", web::get().to(assets::stylesheet))
     .route("/static/share.js", web::get().to(assets::share_script))
+    .route(
+        "/static/embed-frame.js",
+        web::get().to(embeds::frame_script),
+    )
+    .route("/embed.js", web::get().to(embeds::embed_script))
+    .route("/oembed", web::get().to(embeds::oembed))
+    .service(
+        web::resource("/petitions/{slug}/embed")
+            .get(embeds::embed)
+            .post(signatures::sign_embedded),
+    )
+    .route("/petitions/{slug}/badge.svg", web::get().to(embeds::badge))
     .route("/petitions/{slug}", web::get().to(petitions::show))
     .route(
         "/petitions/{slug}/signatures",

@@ -5,6 +5,7 @@ use actix_web::{web, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
 
+use super::embeds::EmbedSnippets;
 use super::{human_date, render};
 use crate::db::models::now;
 use crate::db::models::petitions::{self, ListQuery, ListSort, ListState, Petition, Target};
@@ -65,9 +66,33 @@ pub struct SignFormView {
     pub values: SignatureForm,
     pub errors: FieldErrors,
     pub csrf_token: String,
+    /// Where it posts: the embed posts to its own address, so that errors
+    /// and the answer stay inside the iframe.
+    pub action: String,
 }
 
 impl SignFormView {
+    pub fn new(
+        state: &AppState,
+        surface: Surface,
+        slug: &str,
+        values: SignatureForm,
+        errors: FieldErrors,
+    ) -> Self {
+        let action = match surface {
+            Surface::Page => format!("/petitions/{slug}/signatures"),
+            Surface::Embed => format!("/petitions/{slug}/embed"),
+        };
+        Self {
+            values,
+            errors,
+            // Stateless, so it works in a cross-site iframe that gets no
+            // cookies of ours.
+            csrf_token: state.csrf.issue(&sign_scope(slug)),
+            action,
+        }
+    }
+
     pub fn countries(&self) -> &'static [(&'static str, String)] {
         country::all()
     }
@@ -102,6 +127,7 @@ pub struct PetitionPage {
     /// The organizer's latest updates, newest first.
     pub news: Vec<NewsView>,
     pub share: SharePanel,
+    pub embed: EmbedSnippets,
     /// A message above the form for problems that are not one field's.
     pub form_notice: Option<String>,
 }
@@ -165,6 +191,35 @@ pub async fn show(
     .await
 }
 
+/// Where a sign form is shown: the petition's own page, or the compact
+/// widget other sites embed in an iframe.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Surface {
+    Page,
+    Embed,
+}
+
+/// Renders the sign form's surface, as fetched or with a rejected submission.
+pub async fn render_sign_surface(
+    state: &AppState,
+    surface: Surface,
+    slug: &str,
+    values: SignatureForm,
+    errors: FieldErrors,
+    form_notice: Option<String>,
+    status: StatusCode,
+) -> Result<HttpResponse, AppError> {
+    match surface {
+        Surface::Page => {
+            render_petition_page(state, slug, values, errors, form_notice, status).await
+        }
+        Surface::Embed => {
+            super::embeds::render_embed(state, slug, values, errors, form_notice, false, status)
+                .await
+        }
+    }
+}
+
 /// Renders a petition page, as fetched or with a rejected submission.
 pub async fn render_petition_page(
     state: &AppState,
@@ -190,14 +245,13 @@ pub async fn render_petition_page(
         })
         .await?;
     let (petition, targets, signers, news) = loaded.ok_or(AppError::NotFound)?;
-    let share = SharePanel::new(&state.petition_url(&petition.slug), &petition.title);
+    let url = state.petition_url(&petition.slug);
+    let share = SharePanel::new(&url, &petition.title);
+    let embed = EmbedSnippets::new(&state.settings.server.public_url, &url);
     let page = PetitionPage {
         share,
-        form: SignFormView {
-            values,
-            errors,
-            csrf_token: state.csrf.issue(&sign_scope(&petition.slug)),
-        },
+        embed,
+        form: SignFormView::new(state, Surface::Page, &petition.slug, values, errors),
         petition: PetitionView::new(state, petition, targets),
         signers: signers.into_iter().map(SignerView::from).collect(),
         news: news.into_iter().map(NewsView::from).collect(),

@@ -4,7 +4,7 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 
-use super::petitions::{render_petition_page, sign_scope};
+use super::petitions::{render_sign_surface, sign_scope, Surface};
 use super::{client_addr, client_ip, render, see_other, with_retry_after};
 use crate::db::models::signatures::{
     self as signature_rows, ConfirmOutcome, SignatureMail, WithdrawOutcome,
@@ -129,20 +129,51 @@ pub async fn sign(
     slug: web::Path<String>,
     form: web::Form<SignatureForm>,
 ) -> Result<HttpResponse, AppError> {
-    let slug = slug.into_inner();
-    let mut form = form.into_inner();
-    if let Err(err) = state
-        .csrf
-        .verify(&req, &sign_scope(&slug), &form.csrf_token)
-    {
+    sign_on(
+        Surface::Page,
+        &state,
+        &req,
+        slug.into_inner(),
+        form.into_inner(),
+    )
+    .await
+}
+
+/// Signing inside the embedded widget: the same rules, answered inside the
+/// iframe.
+pub async fn sign_embedded(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    slug: web::Path<String>,
+    form: web::Form<SignatureForm>,
+) -> Result<HttpResponse, AppError> {
+    sign_on(
+        Surface::Embed,
+        &state,
+        &req,
+        slug.into_inner(),
+        form.into_inner(),
+    )
+    .await
+}
+
+async fn sign_on(
+    surface: Surface,
+    state: &AppState,
+    req: &HttpRequest,
+    slug: String,
+    mut form: SignatureForm,
+) -> Result<HttpResponse, AppError> {
+    if let Err(err) = state.csrf.verify(req, &sign_scope(&slug), &form.csrf_token) {
         // Keep what was typed and offer a fresh token.
         let notice = match err {
             CsrfError::Expired => "This form had expired. Check your details and submit it again.",
             _ => "This form could not be accepted. Check your details and submit it again.",
         };
         form.csrf_token.clear();
-        return render_petition_page(
-            &state,
+        return render_sign_surface(
+            state,
+            surface,
             &slug,
             form,
             FieldErrors::default(),
@@ -151,14 +182,18 @@ pub async fn sign(
         )
         .await;
     }
-    if let Err(limited) = state.limits.sign(client_addr(&req), &slug) {
-        return rate_limited(&state, &slug, form, limited).await;
+    if let Err(limited) = state.limits.sign(client_addr(req), &slug) {
+        return rate_limited(state, surface, &slug, form, limited).await;
     }
-    match submit(&state, &slug, &form, client_ip(&req)).await {
-        Ok(()) => Ok(see_other(&format!("/petitions/{slug}/signed"))),
+    match submit(state, &slug, &form, client_ip(req)).await {
+        Ok(()) => Ok(see_other(&match surface {
+            Surface::Page => format!("/petitions/{slug}/signed"),
+            Surface::Embed => format!("/petitions/{slug}/embed?signed=1"),
+        })),
         Err(SubmitError::Invalid(errors)) => {
-            render_petition_page(
-                &state,
+            render_sign_surface(
+                state,
+                surface,
                 &slug,
                 form,
                 errors,
@@ -167,14 +202,30 @@ pub async fn sign(
             )
             .await
         }
-        Err(SubmitError::Closed) => render_closed(&slug),
+        Err(SubmitError::Closed) => match surface {
+            Surface::Page => render_closed(&slug),
+            // The widget shows itself closed.
+            Surface::Embed => {
+                render_sign_surface(
+                    state,
+                    surface,
+                    &slug,
+                    SignatureForm::default(),
+                    FieldErrors::default(),
+                    None,
+                    StatusCode::CONFLICT,
+                )
+                .await
+            }
+        },
         Err(SubmitError::Other(err)) => Err(err),
     }
 }
 
-/// 429: the petition page again, with what was typed and when to retry.
+/// 429: the form again, with what was typed and when to retry.
 async fn rate_limited(
     state: &AppState,
+    surface: Surface,
     slug: &str,
     form: SignatureForm,
     limited: Limited,
@@ -183,8 +234,9 @@ async fn rate_limited(
         "{} Your details are kept below.",
         rate_limited_message(&limited)
     );
-    let page = render_petition_page(
+    let page = render_sign_surface(
         state,
+        surface,
         slug,
         form,
         FieldErrors::default(),

@@ -14,6 +14,7 @@ mod browser;
 mod cli;
 mod durability;
 mod editing;
+mod embeds;
 mod export;
 mod faults;
 mod integrity;

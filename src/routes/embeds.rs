@@ -1,0 +1,362 @@
+//! A petition on someone else's page: the iframe widget, the script that
+//! places it, oEmbed, and the live SVG badge.
+
+use actix_web::http::{header, StatusCode};
+use actix_web::{web, HttpRequest, HttpResponse};
+use askama::Template;
+use serde::{Deserialize, Serialize};
+
+use super::petitions::{PetitionView, SignFormView, Surface};
+use super::{render, thousands};
+use crate::db::models::petitions;
+use crate::domain::signer::SignatureForm;
+use crate::domain::FieldErrors;
+use crate::error::AppError;
+use crate::state::AppState;
+
+/// The widget may sit in any site's frame; every other page may not.
+const EMBED_CSP: &str = "default-src 'self'; img-src 'self' data:; style-src 'self'; \
+     script-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; \
+     frame-ancestors *";
+
+/// The iframe's size when nobody asks otherwise; the script resizes it to
+/// its content.
+pub const EMBED_WIDTH: u32 = 400;
+pub const EMBED_HEIGHT: u32 = 640;
+
+/// What the petition page offers to embed it elsewhere.
+pub struct EmbedSnippets {
+    /// The oEmbed discovery address.
+    pub oembed_href: String,
+    pub script: String,
+    pub iframe: String,
+    pub badge_markdown: String,
+}
+
+impl EmbedSnippets {
+    pub fn new(public_url: &str, petition_url: &str) -> Self {
+        Self {
+            oembed_href: format!(
+                "{public_url}/oembed?url={}&format=json",
+                crate::domain::share::enc(petition_url)
+            ),
+            script: format!(
+                "<div data-undersigned=\"{petition_url}\"></div>\n\
+                 <script src=\"{public_url}/embed.js\" async></script>"
+            ),
+            iframe: format!(
+                "<iframe src=\"{petition_url}/embed\" width=\"{EMBED_WIDTH}\" \
+                 height=\"{EMBED_HEIGHT}\" style=\"border:0;max-width:100%\" \
+                 title=\"Petition\"></iframe>"
+            ),
+            badge_markdown: format!(
+                "[![Signatures]({petition_url}/badge.svg)]({petition_url}?source=badge)"
+            ),
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "petitions/embed.html")]
+struct EmbedPage {
+    petition: PetitionView,
+    form: SignFormView,
+    form_notice: Option<String>,
+    /// Just signed: show "check your inbox" instead of the form.
+    signed: bool,
+}
+
+#[derive(Deserialize)]
+pub struct EmbedQuery {
+    #[serde(default)]
+    signed: Option<String>,
+    #[serde(default)]
+    source: Option<String>,
+}
+
+pub async fn embed(
+    state: web::Data<AppState>,
+    slug: web::Path<String>,
+    query: web::Query<EmbedQuery>,
+) -> Result<HttpResponse, AppError> {
+    let query = query.into_inner();
+    let form = SignatureForm {
+        // Signers who come through a widget are attributed to it, unless
+        // the embedding page says which campaign it is.
+        source: query.source.unwrap_or_else(|| "embed".into()),
+        ..SignatureForm::default()
+    };
+    render_embed(
+        &state,
+        &slug,
+        form,
+        FieldErrors::default(),
+        None,
+        query.signed.is_some(),
+        StatusCode::OK,
+    )
+    .await
+}
+
+pub async fn render_embed(
+    state: &AppState,
+    slug: &str,
+    values: SignatureForm,
+    errors: FieldErrors,
+    form_notice: Option<String>,
+    signed: bool,
+    status: StatusCode,
+) -> Result<HttpResponse, AppError> {
+    let lookup = slug.to_owned();
+    let (petition, targets) = state
+        .db
+        .run(move |conn| {
+            let Some(petition) = petitions::find_by_slug(conn, &lookup)? else {
+                return Ok(None);
+            };
+            let targets = petitions::targets_of(conn, std::slice::from_ref(&petition.id))?
+                .remove(&petition.id)
+                .unwrap_or_default();
+            Ok(Some((petition, targets)))
+        })
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let form = SignFormView::new(state, Surface::Embed, &petition.slug, values, errors);
+    let mut response = render(
+        status,
+        &EmbedPage {
+            petition: PetitionView::new(state, petition, targets),
+            form,
+            form_notice,
+            signed,
+        },
+    )?;
+    response.headers_mut().insert(
+        header::CONTENT_SECURITY_POLICY,
+        header::HeaderValue::from_static(EMBED_CSP),
+    );
+    Ok(response)
+}
+
+const EMBED_SCRIPT: &str = include_str!("../../static/embed.js");
+const FRAME_SCRIPT: &str = include_str!("../../static/embed-frame.js");
+
+/// `/embed.js`, loaded by other sites: turns `<div data-undersigned>` into
+/// the widget.
+pub async fn embed_script() -> HttpResponse {
+    script(EMBED_SCRIPT)
+}
+
+/// Runs inside the widget and tells the embedding page its height.
+pub async fn frame_script() -> HttpResponse {
+    script(FRAME_SCRIPT)
+}
+
+fn script(body: &'static str) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/javascript; charset=utf-8")
+        .insert_header((header::CACHE_CONTROL, "public, max-age=3600"))
+        // Other sites load it cross-origin.
+        .insert_header((header::ACCESS_CONTROL_ALLOW_ORIGIN, "*"))
+        .body(body)
+}
+
+#[derive(Deserialize)]
+pub struct OembedQuery {
+    url: Option<String>,
+    format: Option<String>,
+    maxwidth: Option<String>,
+    maxheight: Option<String>,
+}
+
+/// An oEmbed 1.0 `rich` response.
+#[derive(Serialize)]
+struct Oembed {
+    version: &'static str,
+    #[serde(rename = "type")]
+    kind: &'static str,
+    title: String,
+    provider_name: &'static str,
+    provider_url: String,
+    html: String,
+    width: u32,
+    height: u32,
+    cache_age: u32,
+}
+
+/// The markup consumers paste; escaped like every page.
+#[derive(Template)]
+#[template(
+    source = r#"<iframe src="{{ src }}" width="{{ width }}" height="{{ height }}" title="Petition: {{ title }}" style="border:0;max-width:100%" loading="lazy"></iframe>"#,
+    ext = "html"
+)]
+struct OembedFrame<'a> {
+    src: &'a str,
+    title: &'a str,
+    width: u32,
+    height: u32,
+}
+
+/// The slug of a petition address on this site, if it is one.
+fn petition_slug<'a>(public_url: &str, url: &'a str) -> Option<&'a str> {
+    let rest = url.strip_prefix(public_url)?.strip_prefix("/petitions/")?;
+    let slug = rest.split(['?', '#', '/']).next()?;
+    crate::domain::petition::is_plausible_slug(slug).then_some(slug)
+}
+
+/// A size a consumer asked for, within what the widget can use.
+fn fit(requested: Option<&str>, default: u32, min: u32) -> u32 {
+    requested
+        .and_then(|v| v.trim().parse::<u32>().ok())
+        .map_or(default, |max| max.min(default).max(min))
+}
+
+pub async fn oembed(
+    state: web::Data<AppState>,
+    query: web::Query<OembedQuery>,
+) -> Result<HttpResponse, AppError> {
+    let query = query.into_inner();
+    match query.format.as_deref() {
+        None | Some("json") => {}
+        // oEmbed 1.0 §2.3.4: an unsupported format is 501.
+        Some(_) => {
+            return Ok(HttpResponse::NotImplemented()
+                .content_type("text/plain; charset=utf-8")
+                .body("Only format=json is supported."))
+        }
+    }
+    let public_url = state.settings.server.public_url.clone();
+    let Some(slug) = query
+        .url
+        .as_deref()
+        .and_then(|url| petition_slug(&public_url, url))
+        .map(str::to_owned)
+    else {
+        return Err(AppError::NotFound);
+    };
+    let petition = state
+        .db
+        .run(move |conn| petitions::find_by_slug(conn, &slug))
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let width = fit(query.maxwidth.as_deref(), EMBED_WIDTH, 200);
+    let height = fit(query.maxheight.as_deref(), EMBED_HEIGHT, 200);
+    let src = format!("{public_url}/petitions/{}/embed", petition.slug);
+    let html = OembedFrame {
+        src: &src,
+        title: &petition.title,
+        width,
+        height,
+    }
+    .render()
+    .map_err(|e| anyhow::Error::new(e).context("rendering the oEmbed frame"))?;
+    Ok(HttpResponse::Ok()
+        .insert_header((header::ACCESS_CONTROL_ALLOW_ORIGIN, "*"))
+        .insert_header((header::CACHE_CONTROL, "public, max-age=3600"))
+        .json(Oembed {
+            version: "1.0",
+            kind: "rich",
+            title: petition.title,
+            provider_name: "undersigned",
+            provider_url: public_url,
+            html,
+            width,
+            height,
+            cache_age: 3600,
+        }))
+}
+
+/// The badge: the count and a progress bar, from memory, never the
+/// database. Revalidated often, and cheap to answer with 304.
+pub async fn badge(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    slug: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let count = state.counts.get(&slug).ok_or(AppError::NotFound)?;
+    let etag = format!("\"{}-{}\"", count.count, count.goal);
+    let matches = req
+        .headers()
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| {
+            v.split(',')
+                .any(|t| t.trim().trim_start_matches("W/") == etag)
+        });
+    let mut response = if matches {
+        HttpResponse::NotModified()
+    } else {
+        HttpResponse::Ok()
+    };
+    response
+        .insert_header((header::ETAG, etag))
+        .insert_header((header::CACHE_CONTROL, "public, max-age=10"))
+        .insert_header((header::ACCESS_CONTROL_ALLOW_ORIGIN, "*"));
+    if matches {
+        return Ok(response.finish());
+    }
+    Ok(response
+        .content_type("image/svg+xml; charset=utf-8")
+        .body(badge_svg(count.count, count.goal)))
+}
+
+fn badge_svg(count: i64, goal: i64) -> String {
+    const WIDTH: i64 = 240;
+    let filled = if goal > 0 {
+        (count.clamp(0, goal) * WIDTH / goal).max(i64::from(count > 0) * 2)
+    } else {
+        0
+    };
+    let label = format!("{} of {} signatures", thousands(&count), thousands(&goal));
+    format!(
+        r##"<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="28" viewBox="0 0 {WIDTH} 28" role="img" aria-label="{label}">
+<title>{label}</title>
+<rect width="{WIDTH}" height="28" rx="4" fill="#e8efec"/>
+<rect width="{filled}" height="28" rx="4" fill="#0b6e4f"/>
+<text x="8" y="19" font-family="system-ui,-apple-system,Segoe UI,sans-serif" font-size="13" fill="#1a1a1a" stroke="#fff" stroke-width="3" paint-order="stroke">{label}</text>
+</svg>
+"##
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_this_sites_petition_addresses_have_a_slug() {
+        let base = "https://p.example";
+        assert_eq!(
+            petition_slug(base, "https://p.example/petitions/save-bees"),
+            Some("save-bees")
+        );
+        assert_eq!(
+            petition_slug(base, "https://p.example/petitions/save-bees?source=x#sign"),
+            Some("save-bees")
+        );
+        assert_eq!(
+            petition_slug(base, "https://evil.example/petitions/save-bees"),
+            None
+        );
+        assert_eq!(petition_slug(base, "https://p.example/dashboard"), None);
+        assert_eq!(petition_slug(base, "https://p.example/petitions/"), None);
+    }
+
+    #[test]
+    fn requested_sizes_shrink_the_widget_but_never_below_use() {
+        assert_eq!(fit(None, 400, 200), 400);
+        assert_eq!(fit(Some("300"), 400, 200), 300);
+        assert_eq!(fit(Some("900"), 400, 200), 400);
+        assert_eq!(fit(Some("10"), 400, 200), 200);
+        assert_eq!(fit(Some("wide"), 400, 200), 400);
+    }
+
+    #[test]
+    fn the_badge_shows_a_sliver_for_a_tiny_share() {
+        assert!(badge_svg(4, 10_000).contains(r#"<rect width="2" "#));
+        assert!(badge_svg(0, 10_000).contains(r#"<rect width="0" "#));
+        assert!(badge_svg(20_000, 10_000)
+            .contains(r##"<rect width="240" height="28" rx="4" fill="#0b6e4f"/>"##));
+        assert!(badge_svg(1234, 10_000).contains("1,234 of 10,000 signatures"));
+    }
+}

@@ -1,0 +1,35 @@
+// undersigned embed: <div data-undersigned="https://SITE/petitions/SLUG"></div>
+// (or just the slug) becomes the petition's widget in a sized iframe that
+// grows and shrinks with its content.
+(function () {
+  "use strict";
+  var script = document.currentScript;
+  var home = script ? new URL(script.src).origin : "";
+  function place(div) {
+    if (div.dataset.undersignedReady) return;
+    var value = div.dataset.undersigned.trim();
+    var origin = home, slug = value;
+    var match = /^(https?:\/\/[^/]+)\/petitions\/([^/?#]+)/.exec(value);
+    if (match) { origin = match[1]; slug = match[2]; }
+    if (!/^[a-z0-9-]+$/.test(slug)) return;
+    var frame = document.createElement("iframe");
+    frame.src = origin + "/petitions/" + slug + "/embed";
+    frame.title = "Petition";
+    frame.loading = "lazy";
+    frame.style.cssText = "border:0;width:100%;max-width:32rem;height:640px;display:block";
+    frame.setAttribute("data-undersigned-frame", slug);
+    div.dataset.undersignedReady = "1";
+    div.appendChild(frame);
+    window.addEventListener("message", function (event) {
+      var data = event.data;
+      if (event.origin !== origin || event.source !== frame.contentWindow) return;
+      if (!data || data.type !== "undersigned:height" || typeof data.height !== "number") return;
+      frame.style.height = Math.max(200, Math.min(4000, data.height)) + "px";
+    });
+  }
+  function all() {
+    document.querySelectorAll("[data-undersigned]").forEach(place);
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", all);
+  else all();
+})();
