@@ -35,6 +35,12 @@ const PUBLIC_PAGES: &[Check] = &[
             ".error-summary",
         )),
     ),
+    ("embedded sign form", "/petitions/{slug}/embed", None),
+    (
+        "embedded sign form with errors (422)",
+        "/petitions/{slug}/embed",
+        Some(("main form button[type=submit]", ".error-summary")),
+    ),
     ("check your inbox", "/petitions/{slug}/signed", None),
     (
         "thank you for signing",
