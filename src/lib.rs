@@ -10,6 +10,7 @@ pub mod error;
 pub mod metrics;
 pub mod routes;
 pub mod security;
+pub mod share_card;
 pub mod startup;
 pub mod state;
 pub mod telemetry;

@@ -129,6 +129,7 @@ impl Application {
             limits,
             hashing,
             metrics,
+            share_cards: Arc::default(),
         });
         let server = HttpServer::new(move || {
             App::new()

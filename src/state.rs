@@ -9,6 +9,7 @@ use crate::metrics::Metrics;
 use crate::security::csrf::Csrf;
 use crate::security::limits::Limits;
 use crate::security::password::HashingGate;
+use crate::share_card::ShareCards;
 use crate::workers::Workers;
 
 /// Everything handlers need, passed as `web::Data<AppState>`. No globals, so
@@ -28,6 +29,8 @@ pub struct AppState {
     pub hashing: HashingGate,
     /// Counters other parts increment (rate limits, email failures).
     pub metrics: Arc<Metrics>,
+    /// Drawn `og:image` cards, by petition.
+    pub share_cards: Arc<ShareCards>,
 }
 
 impl AppState {

@@ -11,7 +11,9 @@ pub mod health;
 pub mod metrics;
 pub mod organizers;
 pub mod petitions;
+pub mod previews;
 pub mod signatures;
+pub mod statistics;
 pub mod updates;
 
 use std::net::IpAddr;
@@ -62,6 +64,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .post(signatures::sign_embedded),
     )
     .route("/petitions/{slug}/badge.svg", web::get().to(embeds::badge))
+    .route(
+        "/petitions/{slug}/card.png",
+        web::get().to(previews::share_card),
+    )
     .route("/petitions/{slug}", web::get().to(petitions::show))
     .route(
         "/petitions/{slug}/signatures",
@@ -110,6 +116,12 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         web::resource("/dashboard/petitions/new")
             .get(dashboard::new_petition_form)
             .post(dashboard::create_petition),
+    )
+    // After `/dashboard/petitions/new`: actix matches in order, so "new"
+    // is never read as a slug.
+    .route(
+        "/dashboard/petitions/{slug}",
+        web::get().to(statistics::show),
     )
     .route(
         "/dashboard/petitions/{slug}/close",

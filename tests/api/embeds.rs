@@ -233,3 +233,53 @@ async fn the_badge_shows_the_count_and_revalidates_cheaply(app: TestApp) {
         404
     );
 }
+
+app_tests!(petition_pages_preview_with_a_drawn_card_even_in_korean);
+
+async fn petition_pages_preview_with_a_drawn_card_even_in_korean(app: TestApp) {
+    let slug = app.petition("꿀벌을 지켜주세요").await;
+    let page = app.get(&format!("/petitions/{slug}")).await;
+    let image = page
+        .attr("meta[property=\"og:image\"]", "content")
+        .expect("og:image");
+    assert_eq!(image, format!("{}/petitions/{slug}/card.png", app.address));
+    assert_eq!(
+        page.attr("meta[name=\"twitter:card\"]", "content")
+            .as_deref(),
+        Some("summary_large_image")
+    );
+    assert_eq!(
+        page.attr("meta[property=\"og:url\"]", "content"),
+        page.attr("link[rel=canonical]", "href")
+    );
+
+    let path = image.strip_prefix(&app.address).unwrap().to_owned();
+    let card = app.get_response(&path).await;
+    assert_eq!(card.status(), 200);
+    assert_eq!(header(&card, "content-type"), "image/png");
+    let etag = header(&card, "etag");
+    let png = card.bytes().await.unwrap();
+    let pixmap = resvg::tiny_skia::Pixmap::decode_png(&png).expect("a PNG");
+    assert_eq!((pixmap.width(), pixmap.height()), (1200, 630));
+    let dark = (155..215)
+        .flat_map(|y| (80..600).map(move |x| (x, y)))
+        .filter(|&(x, y)| pixmap.pixel(x, y).unwrap().red() < 80)
+        .count();
+    assert!(
+        dark > 500,
+        "the Hangul title was drawn ({dark} dark pixels)"
+    );
+
+    let again = app
+        .client
+        .get(app.url(&path))
+        .header("if-none-match", &etag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), 304);
+    assert_eq!(
+        app.get_response("/petitions/nope/card.png").await.status(),
+        404
+    );
+}

@@ -27,4 +27,5 @@ mod privacy;
 mod rate_limits;
 mod share;
 mod signing;
+mod statistics;
 mod updates;

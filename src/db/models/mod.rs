@@ -11,6 +11,7 @@ pub mod outbox;
 pub mod petitions;
 pub mod sessions;
 pub mod signatures;
+pub mod statistics;
 pub mod updates;
 
 use time::{OffsetDateTime, PrimitiveDateTime};

@@ -1,0 +1,68 @@
+//! Link previews: the share card image that `og:image` points at.
+
+use actix_web::http::header;
+use actix_web::{web, HttpRequest, HttpResponse};
+
+use crate::db::models::petitions;
+use crate::error::AppError;
+use crate::share_card::CardText;
+use crate::state::AppState;
+
+/// `GET /petitions/{slug}/card.png`. Crawlers fetch it when a link is
+/// shared; it is drawn once per noticeable change and then served from
+/// memory.
+pub async fn share_card(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    slug: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let slug = slug.into_inner();
+    let lookup = slug.clone();
+    let (petition, targets) = state
+        .db
+        .run(move |conn| {
+            let Some(petition) = petitions::find_by_slug(conn, &lookup)? else {
+                return Ok(None);
+            };
+            let targets = petitions::targets_of(conn, std::slice::from_ref(&petition.id))?
+                .remove(&petition.id)
+                .unwrap_or_default();
+            Ok(Some((petition, targets)))
+        })
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let text = CardText {
+        count: state.counts.count_of(&petition.id),
+        goal: petition.goal,
+        title: petition.title,
+        targets: targets.into_iter().map(|t| t.name).collect(),
+    };
+    let card = match state.share_cards.cached(&slug, &text) {
+        Some(card) => card,
+        None => {
+            let cards = state.share_cards.clone();
+            web::block(move || cards.draw(&slug, &text))
+                .await
+                .map_err(|e| anyhow::anyhow!("drawing a share card: {e}"))??
+        }
+    };
+    let fresh = req
+        .headers()
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|t| t.trim() == card.etag));
+    let mut response = if fresh {
+        HttpResponse::NotModified()
+    } else {
+        HttpResponse::Ok()
+    };
+    response
+        .insert_header((header::ETAG, card.etag.clone()))
+        .insert_header((header::CACHE_CONTROL, "public, max-age=600"));
+    if fresh {
+        return Ok(response.finish());
+    }
+    Ok(response
+        .content_type("image/png")
+        .body(card.png.as_ref().clone()))
+}
