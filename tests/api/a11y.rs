@@ -95,6 +95,7 @@ const PUBLIC_PAGES: &[Check] = &[
 /// Visited logged in as the petition's owner, who is also an admin.
 const ORGANIZER_PAGES: &[Check] = &[
     ("dashboard", "/dashboard", None),
+    ("statistics", "/dashboard/petitions/{slug}", None),
     ("new petition", "/dashboard/petitions/new", None),
     (
         "new petition with mistakes (422)",
