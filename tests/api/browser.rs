@@ -1,8 +1,14 @@
-use crate::app_tests;
-use crate::helpers::TestApp;
-use crate::webdriver::Browser;
+use std::time::Duration;
 
-app_tests!(a_person_signs_and_confirms_in_a_real_browser,);
+use crate::a11y::tab_to;
+use crate::app_tests;
+use crate::helpers::{TestApp, PASSWORD};
+use crate::webdriver::{keys, Browser};
+
+app_tests!(
+    a_person_signs_and_confirms_in_a_real_browser,
+    an_organizer_signs_up_starts_a_petition_and_edits_it,
+);
 
 async fn a_person_signs_and_confirms_in_a_real_browser(app: TestApp) {
     let Some(browser) = Browser::launch().await else {
@@ -59,5 +65,153 @@ async fn a_person_signs_and_confirms_in_a_real_browser(app: TestApp) {
     assert_eq!(
         browser.text(&format!("[data-live-count=\"{slug}\"]")).await,
         "1"
+    );
+}
+
+async fn an_organizer_signs_up_starts_a_petition_and_edits_it(app: TestApp) {
+    let Some(browser) = Browser::launch().await else {
+        return;
+    };
+    browser.goto(&app.url("/signup")).await;
+    browser.fill("#name", "Rosa Parkes").await;
+    browser.fill("#email", "rosa@example.org").await;
+    browser.fill("#password", PASSWORD).await;
+    browser
+        .click("form[action='/signup'] button[type=submit]")
+        .await;
+    assert_eq!(browser.text("h1").await, "Check your inbox");
+
+    let mail = &app.mail.wait_for("rosa@example.org", 1).await[0];
+    browser
+        .goto(&mail.link_containing("/signup/confirm/"))
+        .await;
+    assert_eq!(browser.text("h1").await, "Your email address is confirmed");
+
+    browser.click("main a[href='/login']").await;
+    browser.wait_for_url("/login").await;
+    // Logging in and starting a petition work from the keyboard alone.
+    tab_to(&browser, "email").await;
+    browser.type_text("rosa@example.org").await;
+    tab_to(&browser, "password").await;
+    browser.type_text(PASSWORD).await;
+    browser.press(&[keys::ENTER]).await;
+    browser.wait_for_url("/dashboard").await;
+    assert!(browser.text("main").await.contains("no petitions yet"));
+
+    tab_to(&browser, "a Start a petition").await;
+    browser.press(&[keys::ENTER]).await;
+    browser.wait_for_url("/dashboard/petitions/new").await;
+    tab_to(&browser, "title").await;
+    browser.type_text("Shade trees for every schoolyard").await;
+    tab_to(&browser, "targets").await;
+    browser.type_text("Ministry of Education").await;
+    browser.press(&[keys::ENTER]).await;
+    browser.type_text("City Council").await;
+    tab_to(&browser, "summary").await;
+    browser
+        .type_text("Children need shade in the summer.")
+        .await;
+    tab_to(&browser, "body").await;
+    browser
+        .type_text("Playgrounds reach **50 °C** in July.")
+        .await;
+    tab_to(&browser, "goal").await;
+    browser.type_text("2500").await;
+    tab_to(&browser, "button Publish the petition").await;
+    browser.press(&[keys::ENTER]).await;
+    let slug = wait_for_petition_page(&browser).await;
+    assert_eq!(browser.text("h1").await, "Shade trees for every schoolyard");
+    let targets = browser
+        .script(
+            "return [...document.querySelectorAll('.targets .target')].map(t => t.textContent);",
+        )
+        .await;
+    assert_eq!(
+        targets,
+        serde_json::json!(["Ministry of Education", "City Council"]),
+        "one target per line"
+    );
+
+    // The dashboard lists it, with a way to edit.
+    browser.goto(&app.url("/dashboard")).await;
+    assert!(browser
+        .text("table.petitions")
+        .await
+        .contains("Shade trees for every schoolyard"));
+    let edit = format!("/dashboard/petitions/{slug}/edit");
+    browser.click(&format!("a[href='{edit}']")).await;
+    browser.wait_for_url(&edit).await;
+    assert_eq!(
+        browser.value("#title").await,
+        "Shade trees for every schoolyard"
+    );
+
+    // A preview shows the new text and keeps the form as typed.
+    browser
+        .fill("#title", "Shade trees for every schoolyard by 2030")
+        .await;
+    browser
+        .fill("#body", "Playgrounds reach **55 °C** in July.")
+        .await;
+    browser.click("button[name=preview]").await;
+    assert_eq!(
+        browser.text(".preview strong").await,
+        "55 °C",
+        "the preview renders the Markdown"
+    );
+    assert_eq!(
+        browser.value("#title").await,
+        "Shade trees for every schoolyard by 2030"
+    );
+    browser.goto(&app.url(&format!("/petitions/{slug}"))).await;
+    assert_eq!(
+        browser.text("h1").await,
+        "Shade trees for every schoolyard",
+        "a preview saves nothing"
+    );
+
+    browser.goto(&app.url(&edit)).await;
+    browser
+        .fill("#title", "Shade trees for every schoolyard by 2030")
+        .await;
+    browser
+        .fill("#summary", "Every child deserves shade at break time.")
+        .await;
+    browser
+        .click(&format!("form[action='{edit}'] button.primary"))
+        .await;
+    browser.wait_for_url(&format!("/petitions/{slug}")).await;
+
+    // A fresh visit, as the public would make, shows the change.
+    browser.goto(&app.url(&format!("/petitions/{slug}"))).await;
+    assert_eq!(
+        browser.text("h1").await,
+        "Shade trees for every schoolyard by 2030"
+    );
+    assert!(browser
+        .text("main")
+        .await
+        .contains("Every child deserves shade at break time."));
+    let public = app.get(&format!("/petitions/{slug}")).await;
+    assert!(public
+        .body
+        .contains("Shade trees for every schoolyard by 2030"));
+}
+
+/// Waits for a new petition's public page after its form is sent;
+/// returns its slug.
+async fn wait_for_petition_page(browser: &Browser) -> String {
+    for _ in 0..100 {
+        let url = browser.url().await;
+        if let Some((_, slug)) = url.split_once("/petitions/") {
+            if !url.contains("/dashboard/") {
+                return slug.to_owned();
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!(
+        "no petition page after creating one; at {}",
+        browser.url().await
     );
 }

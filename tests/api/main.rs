@@ -6,6 +6,7 @@ mod process;
 mod smtp;
 mod webdriver;
 
+mod a11y;
 mod accounts;
 mod admin;
 mod api;

@@ -79,7 +79,7 @@ impl Browser {
             .call(
                 "POST",
                 "/timeouts",
-                json!({"implicit": 10_000, "pageLoad": 30_000}),
+                json!({"implicit": 10_000, "pageLoad": 30_000, "script": 30_000}),
             )
             .await;
         Some(browser)
@@ -194,6 +194,67 @@ impl Browser {
         )
         .await
     }
+
+    /// Runs `source` as the body of a function whose last argument is the
+    /// callback that ends it, for scripts that wait on a promise.
+    pub async fn async_script(&self, source: &str, args: Value) -> Value {
+        self.call(
+            "POST",
+            "/execute/async",
+            json!({"script": source, "args": args}),
+        )
+        .await
+    }
+
+    /// Presses and releases each key in turn on whatever has focus, as a
+    /// person at a keyboard would: a character, or one of [`keys`].
+    pub async fn press(&self, keys: &[&str]) {
+        let actions: Vec<Value> = keys
+            .iter()
+            .flat_map(|key| {
+                [
+                    json!({"type": "keyDown", "value": key}),
+                    json!({"type": "keyUp", "value": key}),
+                ]
+            })
+            .collect();
+        self.key_actions(actions).await;
+    }
+
+    /// Holds the keys down together, then lets go: `[keys::CONTROL, "a"]`.
+    pub async fn chord(&self, keys: &[&str]) {
+        let down = keys.iter().map(|k| json!({"type": "keyDown", "value": k}));
+        let up = keys
+            .iter()
+            .rev()
+            .map(|k| json!({"type": "keyUp", "value": k}));
+        self.key_actions(down.chain(up).collect()).await;
+    }
+
+    async fn key_actions(&self, actions: Vec<Value>) {
+        self.call(
+            "POST",
+            "/actions",
+            json!({"actions": [{"type": "key", "id": "keyboard", "actions": actions}]}),
+        )
+        .await;
+        self.call("DELETE", "/actions", Value::Null).await;
+    }
+
+    /// Types `text` on the keyboard into whatever has focus.
+    pub async fn type_text(&self, text: &str) {
+        let chars: Vec<String> = text.chars().map(String::from).collect();
+        let keys: Vec<&str> = chars.iter().map(String::as_str).collect();
+        self.press(&keys).await;
+    }
+}
+
+/// WebDriver's codes for the keys that are not characters.
+pub mod keys {
+    pub const TAB: &str = "\u{E004}";
+    pub const ENTER: &str = "\u{E007}";
+    pub const SPACE: &str = "\u{E00D}";
+    pub const CONTROL: &str = "\u{E009}";
 }
 
 impl Drop for Browser {
