@@ -465,7 +465,11 @@ async fn a_person_signs_with_the_keyboard_alone() {
     // What was typed and ticked arrived.
     let link = app.confirmation_link("ama@example.com", 1).await;
     assert_eq!(app.follow(&link).await.status, 200);
-    let page = app.get(&format!("/petitions/{slug}")).await;
+    let page = app
+        .get_when(&format!("/petitions/{slug}"), |p| {
+            p.text_of(".signers").is_some()
+        })
+        .await;
     assert!(
         page.text_of(".signers")
             .unwrap_or_default()

@@ -131,7 +131,10 @@ async fn the_oembed_html_renders_the_widget(app: TestApp) {
     .await;
     browser.goto(&blog).await;
     browser.enter_frame("iframe").await;
-    assert!(browser.text("h1").await.starts_with("Clean air for schools"));
+    assert!(browser
+        .text("h1")
+        .await
+        .starts_with("Clean air for schools"));
     assert_eq!(
         browser.text(&format!("[data-live-count=\"{slug}\"]")).await,
         "0"
