@@ -78,6 +78,7 @@ impl Application {
             });
         }
 
+        routes::assets::prepare_all();
         let metrics = Arc::new(Metrics::new());
         let outbox_wake = Arc::new(Notify::new());
         let outbox = Arc::new(OutboxWorker::new(

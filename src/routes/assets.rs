@@ -1,20 +1,246 @@
-use actix_web::http::header;
-use actix_web::HttpResponse;
+//! Static files: built into the binary, compressed once at start, and
+//! served under content-hashed names that browsers may cache for a year.
+//!
+//! Pages link `/static/style.1a2b3c4d.css` (see [`url`]); a new release
+//! changes the name whenever the content changes, so nothing stale is ever
+//! served from a cache. The plain name keeps working, briefly cached, for
+//! links that outlive a release.
 
-const STYLESHEET: &str = include_str!("../../static/style.css");
+use std::io::Write;
+use std::sync::LazyLock;
 
-pub async fn stylesheet() -> HttpResponse {
-    HttpResponse::Ok()
-        .content_type("text/css; charset=utf-8")
-        .insert_header((header::CACHE_CONTROL, "public, max-age=3600"))
-        .body(STYLESHEET)
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::{web, HttpRequest, HttpResponse};
+use sha2::{Digest, Sha256};
+
+struct Source {
+    name: &'static str,
+    content_type: &'static str,
+    body: &'static [u8],
 }
 
-const SHARE_SCRIPT: &str = include_str!("../../static/share.js");
+const SOURCES: &[Source] = &[
+    Source {
+        name: "style.css",
+        content_type: "text/css; charset=utf-8",
+        body: include_bytes!("../../static/style.css"),
+    },
+    Source {
+        name: "share.js",
+        content_type: "text/javascript; charset=utf-8",
+        body: include_bytes!("../../static/share.js"),
+    },
+    Source {
+        name: "embed-frame.js",
+        content_type: "text/javascript; charset=utf-8",
+        body: include_bytes!("../../static/embed-frame.js"),
+    },
+    Source {
+        name: "embed.js",
+        content_type: "text/javascript; charset=utf-8",
+        body: include_bytes!("../../static/embed.js"),
+    },
+];
 
-pub async fn share_script() -> HttpResponse {
-    HttpResponse::Ok()
-        .content_type("text/javascript; charset=utf-8")
-        .insert_header((header::CACHE_CONTROL, "public, max-age=3600"))
-        .body(SHARE_SCRIPT)
+struct Asset {
+    source: &'static Source,
+    /// `style.1a2b3c4d.css`
+    hashed_name: String,
+    etag: String,
+    gzip: Vec<u8>,
+    brotli: Vec<u8>,
+}
+
+static ASSETS: LazyLock<Vec<Asset>> = LazyLock::new(|| SOURCES.iter().map(prepare).collect());
+
+fn prepare(source: &'static Source) -> Asset {
+    let digest = hex::encode(Sha256::digest(source.body));
+    let hash = &digest[..10];
+    let hashed_name = match source.name.rsplit_once('.') {
+        Some((stem, ext)) => format!("{stem}.{hash}.{ext}"),
+        None => format!("{}.{hash}", source.name),
+    };
+    let mut gzip = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    gzip.write_all(source.body).expect("gzip into memory");
+    let mut brotli = Vec::new();
+    {
+        let mut writer = brotli::CompressorWriter::new(&mut brotli, 4096, 11, 22);
+        writer.write_all(source.body).expect("brotli into memory");
+    }
+    Asset {
+        source,
+        hashed_name,
+        etag: format!("\"{hash}\""),
+        gzip: gzip.finish().expect("gzip into memory"),
+        brotli,
+    }
+}
+
+/// Compresses every asset now rather than on the first request.
+pub fn prepare_all() {
+    LazyLock::force(&ASSETS);
+}
+
+/// The cache-busting address of a static file, for templates.
+pub fn url(name: &str) -> String {
+    match ASSETS.iter().find(|a| a.source.name == name) {
+        Some(asset) => format!("/static/{}", asset.hashed_name),
+        None => format!("/static/{name}"),
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Encoding {
+    Brotli,
+    Gzip,
+    Identity,
+}
+
+/// The best encoding the client accepts (no q-value beyond "q=0 is no").
+fn negotiate(req: &HttpRequest) -> Encoding {
+    let accepted = req
+        .headers()
+        .get_all(header::ACCEPT_ENCODING)
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .filter_map(|item| {
+            let mut parts = item.split(';');
+            let coding = parts.next()?.trim().to_ascii_lowercase();
+            let refused = parts.any(|p| {
+                p.trim()
+                    .strip_prefix("q=")
+                    .and_then(|q| q.trim().parse::<f32>().ok())
+                    == Some(0.0)
+            });
+            (!refused).then_some(coding)
+        })
+        .collect::<Vec<_>>();
+    if accepted.iter().any(|c| c == "br") {
+        Encoding::Brotli
+    } else if accepted.iter().any(|c| c == "gzip" || c == "*") {
+        Encoding::Gzip
+    } else {
+        Encoding::Identity
+    }
+}
+
+/// `GET /static/{file}`, by hashed or plain name.
+pub async fn file(req: HttpRequest, file: web::Path<String>) -> HttpResponse {
+    let file = file.into_inner();
+    let found = ASSETS.iter().find_map(|a| {
+        if a.hashed_name == file {
+            Some((a, true))
+        } else if a.source.name == file {
+            Some((a, false))
+        } else {
+            None
+        }
+    });
+    match found {
+        Some((asset, immutable)) => serve(&req, asset, immutable),
+        None => HttpResponse::NotFound()
+            .content_type("text/plain; charset=utf-8")
+            .body("There is no such file."),
+    }
+}
+
+/// `GET /embed.js`: its address is pasted into other sites, so it never
+/// changes; it is cached for an hour.
+pub async fn embed_script(req: HttpRequest) -> HttpResponse {
+    let asset = ASSETS
+        .iter()
+        .find(|a| a.source.name == "embed.js")
+        .expect("embed.js is built in");
+    let mut response = serve(&req, asset, false);
+    // Other sites load it cross-origin.
+    response.headers_mut().insert(
+        header::ACCESS_CONTROL_ALLOW_ORIGIN,
+        HeaderValue::from_static("*"),
+    );
+    response
+}
+
+fn serve(req: &HttpRequest, asset: &Asset, immutable: bool) -> HttpResponse {
+    let cache = if immutable {
+        "public, max-age=31536000, immutable"
+    } else {
+        "public, max-age=3600"
+    };
+    let mut response = HttpResponse::Ok();
+    response
+        .content_type(asset.source.content_type)
+        .insert_header((header::CACHE_CONTROL, cache))
+        .insert_header((header::ETAG, asset.etag.clone()))
+        .insert_header((header::VARY, "Accept-Encoding"));
+    let not_modified = req
+        .headers()
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|t| t.trim() == asset.etag));
+    if not_modified {
+        return HttpResponse::NotModified()
+            .insert_header((header::CACHE_CONTROL, cache))
+            .insert_header((header::ETAG, asset.etag.clone()))
+            .insert_header((header::VARY, "Accept-Encoding"))
+            .finish();
+    }
+    match negotiate(req) {
+        Encoding::Brotli => response
+            .insert_header((header::CONTENT_ENCODING, "br"))
+            .body(asset.brotli.clone()),
+        Encoding::Gzip => response
+            .insert_header((header::CONTENT_ENCODING, "gzip"))
+            .body(asset.gzip.clone()),
+        Encoding::Identity => response.body(asset.source.body),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use actix_web::test::TestRequest;
+
+    #[test]
+    fn hashed_names_change_with_the_content() {
+        let css = url("style.css");
+        assert!(
+            css.starts_with("/static/style.") && css.ends_with(".css"),
+            "{css}"
+        );
+        assert_eq!(css.len(), "/static/style..css".len() + 10);
+        assert_eq!(url("unknown.txt"), "/static/unknown.txt");
+    }
+
+    #[test]
+    fn brotli_is_preferred_and_refusals_are_honoured() {
+        let req = |v: &str| {
+            TestRequest::default()
+                .insert_header((header::ACCEPT_ENCODING, v))
+                .to_http_request()
+        };
+        assert_eq!(negotiate(&req("gzip, deflate, br")), Encoding::Brotli);
+        assert_eq!(negotiate(&req("gzip")), Encoding::Gzip);
+        assert_eq!(negotiate(&req("br;q=0, gzip")), Encoding::Gzip);
+        assert_eq!(negotiate(&req("identity")), Encoding::Identity);
+        assert_eq!(
+            negotiate(&TestRequest::default().to_http_request()),
+            Encoding::Identity
+        );
+    }
+
+    #[test]
+    fn compressed_forms_decode_to_the_original() {
+        let asset = &ASSETS[0];
+        let mut gunzipped = Vec::new();
+        std::io::Read::read_to_end(
+            &mut flate2::read::GzDecoder::new(&asset.gzip[..]),
+            &mut gunzipped,
+        )
+        .unwrap();
+        assert_eq!(gunzipped, asset.source.body);
+        let mut unbrotlied = Vec::new();
+        brotli::BrotliDecompress(&mut &asset.brotli[..], &mut unbrotlied).unwrap();
+        assert_eq!(unbrotlied, asset.source.body);
+        assert!(asset.brotli.len() < asset.source.body.len() / 2);
+    }
 }

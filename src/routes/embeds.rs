@@ -129,29 +129,6 @@ pub async fn render_embed(
     Ok(response)
 }
 
-const EMBED_SCRIPT: &str = include_str!("../../static/embed.js");
-const FRAME_SCRIPT: &str = include_str!("../../static/embed-frame.js");
-
-/// `/embed.js`, loaded by other sites: turns `<div data-undersigned>` into
-/// the widget.
-pub async fn embed_script() -> HttpResponse {
-    script(EMBED_SCRIPT)
-}
-
-/// Runs inside the widget and tells the embedding page its height.
-pub async fn frame_script() -> HttpResponse {
-    script(FRAME_SCRIPT)
-}
-
-fn script(body: &'static str) -> HttpResponse {
-    HttpResponse::Ok()
-        .content_type("text/javascript; charset=utf-8")
-        .insert_header((header::CACHE_CONTROL, "public, max-age=3600"))
-        // Other sites load it cross-origin.
-        .insert_header((header::ACCESS_CONTROL_ALLOW_ORIGIN, "*"))
-        .body(body)
-}
-
 #[derive(Deserialize)]
 pub struct OembedQuery {
     url: Option<String>,

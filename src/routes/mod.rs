@@ -50,13 +50,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     .route("/", web::get().to(petitions::home))
     .route("/health", web::get().to(health::health))
     .route("/metrics", web::get().to(metrics::metrics))
-    .route("/static/style.css", web::get().to(assets::stylesheet))
-    .route("/static/share.js", web::get().to(assets::share_script))
-    .route(
-        "/static/embed-frame.js",
-        web::get().to(embeds::frame_script),
-    )
-    .route("/embed.js", web::get().to(embeds::embed_script))
+    .route("/static/{file}", web::get().to(assets::file))
+    .route("/embed.js", web::get().to(assets::embed_script))
     .route("/oembed", web::get().to(embeds::oembed))
     .service(
         web::resource("/petitions/{slug}/embed")

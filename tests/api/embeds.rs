@@ -283,3 +283,75 @@ async fn petition_pages_preview_with_a_drawn_card_even_in_korean(app: TestApp) {
         404
     );
 }
+
+app_tests!(static_files_are_compressed_and_cached_for_a_year_under_hashed_names);
+
+async fn static_files_are_compressed_and_cached_for_a_year_under_hashed_names(app: TestApp) {
+    let page = app.get("/").await;
+    let css = page
+        .attr("link[rel=stylesheet]", "href")
+        .expect("a stylesheet");
+    assert!(
+        css.starts_with("/static/style.") && css != "/static/style.css",
+        "{css}"
+    );
+
+    // This client neither asks for nor decodes compression unless told.
+    let raw = reqwest::Client::new();
+    let brotli = raw
+        .get(app.url(&css))
+        .header("accept-encoding", "gzip, deflate, br")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(brotli.status(), 200);
+    assert_eq!(header(&brotli, "content-encoding"), "br");
+    assert_eq!(
+        header(&brotli, "cache-control"),
+        "public, max-age=31536000, immutable"
+    );
+    assert!(header(&brotli, "vary").contains("Accept-Encoding"));
+    let etag = header(&brotli, "etag");
+    let compressed = brotli.bytes().await.unwrap();
+
+    let plain = raw.get(app.url(&css)).send().await.unwrap();
+    assert_eq!(header(&plain, "content-encoding"), "");
+    let plain = plain.bytes().await.unwrap();
+    assert!(
+        compressed.len() * 2 < plain.len(),
+        "{} vs {}",
+        compressed.len(),
+        plain.len()
+    );
+
+    let gzip = raw
+        .get(app.url(&css))
+        .header("accept-encoding", "gzip")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(header(&gzip, "content-encoding"), "gzip");
+
+    let revalidated = raw
+        .get(app.url(&css))
+        .header("if-none-match", &etag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(revalidated.status(), 304);
+
+    // The plain name still works for old links, with a short lifetime.
+    let old = raw.get(app.url("/static/style.css")).send().await.unwrap();
+    assert_eq!(old.status(), 200);
+    assert_eq!(header(&old, "cache-control"), "public, max-age=3600");
+    assert_eq!(
+        raw.get(app.url("/static/nope.css"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        404
+    );
+    let embed = raw.get(app.url("/embed.js")).send().await.unwrap();
+    assert_eq!(header(&embed, "access-control-allow-origin"), "*");
+}
