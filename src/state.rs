@@ -5,6 +5,7 @@ use tokio::sync::Notify;
 use crate::config::Settings;
 use crate::counts::CountStore;
 use crate::db::Db;
+use crate::live::Hub;
 use crate::metrics::Metrics;
 use crate::security::csrf::Csrf;
 use crate::security::limits::Limits;
@@ -17,6 +18,8 @@ pub struct AppState {
     pub settings: Settings,
     pub db: Db,
     pub counts: Arc<CountStore>,
+    /// Live count streams.
+    pub live: Arc<Hub>,
     pub csrf: Csrf,
     /// Wakes the outbox worker after queueing an email.
     pub outbox_wake: Arc<Notify>,

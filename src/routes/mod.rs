@@ -7,6 +7,7 @@ pub mod assets;
 pub mod dashboard;
 pub mod export;
 pub mod health;
+pub mod live;
 pub mod metrics;
 pub mod organizers;
 pub mod petitions;
@@ -48,7 +49,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     .route("/health", web::get().to(health::health))
     .route("/metrics", web::get().to(metrics::metrics))
     .route("/static/style.css", web::get().to(assets::stylesheet))
+    .route("/static/live.js", web::get().to(assets::live_script))
     .route("/petitions/{slug}", web::get().to(petitions::show))
+    .route("/petitions/{slug}/live", web::get().to(live::live))
     .route(
         "/petitions/{slug}/signatures",
         web::post().to(signatures::sign),

@@ -16,6 +16,7 @@ mod editing;
 mod export;
 mod faults;
 mod integrity;
+mod live;
 mod metrics;
 mod operations;
 mod organizers;
