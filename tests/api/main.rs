@@ -17,6 +17,7 @@ mod export;
 mod faults;
 mod integrity;
 mod live;
+mod live_browser;
 mod metrics;
 mod operations;
 mod organizers;
