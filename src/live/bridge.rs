@@ -144,12 +144,13 @@ pub async fn run_listener(counts: Arc<CountStore>, db: Db, beat: &Heartbeat) {
         };
         if !first {
             tracing::info!("listening for count changes again");
-            // Whatever was announced while not listening is lost.
-            if let Err(err) = counts.refresh(&db).await {
-                tracing::warn!(error = ?err, "refreshing counts after reconnecting failed");
-            }
         }
         first = false;
+        // Whatever was announced while not listening (before the first
+        // LISTEN too) is lost: re-read everything once.
+        if let Err(err) = counts.refresh(&db).await {
+            tracing::warn!(error = ?err, "refreshing counts after listening failed");
+        }
         backoff = BACKOFF_MIN;
         if let Err(err) = listen(conn, &counts, &db, &own, beat).await {
             tracing::warn!(error = ?err, "lost the connection listening for count changes");

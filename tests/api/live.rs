@@ -272,3 +272,26 @@ async fn a_count_confirmed_on_one_instance_reaches_streams_on_another(backend: B
     };
     events.until_count(1, deadline).await;
 }
+
+/// PostgreSQL only: SQLite has no listening connection to lose.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_instance_that_lost_its_listening_connection_catches_up() {
+    let Some(app) = crate::helpers::spawn_app(Backend::Postgres).await else {
+        return;
+    };
+    let slug = app.petition("Save the bees").await;
+    let other = app.start_another_instance().await;
+    let mut events = Events::open(&app.client, &format!("{other}/petitions/{slug}/live")).await;
+    assert_eq!(events.next_count(SOON).await, 0);
+
+    // Both instances' listening connections go, as in a database restart.
+    app.db.execute(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+         WHERE datname = current_database() AND query LIKE 'LISTEN%'",
+    );
+    sign_and_confirm(&app, &slug, "during@example.com").await;
+    events.until_count(1, SOON).await;
+    // And announcements flow again afterwards.
+    sign_and_confirm(&app, &slug, "after@example.com").await;
+    events.until_count(2, SOON).await;
+}
