@@ -43,12 +43,10 @@ pub const MIN_GAP: Duration = Duration::from_millis(250);
 const RETRY_MS: u64 = 3_000;
 
 /// What a petition's subscribers see.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 enum State {
-    Count {
-        count: i64,
-        goal: i64,
-    },
+    /// `frame` is the event, formatted once for all subscribers.
+    Count { count: i64, goal: i64, frame: Bytes },
     /// Hidden, or the server is stopping: streams end.
     Gone,
 }
@@ -82,6 +80,7 @@ impl Hub {
             Some(c) => State::Count {
                 count: c.count,
                 goal: c.goal,
+                frame: Bytes::from(count_frame(c.count, c.goal)),
             },
             None => State::Gone,
         }
@@ -117,12 +116,14 @@ impl Hub {
                 }
             }
         };
-        let state = *counts.borrow_and_update();
+        let state = counts.borrow_and_update().clone();
         let mut first = format!("retry: {RETRY_MS}\n\n");
         match state {
             State::Gone => return None,
             State::Count { count, .. } if last_event_id == Some(count) => {}
-            State::Count { count, goal } => first.push_str(&count_frame(count, goal)),
+            State::Count { frame, .. } => {
+                first.push_str(std::str::from_utf8(&frame).unwrap_or_default())
+            }
         }
         let mut heartbeat = self.heartbeat.subscribe();
         heartbeat.borrow_and_update();
@@ -195,10 +196,11 @@ impl Hub {
             }
             if channel.last_sent.elapsed() >= MIN_GAP {
                 let state = self.state_of(slug);
+                let gone = state == State::Gone;
                 if channel.tx.send_if_modified(|s| replace(s, state)) {
                     channel.last_sent = Instant::now();
                 }
-                return state != State::Gone;
+                return !gone;
             }
             true
         });
@@ -243,17 +245,17 @@ async fn next_frame(
         biased;
         changed = sub.counts.changed() => {
             changed.ok()?;
-            match *sub.counts.borrow_and_update() {
-                State::Count { count, goal } => count_frame(count, goal),
+            match &*sub.counts.borrow_and_update() {
+                State::Count { frame, .. } => frame.clone(),
                 State::Gone => return None,
             }
         }
         beat = sub.heartbeat.changed() => {
             beat.ok()?;
-            ": hb\n\n".to_owned()
+            Bytes::from_static(b": hb\n\n")
         }
     };
-    Some((Ok(Bytes::from(frame)), sub))
+    Some((Ok(frame), sub))
 }
 
 /// Counts a stream as open for as long as its body lives: actix drops the
