@@ -19,6 +19,7 @@ app_tests!(
     unknown_and_hidden_petitions_have_no_stream,
     a_reconnect_with_the_current_count_as_last_event_id_gets_no_repeat,
     the_petition_page_and_dashboard_load_the_live_script,
+    a_confirmation_soon_moves_its_petition_up_the_listing_by_signatures,
 );
 on_both_backends!(
     idle_streams_get_heartbeat_comments_and_are_counted_in_metrics,
@@ -294,4 +295,31 @@ async fn an_instance_that_lost_its_listening_connection_catches_up() {
     // And announcements flow again afterwards.
     sign_and_confirm(&app, &slug, "after@example.com").await;
     events.until_count(2, SOON).await;
+}
+
+async fn a_confirmation_soon_moves_its_petition_up_the_listing_by_signatures(app: TestApp) {
+    let older = app.petition("Older petition").await;
+    let newer = app.create_petition("Newer petition", "").await;
+    let order = || async {
+        let (status, body) = app.get_json("/api/v1/petitions?sort=signatures").await;
+        assert_eq!(status, 200, "{body}");
+        body["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["slug"].as_str().unwrap().to_owned())
+            .collect::<Vec<_>>()
+    };
+    // Equal counts: the newest first.
+    assert_eq!(order().await, [newer.clone(), older.clone()]);
+
+    sign_and_confirm(&app, &older, "mover@example.com").await;
+    let started = Instant::now();
+    while order().await != [older.clone(), newer.clone()] {
+        assert!(
+            started.elapsed() < SOON,
+            "the listing still ignores the new signature"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
 }
