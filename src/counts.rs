@@ -18,8 +18,8 @@
 //! slow full refresh re-reads every petition as a safety net and stores the
 //! `petitions.signature_count` snapshot for sorted listings. SQLite serves
 //! one instance, so there is no bridge; its full refresh stays frequent
-//! because it is only a local file read, and it still covers a second
-//! process (the command line) writing to the same file.
+//! because it is only a local file read, and it still covers another
+//! process writing to the same file.
 //! Each database read takes a ticket before it starts; a value is applied
 //! only if its ticket is newer than the one that set the current value, so a
 //! slow read can never move a count back in time.

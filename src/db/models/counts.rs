@@ -56,7 +56,8 @@ pub struct PetitionCountRow {
     #[diesel(sql_type = BigInt)]
     pub confirmed: i64,
     /// An admin hid the petition: the store then answers as if it did not
-    /// exist, on every instance within one refresh.
+    /// exist, on other instances as soon as the change is announced (or,
+    /// failing that, at the next full refresh).
     #[diesel(sql_type = Bool)]
     pub hidden: bool,
 }
