@@ -22,6 +22,8 @@ pub struct Settings {
     pub email: EmailSettings,
     pub limits: LimitSettings,
     pub security: SecuritySettings,
+    #[serde(default)]
+    pub live: LiveSettings,
     /// From `UNDERSIGNED_ENV` (`local` when unset).
     #[serde(skip)]
     pub environment: Environment,
@@ -142,6 +144,23 @@ pub struct RateLimit {
     pub per_minute: f64,
 }
 
+/// Live counts (`/petitions/{slug}/live`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default)]
+pub struct LiveSettings {
+    /// Milliseconds between heartbeat comments on an idle stream, which
+    /// keep proxies from closing it and reveal clients that have gone.
+    pub heartbeat_ms: u64,
+}
+
+impl Default for LiveSettings {
+    fn default() -> Self {
+        Self {
+            heartbeat_ms: 15_000,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Deserialize)]
 pub struct SecuritySettings {
     pub secret_key: SecretString,
@@ -212,6 +231,9 @@ impl Settings {
             .with_context(|| format!("email.from {:?} is not a valid mailbox", self.email.from))?;
         if self.email.max_attempts < 1 || self.email.retry_base_ms == 0 {
             bail!("email.max_attempts and email.retry_base_ms must be positive");
+        }
+        if self.live.heartbeat_ms == 0 {
+            bail!("live.heartbeat_ms must be positive");
         }
         if self.email.concurrency == 0 || self.email.send_timeout_ms == 0 {
             bail!("email.concurrency and email.send_timeout_ms must be positive");

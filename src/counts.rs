@@ -11,22 +11,28 @@
 //! failure mode); SQLite has a single writer and uses one row.
 //!
 //! Reads come from this store. After a local confirmation the store re-reads
-//! that petition's shards (a handful of rows), and a background refresh
-//! re-reads every petition each second to pick up other instances' writes,
-//! then stores a `petitions.signature_count` snapshot for sorted listings.
+//! that petition's shards (a handful of rows). Other instances learn of it
+//! through the PostgreSQL bridge in [`crate::live::bridge`]: the petitions
+//! changed here are collected ([`CountStore::take_outgoing`]) and announced
+//! in one NOTIFY per batch, and each instance re-reads just those rows. A
+//! slow full refresh re-reads every petition as a safety net and stores the
+//! `petitions.signature_count` snapshot for sorted listings. SQLite serves
+//! one instance, so there is no bridge; its full refresh stays frequent
+//! because it is only a local file read, and it still covers another
+//! process writing to the same file.
 //! Each database read takes a ticket before it starts; a value is applied
 //! only if its ticket is newer than the one that set the current value, so a
 //! slow read can never move a count back in time.
 //!
 //! Every change is published on a broadcast channel for live subscribers.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::RwLock;
+use std::sync::{Mutex, RwLock};
 use std::time::Duration;
 
 use time::OffsetDateTime;
-use tokio::sync::broadcast;
+use tokio::sync::{broadcast, Notify};
 
 use crate::db::models::counts::{self as count_rows, PetitionCountRow};
 use crate::db::models::petitions::Petition;
@@ -74,6 +80,16 @@ pub struct CountStore {
     inner: RwLock<Inner>,
     tickets: AtomicU64,
     changes: broadcast::Sender<CountChange>,
+    /// Petitions changed by this instance that other instances have not
+    /// been told about; `None` when nobody tells them (SQLite).
+    outgoing: Option<Outgoing>,
+    /// Names this instance in its announcements, so it can skip its own.
+    instance: String,
+}
+
+struct Outgoing {
+    ids: Mutex<HashSet<String>>,
+    wake: Notify,
 }
 
 impl Default for CountStore {
@@ -83,11 +99,72 @@ impl Default for CountStore {
 }
 
 impl CountStore {
+    /// A store for one instance alone.
     pub fn new() -> Self {
         Self {
             inner: RwLock::new(Inner::default()),
             tickets: AtomicU64::new(1),
             changes: broadcast::channel(1024).0,
+            outgoing: None,
+            instance: uuid::Uuid::new_v4().simple().to_string(),
+        }
+    }
+
+    pub fn instance_id(&self) -> &str {
+        &self.instance
+    }
+
+    /// A store whose local changes are collected for other instances; see
+    /// [`CountStore::take_outgoing`].
+    pub fn shared() -> Self {
+        Self {
+            outgoing: Some(Outgoing {
+                ids: Mutex::new(HashSet::new()),
+                wake: Notify::new(),
+            }),
+            ..Self::new()
+        }
+    }
+
+    /// Waits until this instance has changed a petition that other
+    /// instances have not heard of yet. Never returns on a store that
+    /// collects nothing.
+    pub async fn outgoing_changed(&self) {
+        match &self.outgoing {
+            Some(outgoing) => outgoing.wake.notified().await,
+            None => std::future::pending().await,
+        }
+    }
+
+    /// The ids of petitions changed here since the last call.
+    pub fn take_outgoing(&self) -> Vec<String> {
+        let Some(outgoing) = &self.outgoing else {
+            return Vec::new();
+        };
+        let mut ids = outgoing.ids.lock().expect("outgoing lock");
+        let mut taken: Vec<String> = ids.drain().collect();
+        // A stable order, so that writers touching several petitions take
+        // their row locks in the same order and cannot deadlock.
+        taken.sort_unstable();
+        taken
+    }
+
+    /// Puts back ids whose announcement failed, to be sent with the next.
+    pub fn restore_outgoing(&self, ids: Vec<String>) {
+        if let Some(outgoing) = &self.outgoing {
+            outgoing.ids.lock().expect("outgoing lock").extend(ids);
+            outgoing.wake.notify_one();
+        }
+    }
+
+    fn mark_outgoing(&self, petition_id: &str) {
+        if let Some(outgoing) = &self.outgoing {
+            let mut ids = outgoing.ids.lock().expect("outgoing lock");
+            if !ids.contains(petition_id) {
+                ids.insert(petition_id.to_owned());
+            }
+            drop(ids);
+            outgoing.wake.notify_one();
         }
     }
 
@@ -123,6 +200,7 @@ impl CountStore {
         };
         let ticket = self.ticket();
         self.apply(&[row], ticket);
+        self.mark_outgoing(&petition.id);
     }
 
     /// Re-reads one petition's durable count; call after committing a change
@@ -130,6 +208,7 @@ impl CountStore {
     pub fn reload_one(&self, conn: &mut DbConnection, petition_id: &str) -> anyhow::Result<()> {
         let ticket = self.ticket();
         let count = count_rows::load_one(conn, petition_id)?;
+        self.mark_outgoing(petition_id);
         let mut inner = self.inner.write().expect("count store lock");
         if let Some(entry) = inner.by_id.get_mut(petition_id) {
             if ticket > entry.ticket {
@@ -161,14 +240,38 @@ impl CountStore {
         Ok(())
     }
 
-    /// Keeps the store in step with the database until the process ends.
-    /// Run it under [`crate::workers::Workers`].
+    /// Re-reads the given petitions, which another instance changed: their
+    /// counts, goals, slugs and whether they are hidden.
+    pub async fn reload_some(&self, db: &Db, ids: Vec<String>) -> anyhow::Result<()> {
+        if ids.is_empty() {
+            return Ok(());
+        }
+        let ticket = self.ticket();
+        let rows = db
+            .run(move |conn| count_rows::load_some(conn, &ids))
+            .await?;
+        self.apply(&rows, ticket);
+        Ok(())
+    }
+
+    /// Re-reads every petition each `every` until the process ends. Run it
+    /// under [`crate::workers::Workers`].
     pub async fn run_refresher(&self, db: &Db, every: Duration, heartbeat: &Heartbeat) {
-        let mut interval = tokio::time::interval(every);
+        // Beats more often than it refreshes: a slow refresh interval must
+        // not look like a dead worker.
+        let tick = every.min(Duration::from_secs(1));
+        let ticks_per_refresh = (every.as_millis().div_ceil(tick.as_millis().max(1)) as u64).max(1);
+        let mut interval = tokio::time::interval(tick);
         interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        let mut ticks = 0u64;
         loop {
             interval.tick().await;
             heartbeat.beat();
+            ticks += 1;
+            // The first tick, at once, refreshes; then every nth.
+            if !(ticks - 1).is_multiple_of(ticks_per_refresh) {
+                continue;
+            }
             if let Err(err) = self.refresh(db).await {
                 tracing::warn!(error = ?err, "refreshing counts failed");
             }

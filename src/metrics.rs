@@ -86,6 +86,7 @@ pub struct Metrics {
     outbox_depth: Gauge,
     oldest_due_age: Gauge<f64, AtomicU64>,
     emails_failed: Gauge,
+    sse_subscribers: Gauge,
 }
 
 fn latency_histogram() -> Histogram {
@@ -163,6 +164,12 @@ impl Metrics {
             "Emails given up on, still in the outbox",
             emails_failed.clone(),
         );
+        let sse_subscribers = Gauge::default();
+        registry.register(
+            "sse_subscribers",
+            "Live count streams (Server-Sent Events) open on this instance",
+            sse_subscribers.clone(),
+        );
         Self {
             registry,
             requests,
@@ -174,7 +181,13 @@ impl Metrics {
             outbox_depth,
             oldest_due_age,
             emails_failed,
+            sse_subscribers,
         }
+    }
+
+    /// The gauge of open live count streams, kept by the live hub.
+    pub fn sse_subscribers(&self) -> Gauge {
+        self.sse_subscribers.clone()
     }
 
     /// Brings the 429 counters up to the limiter's own tallies, which it

@@ -12,8 +12,9 @@ use tracing_actix_web::TracingLogger;
 
 use crate::config::Settings;
 use crate::counts::CountStore;
-use crate::db::{migrations, Db};
+use crate::db::{migrations, Backend, Db};
 use crate::email::outbox::OutboxWorker;
+use crate::live::{bridge, Hub};
 use crate::metrics::{self, Metrics};
 use crate::routes;
 use crate::security::csrf::Csrf;
@@ -25,7 +26,11 @@ use crate::workers::goals::GoalWatch;
 use crate::workers::updates::UpdateFanout;
 use crate::workers::{janitor, Workers};
 
-const COUNT_REFRESH: Duration = Duration::from_secs(1);
+/// How often every petition is re-read. On PostgreSQL announcements carry
+/// changes between instances within a second, and this is a safety net; on
+/// SQLite it is how a second process's writes to the file are seen.
+const COUNT_REFRESH_POSTGRES: Duration = Duration::from_secs(30);
+const COUNT_REFRESH_SQLITE: Duration = Duration::from_secs(1);
 
 pub struct Application {
     port: u16,
@@ -56,17 +61,39 @@ impl Application {
             tracing::info!(applied, "database migrations applied");
         }
 
-        let counts = Arc::new(CountStore::new());
+        let shared = db.backend() == Backend::Postgresql;
+        let counts = Arc::new(if shared {
+            CountStore::shared()
+        } else {
+            CountStore::new()
+        });
         counts
             .refresh(&db)
             .await
             .context("loading petition counts")?;
         let workers = Workers::new();
         {
+            let every = if shared {
+                COUNT_REFRESH_POSTGRES
+            } else {
+                COUNT_REFRESH_SQLITE
+            };
             let (counts, db) = (counts.clone(), db.clone());
             workers.spawn("count_refresher", move |beat| {
                 let (counts, db) = (counts.clone(), db.clone());
-                async move { counts.run_refresher(&db, COUNT_REFRESH, &beat).await }
+                async move { counts.run_refresher(&db, every, &beat).await }
+            });
+        }
+        if shared {
+            let (counts_, db_) = (counts.clone(), db.clone());
+            workers.spawn("count_announcer", move |beat| {
+                let (counts, db) = (counts_.clone(), db_.clone());
+                async move { bridge::run_announcer(&counts, &db, &beat).await }
+            });
+            let (counts_, db_) = (counts.clone(), db.clone());
+            workers.spawn("count_listener", move |beat| {
+                let (counts, db) = (counts_.clone(), db_.clone());
+                async move { bridge::run_listener(counts, db, &beat).await }
             });
         }
 
@@ -80,6 +107,18 @@ impl Application {
 
         routes::assets::prepare_all();
         let metrics = Arc::new(Metrics::new());
+        let live = Arc::new(Hub::new(
+            counts.clone(),
+            Duration::from_millis(settings.live.heartbeat_ms),
+            metrics.sse_subscribers(),
+        ));
+        {
+            let live = live.clone();
+            workers.spawn("live_fanout", move |beat| {
+                let live = live.clone();
+                async move { live.run(&beat).await }
+            });
+        }
         let outbox_wake = Arc::new(Notify::new());
         let outbox = Arc::new(OutboxWorker::new(
             db.clone(),
@@ -125,6 +164,7 @@ impl Application {
             settings,
             db,
             counts,
+            live,
             outbox_wake,
             workers,
             limits,

@@ -6,6 +6,7 @@ use crate::config::Settings;
 use crate::counts::CountStore;
 use crate::db::models::petitions::Petition;
 use crate::db::Db;
+use crate::live::Hub;
 use crate::metrics::Metrics;
 use crate::petition_cache::PetitionCache;
 use crate::security::csrf::Csrf;
@@ -20,6 +21,8 @@ pub struct AppState {
     pub settings: Settings,
     pub db: Db,
     pub counts: Arc<CountStore>,
+    /// Live count streams.
+    pub live: Arc<Hub>,
     pub csrf: Csrf,
     /// Wakes the outbox worker after queueing an email.
     pub outbox_wake: Arc<Notify>,

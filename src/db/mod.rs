@@ -240,6 +240,7 @@ impl ManageConnection for ConnectionManager {
 #[derive(Clone)]
 pub struct Db {
     pool: r2d2::Pool<ConnectionManager>,
+    manager: ConnectionManager,
     backend: Backend,
     group_commit: group_commit::GroupCommit,
 }
@@ -260,11 +261,12 @@ impl Db {
             .max_size(size)
             .min_idle(Some(1))
             .connection_timeout(POOL_WAIT)
-            .build(ConnectionManager { url })
+            .build(ConnectionManager { url: url.clone() })
             .context("cannot connect to the database")?;
         let group_commit = group_commit::GroupCommit::start(pool.clone(), backend)?;
         Ok(Self {
             pool,
+            manager: ConnectionManager { url },
             backend,
             group_commit,
         })
@@ -272,6 +274,14 @@ impl Db {
 
     pub fn backend(&self) -> Backend {
         self.backend
+    }
+
+    /// A new connection of its own, outside the pool, for work that holds
+    /// one for a long time (listening for notifications). Blocking.
+    pub fn dedicated_connection(&self) -> anyhow::Result<DbConnection> {
+        self.manager
+            .connect()
+            .map_err(|e| Unavailable(e.to_string()).into())
     }
 
     /// Runs `f` with a pooled connection on the blocking thread pool.

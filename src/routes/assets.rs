@@ -36,6 +36,11 @@ const SOURCES: &[Source] = &[
         body: include_bytes!("../../static/embed-frame.js"),
     },
     Source {
+        name: "live.js",
+        content_type: "text/javascript; charset=utf-8",
+        body: include_bytes!("../../static/live.js"),
+    },
+    Source {
         name: "embed.js",
         content_type: "text/javascript; charset=utf-8",
         body: include_bytes!("../../static/embed.js"),

@@ -8,6 +8,7 @@ pub mod dashboard;
 pub mod embeds;
 pub mod export;
 pub mod health;
+pub mod live;
 pub mod metrics;
 pub mod organizers;
 pub mod petitions;
@@ -64,6 +65,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         web::get().to(previews::share_card),
     )
     .route("/petitions/{slug}", web::get().to(petitions::show))
+    .route("/petitions/{slug}/live", web::get().to(live::live))
     .route(
         "/petitions/{slug}/signatures",
         web::post().to(signatures::sign),

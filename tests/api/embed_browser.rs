@@ -102,9 +102,30 @@ async fn a_blog_on_another_site_embeds_the_petition_and_a_visitor_signs_in_it(ap
     browser.leave_frames().await;
     assert_eq!(browser.text("h1").await, "My blog", "the blog stayed put");
 
+    // The widget's count moves when the signature is confirmed, without a
+    // reload: the blog's page and the frame stay as they are.
+    browser
+        .script("window.notReloaded = true; return null;")
+        .await;
     let link = app.confirmation_link("jieun@example.com", 1).await;
     assert_eq!(app.follow(&link).await.status, 200);
     assert_eq!(app.count(&slug).await, 1);
+    browser.enter_frame(&frame).await;
+    let count = format!("[data-live-count=\"{slug}\"]");
+    let mut live = String::new();
+    for _ in 0..50 {
+        live = browser.text(&count).await;
+        if live == "1" {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(live, "1", "the widget's count followed the confirmation");
+    browser.leave_frames().await;
+    assert_eq!(
+        browser.script("return window.notReloaded === true;").await,
+        serde_json::Value::Bool(true)
+    );
     assert_eq!(app.db.count("signatures", "source = 'embed'"), 1);
 }
 

@@ -19,6 +19,8 @@ mod embeds;
 mod export;
 mod faults;
 mod integrity;
+mod live;
+mod live_browser;
 mod metrics;
 mod operations;
 mod organizers;

@@ -2,8 +2,9 @@
 //! same transaction as the signature, so they are never lost or doubled.
 
 use anyhow::Context;
+use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Bool, Text};
+use diesel::sql_types::{Array, BigInt, Bool, Text};
 use rand::Rng;
 
 use super::petitions::count_shards;
@@ -55,7 +56,8 @@ pub struct PetitionCountRow {
     #[diesel(sql_type = BigInt)]
     pub confirmed: i64,
     /// An admin hid the petition: the store then answers as if it did not
-    /// exist, on every instance within one refresh.
+    /// exist, on other instances as soon as the change is announced (or,
+    /// failing that, at the next full refresh).
     #[diesel(sql_type = Bool)]
     pub hidden: bool,
 }
@@ -74,6 +76,97 @@ pub fn load_all(conn: &mut DbConnection) -> anyhow::Result<Vec<PetitionCountRow>
            FROM signature_count_shards GROUP BY petition_id \
          ) c ON c.petition_id = p.id";
     db_run!(conn: { diesel::sql_query(SQL).load(conn) }).context("loading counts")
+}
+
+/// The named petitions as [`load_all`] reads them: what another instance
+/// announced it changed.
+pub fn load_some(conn: &mut DbConnection, ids: &[String]) -> anyhow::Result<Vec<PetitionCountRow>> {
+    match conn {
+        DbConnection::Postgresql(conn) => diesel::sql_query(
+            "SELECT p.id, p.slug, p.goal, \
+             p.signature_count AS snapshot, \
+             CAST(COALESCE((SELECT SUM(s.confirmed) FROM signature_count_shards s \
+                            WHERE s.petition_id = p.id), 0) AS BIGINT) AS confirmed, \
+             (p.hidden_at IS NOT NULL) AS hidden \
+             FROM petitions p WHERE p.id = ANY($1)",
+        )
+        .bind::<Array<Text>, _>(ids)
+        .load(conn)
+        .context("loading changed counts"),
+        // One instance only: nothing announces changes, so this is rare.
+        DbConnection::Sqlite(_) => Ok(load_all(conn)?
+            .into_iter()
+            .filter(|row| ids.contains(&row.id))
+            .collect()),
+    }
+}
+
+/// The PostgreSQL channel on which instances announce changed petitions.
+pub const CHANGES_CHANNEL: &str = "undersigned_counts";
+
+/// Announces `payload` to every instance listening on [`CHANGES_CHANNEL`].
+/// PostgreSQL only; one call per batch of changes, since every NOTIFY
+/// takes a lock at commit that serialises committing transactions.
+pub fn announce(conn: &mut DbConnection, payload: &str) -> anyhow::Result<()> {
+    match conn {
+        DbConnection::Postgresql(conn) => {
+            diesel::sql_query("SELECT pg_notify($1, $2)")
+                .bind::<Text, _>(CHANGES_CHANNEL)
+                .bind::<Text, _>(payload)
+                .execute(conn)
+                .context("announcing changed counts")?;
+            Ok(())
+        }
+        DbConnection::Sqlite(_) => Ok(()),
+    }
+}
+
+/// Brings one petition's listing snapshot up to its shards' sum, in its
+/// own statement so that no transaction holds several petition rows.
+pub fn store_snapshot_from_shards(
+    conn: &mut DbConnection,
+    petition_id: &str,
+) -> anyhow::Result<()> {
+    const SQL: &str = "UPDATE petitions SET signature_count = \
+         (SELECT CAST(COALESCE(SUM(confirmed), 0) AS BIGINT) FROM signature_count_shards \
+          WHERE petition_id = petitions.id) \
+         WHERE id = $1 AND signature_count <> \
+         (SELECT CAST(COALESCE(SUM(confirmed), 0) AS BIGINT) FROM signature_count_shards \
+          WHERE petition_id = petitions.id)";
+    match conn {
+        DbConnection::Postgresql(conn) => diesel::sql_query(SQL)
+            .bind::<Text, _>(petition_id)
+            .execute(conn),
+        DbConnection::Sqlite(conn) => diesel::sql_query(SQL.replace("$1", "?"))
+            .bind::<Text, _>(petition_id)
+            .execute(conn),
+    }
+    .context("storing count snapshot")?;
+    Ok(())
+}
+
+/// Subscribes a dedicated PostgreSQL connection to [`CHANGES_CHANNEL`].
+pub fn listen(conn: &mut DbConnection) -> anyhow::Result<()> {
+    match conn {
+        DbConnection::Postgresql(conn) => conn
+            .batch_execute(&format!("LISTEN {CHANGES_CHANNEL}"))
+            .context("listening for changed counts"),
+        DbConnection::Sqlite(_) => anyhow::bail!("SQLite has no LISTEN"),
+    }
+}
+
+/// The payloads of announcements that have arrived on a listening
+/// connection. Does not wait: it reads what the socket already holds.
+pub fn take_announcements(conn: &mut DbConnection) -> anyhow::Result<Vec<String>> {
+    match conn {
+        DbConnection::Postgresql(conn) => conn
+            .notifications_iter()
+            .filter(|n| !matches!(n, Ok(n) if n.channel != CHANGES_CHANNEL))
+            .map(|n| n.map(|n| n.payload))
+            .collect::<Result<_, _>>()
+            .context("reading announcements"),
+        DbConnection::Sqlite(_) => Ok(Vec::new()),
+    }
 }
 
 /// Writes the listing snapshot (`petitions.signature_count`) for petitions

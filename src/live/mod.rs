@@ -1,0 +1,312 @@
+//! Live counts: `GET /petitions/{slug}/live` as Server-Sent Events.
+//!
+//! # Why a watch per petition and no task per subscriber
+//!
+//! A popular petition may have tens of thousands of pages open. Each
+//! subscriber is only a response body: a stream holding two `watch`
+//! receivers, one for its petition's latest count and one for the
+//! heartbeat. One fan-out task per process ([`Hub::run`]) reads the count
+//! store's broadcast channel and writes the new state into the petition's
+//! watch; every stream then wakes and formats one small frame. A slow
+//! client never holds anyone up and never queues stale counts: a watch
+//! keeps only the latest value.
+//!
+//! The fan-out sends at most one change per petition every [`MIN_GAP`],
+//! so a burst of signatures costs each subscriber a few events a second.
+//!
+//! # Event ids
+//!
+//! Each `count` event's id is the count itself, so it means the same on
+//! every instance behind a load balancer. A client that reconnects with
+//! `Last-Event-ID` equal to the current count already shows it, and gets
+//! no `count` event until the count changes; any other id (or none) gets
+//! the current count at once. A count that went down and up again to the
+//! value the client last saw is, correctly, nothing new to show.
+
+pub mod bridge;
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use actix_web::web::Bytes;
+use futures_util::Stream;
+use prometheus_client::metrics::gauge::Gauge;
+use tokio::sync::{broadcast, watch};
+
+use crate::counts::CountStore;
+use crate::workers::Heartbeat;
+
+/// The shortest time between two count events for one petition.
+pub const MIN_GAP: Duration = Duration::from_millis(250);
+/// Asks browsers to wait this long before reconnecting a dropped stream.
+const RETRY_MS: u64 = 3_000;
+
+/// What a petition's subscribers see.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum State {
+    /// `frame` is the event, formatted once for all subscribers.
+    Count { count: i64, goal: i64, frame: Bytes },
+    /// Hidden, or the server is stopping: streams end.
+    Gone,
+}
+
+struct Channel {
+    tx: watch::Sender<State>,
+    last_sent: Instant,
+}
+
+pub struct Hub {
+    counts: Arc<CountStore>,
+    channels: Mutex<HashMap<String, Channel>>,
+    heartbeat: watch::Sender<u64>,
+    heartbeat_every: Duration,
+    subscribers: Gauge,
+}
+
+impl Hub {
+    pub fn new(counts: Arc<CountStore>, heartbeat_every: Duration, subscribers: Gauge) -> Self {
+        Self {
+            counts,
+            channels: Mutex::new(HashMap::new()),
+            heartbeat: watch::channel(0).0,
+            heartbeat_every,
+            subscribers,
+        }
+    }
+
+    fn state_of(&self, slug: &str) -> State {
+        match self.counts.get(slug) {
+            Some(c) => State::Count {
+                count: c.count,
+                goal: c.goal,
+                frame: Bytes::from(count_frame(c.count, c.goal)),
+            },
+            None => State::Gone,
+        }
+    }
+
+    /// A stream of SSE frames for the petition, or `None` if the public may
+    /// not see it. `last_event_id` is the client's `Last-Event-ID`.
+    pub fn subscribe(
+        &self,
+        slug: &str,
+        last_event_id: Option<i64>,
+    ) -> Option<impl Stream<Item = Result<Bytes, std::convert::Infallible>> + 'static> {
+        let mut counts = {
+            let mut channels = self.channels.lock().expect("live hub lock");
+            // Asked of the store every time: a petition hidden a moment
+            // ago may still have a channel until the next sweep.
+            let state = self.state_of(slug);
+            if state == State::Gone {
+                return None;
+            }
+            match channels.get(slug) {
+                Some(channel) => channel.tx.subscribe(),
+                None => {
+                    let (tx, rx) = watch::channel(state);
+                    channels.insert(
+                        slug.to_owned(),
+                        Channel {
+                            tx,
+                            last_sent: Instant::now(),
+                        },
+                    );
+                    rx
+                }
+            }
+        };
+        let state = counts.borrow_and_update().clone();
+        let mut first = format!("retry: {RETRY_MS}\n\n");
+        match state {
+            State::Gone => return None,
+            State::Count { count, .. } if last_event_id == Some(count) => {}
+            State::Count { frame, .. } => {
+                first.push_str(std::str::from_utf8(&frame).unwrap_or_default())
+            }
+        }
+        let mut heartbeat = self.heartbeat.subscribe();
+        heartbeat.borrow_and_update();
+        let subscriber = Subscriber {
+            first: Some(Bytes::from(first)),
+            counts,
+            heartbeat,
+            _open: OpenGauge::new(self.subscribers.clone()),
+        };
+        Some(futures_util::stream::unfold(subscriber, next_frame))
+    }
+
+    /// Passes count changes to subscribers, sends heartbeats and forgets
+    /// petitions nobody watches, until the process ends. Run it under
+    /// [`crate::workers::Workers`].
+    pub async fn run(&self, beat: &Heartbeat) {
+        let mut changes = self.counts.subscribe();
+        let mut tick = tokio::time::interval(MIN_GAP);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        let mut next_heartbeat = Instant::now() + self.heartbeat_every;
+        let mut stopping = std::pin::pin!(stop_signal());
+        loop {
+            tokio::select! {
+                change = changes.recv() => match change {
+                    Ok(change) => self.send(&change.slug),
+                    // Missed changes are caught by the next tick.
+                    Err(broadcast::error::RecvError::Lagged(_)) => {}
+                    Err(broadcast::error::RecvError::Closed) => return,
+                },
+                _ = tick.tick() => {
+                    beat.beat();
+                    self.sweep();
+                    if Instant::now() >= next_heartbeat {
+                        next_heartbeat = Instant::now() + self.heartbeat_every;
+                        self.heartbeat.send_modify(|n| *n = n.wrapping_add(1));
+                    }
+                }
+                () = &mut stopping => {
+                    // Open streams would otherwise hold a graceful shutdown
+                    // for its whole timeout.
+                    self.close_all();
+                    std::future::pending::<()>().await;
+                }
+            }
+        }
+    }
+
+    /// Sends a petition's current state now, unless it was sent less than
+    /// [`MIN_GAP`] ago; the tick then sends it.
+    fn send(&self, slug: &str) {
+        let mut channels = self.channels.lock().expect("live hub lock");
+        if let Some(channel) = channels.get_mut(slug) {
+            if channel.last_sent.elapsed() >= MIN_GAP {
+                let state = self.state_of(slug);
+                if channel.tx.send_if_modified(|s| replace(s, state)) {
+                    channel.last_sent = Instant::now();
+                }
+            }
+        }
+    }
+
+    /// Brings every watched petition up to date (changes held back by
+    /// [`MIN_GAP`], missed ones, a new goal, a petition hidden meanwhile)
+    /// and drops those whose last subscriber has gone.
+    fn sweep(&self) {
+        let mut channels = self.channels.lock().expect("live hub lock");
+        channels.retain(|slug, channel| {
+            if channel.tx.receiver_count() == 0 {
+                return false;
+            }
+            if channel.last_sent.elapsed() >= MIN_GAP {
+                let state = self.state_of(slug);
+                let gone = state == State::Gone;
+                if channel.tx.send_if_modified(|s| replace(s, state)) {
+                    channel.last_sent = Instant::now();
+                }
+                return !gone;
+            }
+            true
+        });
+    }
+
+    fn close_all(&self) {
+        let mut channels = self.channels.lock().expect("live hub lock");
+        for channel in channels.values() {
+            channel.tx.send_replace(State::Gone);
+        }
+        channels.clear();
+    }
+}
+
+fn replace(current: &mut State, new: State) -> bool {
+    if *current == new {
+        return false;
+    }
+    *current = new;
+    true
+}
+
+fn count_frame(count: i64, goal: i64) -> String {
+    format!("id: {count}\nevent: count\ndata: {{\"signature_count\":{count},\"goal\":{goal}}}\n\n")
+}
+
+/// One open stream: its whole state while it waits.
+struct Subscriber {
+    first: Option<Bytes>,
+    counts: watch::Receiver<State>,
+    heartbeat: watch::Receiver<u64>,
+    _open: OpenGauge,
+}
+
+async fn next_frame(
+    mut sub: Subscriber,
+) -> Option<(Result<Bytes, std::convert::Infallible>, Subscriber)> {
+    if let Some(first) = sub.first.take() {
+        return Some((Ok(first), sub));
+    }
+    let frame = tokio::select! {
+        biased;
+        changed = sub.counts.changed() => {
+            changed.ok()?;
+            match &*sub.counts.borrow_and_update() {
+                State::Count { frame, .. } => frame.clone(),
+                State::Gone => return None,
+            }
+        }
+        beat = sub.heartbeat.changed() => {
+            beat.ok()?;
+            Bytes::from_static(b": hb\n\n")
+        }
+    };
+    Some((Ok(frame), sub))
+}
+
+/// Counts a stream as open for as long as its body lives: actix drops the
+/// body when the client goes away.
+struct OpenGauge(Gauge);
+
+impl OpenGauge {
+    fn new(gauge: Gauge) -> Self {
+        gauge.inc();
+        Self(gauge)
+    }
+}
+
+impl Drop for OpenGauge {
+    fn drop(&mut self) {
+        self.0.dec();
+    }
+}
+
+/// Resolves when the process is asked to stop (SIGTERM or Ctrl-C), as the
+/// HTTP server is.
+async fn stop_signal() {
+    // Without signal handling there is nothing to wait for: never resolve.
+    let interrupt = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        if let Ok(mut term) = signal(SignalKind::terminate()) {
+            tokio::select! {
+                Some(()) = term.recv() => {}
+                () = interrupt => {}
+            }
+            return;
+        }
+    }
+    interrupt.await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_count_frame_is_an_sse_event_with_the_count_as_its_id() {
+        assert_eq!(
+            count_frame(1234, 5000),
+            "id: 1234\nevent: count\ndata: {\"signature_count\":1234,\"goal\":5000}\n\n"
+        );
+    }
+}
