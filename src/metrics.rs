@@ -87,6 +87,7 @@ pub struct Metrics {
     oldest_due_age: Gauge<f64, AtomicU64>,
     emails_failed: Gauge,
     sse_subscribers: Gauge,
+    honeypot_caught: Counter,
 }
 
 fn latency_histogram() -> Histogram {
@@ -170,7 +171,14 @@ impl Metrics {
             "Live count streams (Server-Sent Events) open on this instance",
             sse_subscribers.clone(),
         );
+        let honeypot_caught = Counter::default();
+        registry.register(
+            "honeypot_submissions",
+            "Sign submissions that filled the hidden honeypot field, answered as usual and dropped",
+            honeypot_caught.clone(),
+        );
         Self {
+            honeypot_caught,
             registry,
             requests,
             latency,
@@ -211,6 +219,11 @@ impl Metrics {
                 limit: limit.to_owned(),
             })
             .inc();
+    }
+
+    /// Counts a bot caught by the sign form's honeypot.
+    pub fn honeypot_caught(&self) {
+        self.honeypot_caught.inc();
     }
 
     /// Counts a failed email send.

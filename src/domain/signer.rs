@@ -24,6 +24,14 @@ pub struct SignatureForm {
     pub updates: Option<CheckboxValue>,
     pub source: String,
     pub csrf_token: String,
+    /// The honeypot: hidden from people, so only a bot fills it in.
+    pub website: String,
+}
+
+impl SignatureForm {
+    pub fn filled_by_a_bot(&self) -> bool {
+        !self.website.trim().is_empty()
+    }
 }
 
 /// HTML checkboxes send "on"; JSON clients send `true`/`false`.

@@ -51,6 +51,13 @@ pub async fn submit(
     form: &SignatureForm,
     ip: Option<String>,
 ) -> Result<(), SubmitError> {
+    if form.filled_by_a_bot() {
+        // The same answer a person gets, so the bot learns nothing, and
+        // nothing is recorded or sent.
+        state.metrics.honeypot_caught();
+        tracing::info!(petition = slug, "honeypot filled; submission dropped");
+        return Ok(());
+    }
     let slug = slug.to_owned();
     // Parsed here, on a request thread, so the one writer thread only
     // writes. Its errors still come after "not found" and "closed".

@@ -18,6 +18,7 @@ mod embed_browser;
 mod embeds;
 mod export;
 mod faults;
+mod fraud;
 mod integrity;
 mod live;
 mod live_browser;
