@@ -157,19 +157,41 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                     .limit(MAX_BODY_BYTES)
                     .error_handler(|err, _req| ApiError(json_error(err)).into()),
             )
-            .route("/petitions", web::get().to(api::list_petitions))
-            .route("/petitions/{slug}", web::get().to(api::show_petition))
-            .route(
-                "/petitions/{slug}/count",
-                web::get().to(api::petition_count),
+            // Public reads and signing may be called from any site's
+            // script (no cookies are involved); nothing else may.
+            .service(
+                web::resource("/petitions")
+                    .wrap(cors(&["GET"]))
+                    .get(api::list_petitions),
             )
-            .route(
-                "/petitions/{slug}/signatures",
-                web::post().to(api::sign_petition),
+            .service(
+                web::resource("/petitions/{slug}")
+                    .wrap(cors(&["GET"]))
+                    .get(api::show_petition),
+            )
+            .service(
+                web::resource("/petitions/{slug}/count")
+                    .wrap(cors(&["GET"]))
+                    .get(api::petition_count),
+            )
+            .service(
+                web::resource("/petitions/{slug}/signatures")
+                    .wrap(cors(&["POST"]))
+                    .post(api::sign_petition),
             )
             .default_service(web::to(api::not_found)),
     )
     .default_service(web::to(not_found));
+}
+
+/// Any origin may call these `methods`, without credentials.
+fn cors(methods: &[&'static str]) -> actix_cors::Cors {
+    actix_cors::Cors::default()
+        .allow_any_origin()
+        .send_wildcard()
+        .allowed_methods(methods.iter().copied())
+        .allowed_header(actix_web::http::header::CONTENT_TYPE)
+        .max_age(86_400)
 }
 
 /// An extractor's error, as JSON under `/api/` and as a page elsewhere.

@@ -56,3 +56,81 @@ async fn a_bot_that_fills_the_honeypot_is_answered_as_a_person_and_ignored(app: 
         metrics.body
     );
 }
+
+app_tests!(public_reads_and_signing_allow_any_origin_and_nothing_else_does,);
+
+async fn public_reads_and_signing_allow_any_origin_and_nothing_else_does(app: TestApp) {
+    let slug = app.petition("Save the bees").await;
+    let origin = "https://blog.example";
+    let anywhere = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let allowed = |r: &reqwest::Response| {
+        r.headers()
+            .get("access-control-allow-origin")
+            .map(|v| v.to_str().unwrap().to_owned())
+    };
+    for path in [
+        "/api/v1/petitions".to_owned(),
+        format!("/api/v1/petitions/{slug}"),
+        format!("/api/v1/petitions/{slug}/count"),
+    ] {
+        let read = anywhere
+            .get(app.url(&path))
+            .header("origin", origin)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(read.status(), 200, "{path}");
+        assert_eq!(allowed(&read).as_deref(), Some("*"), "{path}");
+    }
+
+    // A script on another site may sign: the preflight passes, and so
+    // does the POST.
+    let path = format!("/api/v1/petitions/{slug}/signatures");
+    let preflight = anywhere
+        .request(reqwest::Method::OPTIONS, app.url(&path))
+        .header("origin", origin)
+        .header("access-control-request-method", "POST")
+        .header("access-control-request-headers", "content-type")
+        .send()
+        .await
+        .unwrap();
+    assert!(preflight.status().is_success(), "{}", preflight.status());
+    assert_eq!(allowed(&preflight).as_deref(), Some("*"));
+    let signed = anywhere
+        .post(app.url(&path))
+        .header("origin", origin)
+        .json(
+            &serde_json::json!({"name": "Jane Doe", "email": "jane@example.com", "country": "DE"}),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(signed.status(), 202);
+    assert_eq!(allowed(&signed).as_deref(), Some("*"));
+
+    // Nothing else: pages, the dashboard, or other methods.
+    for path in [
+        format!("/petitions/{slug}"),
+        "/dashboard".to_owned(),
+        "/login".to_owned(),
+    ] {
+        let response = anywhere
+            .get(app.url(&path))
+            .header("origin", origin)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(allowed(&response), None, "{path}");
+    }
+    let other_method = anywhere
+        .request(reqwest::Method::OPTIONS, app.url("/api/v1/petitions"))
+        .header("origin", origin)
+        .header("access-control-request-method", "POST")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(allowed(&other_method), None);
+}
