@@ -94,6 +94,14 @@ pub enum TestDb {
     },
 }
 
+/// A connection that waits for the app's writers instead of failing with
+/// "database is locked".
+fn sqlite_connection(path: &str) -> diesel::SqliteConnection {
+    let mut conn = diesel::SqliteConnection::establish(path).unwrap();
+    conn.batch_execute("PRAGMA busy_timeout = 10000").unwrap();
+    conn
+}
+
 impl TestDb {
     /// `None` for PostgreSQL when `TEST_POSTGRES_URL` is not set, except
     /// under CI, where it fails instead.
@@ -137,7 +145,7 @@ impl TestDb {
         match self {
             Self::Sqlite { url, .. } => {
                 let path = url.trim_start_matches("sqlite://");
-                let mut conn = diesel::SqliteConnection::establish(path).unwrap();
+                let mut conn = sqlite_connection(path);
                 conn.batch_execute(sql).unwrap();
             }
             Self::Postgres { url, .. } => {
@@ -158,7 +166,7 @@ impl TestDb {
         let rows: Vec<Row> = match self {
             Self::Sqlite { url, .. } => {
                 let path = url.trim_start_matches("sqlite://");
-                let mut conn = diesel::SqliteConnection::establish(path).unwrap();
+                let mut conn = sqlite_connection(path);
                 diesel::sql_query(sql).load(&mut conn).unwrap()
             }
             Self::Postgres { url, .. } => {
