@@ -49,6 +49,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         web::PathConfig::default().error_handler(|_err, req| error_for(req, AppError::NotFound)),
     )
     .route("/", web::get().to(petitions::home))
+    .route("/privacy", web::get().to(petitions::privacy))
     .route("/health", web::get().to(health::health))
     .route("/metrics", web::get().to(metrics::metrics))
     .route("/static/{file}", web::get().to(assets::file))

@@ -320,3 +320,12 @@ pub async fn home(
         },
     )
 }
+
+#[derive(Template)]
+#[template(path = "privacy.html")]
+struct PrivacyPage;
+
+/// `GET /privacy`: what happens to a signer's details.
+pub async fn privacy() -> Result<HttpResponse, AppError> {
+    render(StatusCode::OK, &PrivacyPage)
+}

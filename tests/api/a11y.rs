@@ -75,6 +75,7 @@ const PUBLIC_PAGES: &[Check] = &[
         None,
     ),
     ("closed petition", "/petitions/{closed}", None),
+    ("privacy notice", "/privacy", None),
     ("log in", "/login", None),
     ("sign up", "/signup", None),
     (
@@ -438,6 +439,8 @@ async fn a_person_signs_with_the_keyboard_alone() {
     browser.press(&[keys::SPACE]).await;
     assert_eq!(tab(&browser).await, "updates");
     browser.press(&[keys::SPACE]).await;
+    // The consent line's link to the privacy notice, then the button.
+    assert!(tab(&browser).await.starts_with("a privacy notice"));
     assert_eq!(tab(&browser).await, "button Sign");
     browser.press(&[keys::ENTER]).await;
 

@@ -134,3 +134,36 @@ async fn public_reads_and_signing_allow_any_origin_and_nothing_else_does(app: Te
         .unwrap();
     assert_eq!(allowed(&other_method), None);
 }
+
+app_tests!(the_sign_form_says_who_gets_the_details_and_links_the_privacy_notice,);
+
+async fn the_sign_form_says_who_gets_the_details_and_links_the_privacy_notice(app: TestApp) {
+    let slug = app.petition("Save the bees").await;
+    for path in [
+        format!("/petitions/{slug}"),
+        format!("/petitions/{slug}/embed"),
+    ] {
+        let page = app.get(&path).await;
+        let consent = page.text_of("#consent").expect("a consent line");
+        assert!(
+            consent.contains("organizer of this petition receives"),
+            "{consent}"
+        );
+        assert_eq!(page.attr("#consent a", "href").as_deref(), Some("/privacy"));
+        assert_eq!(
+            page.attr("form button[type=submit]", "aria-describedby")
+                .as_deref(),
+            Some("consent")
+        );
+    }
+    let privacy = app.get("/privacy").await;
+    assert_eq!(privacy.status, 200);
+    assert!(privacy.body.contains("Withdraw your signature"));
+    assert_eq!(
+        app.get("/")
+            .await
+            .attr("footer a[href=\"/privacy\"]", "href")
+            .as_deref(),
+        Some("/privacy")
+    );
+}
