@@ -1,4 +1,5 @@
-//! The command line: `serve` (the default), `migrate`, `organizer create`.
+//! The command line: `serve` (the default), `migrate`, `organizer create`,
+//! `anonymise`.
 
 use std::io::{BufRead, IsTerminal};
 use std::path::Path;
@@ -7,7 +8,7 @@ use anyhow::{bail, Context};
 use clap::{Parser, Subcommand};
 
 use crate::config::Settings;
-use crate::db::models::{new_id, now, organizers};
+use crate::db::models::{new_id, now, organizers, privacy};
 use crate::db::{migrations, Db};
 use crate::domain::signer::parse_name;
 use crate::domain::Email;
@@ -34,6 +35,9 @@ pub enum Command {
     /// Manage organizer accounts.
     #[command(subcommand)]
     Organizer(OrganizerCommand),
+    /// Make anonymous the signers of petitions closed longer ago than
+    /// `privacy.retention_days`, print how many, and exit.
+    Anonymise,
 }
 
 #[derive(Debug, Subcommand)]
@@ -62,6 +66,18 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let db = Db::connect(&settings.database.url, Some(1))?;
             let applied = migrations::run_pending(&db).await?;
             println!("{applied} migration(s) applied");
+            Ok(())
+        }
+        Command::Anonymise => {
+            let db = Db::connect(&settings.database.url, Some(1))?;
+            migrations::run_pending(&db).await?;
+            let days = settings.privacy.retention_days;
+            let changed = db
+                .run(move |conn| privacy::anonymise_closed(conn, now(), days))
+                .await?;
+            println!(
+                "{changed} signature(s) anonymised (petitions closed more than {days} days ago)"
+            );
             Ok(())
         }
         Command::Organizer(OrganizerCommand::Create { email, name, admin }) => {

@@ -24,6 +24,8 @@ pub struct Settings {
     pub security: SecuritySettings,
     #[serde(default)]
     pub live: LiveSettings,
+    #[serde(default)]
+    pub privacy: PrivacySettings,
     /// From `UNDERSIGNED_ENV` (`local` when unset).
     #[serde(skip)]
     pub environment: Environment,
@@ -157,6 +159,24 @@ impl Default for LiveSettings {
     fn default() -> Self {
         Self {
             heartbeat_ms: 15_000,
+        }
+    }
+}
+
+/// What is kept about signers, and for how long.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default)]
+pub struct PrivacySettings {
+    /// Days after a petition closes before its signers' personal data
+    /// (name, email, postcode, comment, IP) is made anonymous. Counts and
+    /// per-country figures stay.
+    pub retention_days: u32,
+}
+
+impl Default for PrivacySettings {
+    fn default() -> Self {
+        Self {
+            retention_days: 180,
         }
     }
 }

@@ -99,9 +99,10 @@ impl Application {
 
         {
             let db = db.clone();
+            let retention_days = settings.privacy.retention_days;
             workers.spawn("janitor", move |beat| {
                 let db = db.clone();
-                async move { janitor::run(&db, janitor::EVERY, &beat).await }
+                async move { janitor::run(&db, janitor::EVERY, retention_days, &beat).await }
             });
         }
 

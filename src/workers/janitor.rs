@@ -4,13 +4,14 @@
 
 use std::time::Duration;
 
-use crate::db::models::{now, outbox, sessions, signatures};
+use crate::db::models::{now, outbox, privacy, sessions, signatures};
 use crate::db::Db;
 use crate::workers::Heartbeat;
 
 /// Often enough that expired personal data does not linger; each pass is a
 /// few indexed deletes.
 pub const EVERY: Duration = Duration::from_secs(15 * 60);
+const DAILY: Duration = Duration::from_secs(24 * 60 * 60);
 /// Sent emails are kept, wiped, this long for the metrics.
 const KEEP_FINISHED_EMAILS: time::Duration = time::Duration::days(7);
 
@@ -37,8 +38,25 @@ pub async fn purge_once(db: &Db) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Runs [`purge_once`] at start and then every `every`.
-pub async fn run(db: &Db, every: Duration, heartbeat: &Heartbeat) {
+/// Makes anonymous the signers of long-closed petitions; logs how many.
+pub async fn anonymise_once(db: &Db, retention_days: u32) -> anyhow::Result<()> {
+    let changed = db
+        .run(move |conn| privacy::anonymise_closed(conn, now(), retention_days))
+        .await?;
+    if changed > 0 {
+        tracing::info!(
+            signatures = changed,
+            retention_days,
+            "anonymised signers of closed petitions"
+        );
+    }
+    Ok(())
+}
+
+/// Runs [`purge_once`] at start and then every `every`, and
+/// [`anonymise_once`] at start and then daily.
+pub async fn run(db: &Db, every: Duration, retention_days: u32, heartbeat: &Heartbeat) {
+    let mut daily = tokio::time::interval(DAILY);
     let mut interval = tokio::time::interval(every);
     // Beat more often than the pass runs, so a quiet janitor is not taken
     // for a dead one.
@@ -49,6 +67,12 @@ pub async fn run(db: &Db, every: Duration, heartbeat: &Heartbeat) {
                 heartbeat.beat();
                 if let Err(err) = purge_once(db).await {
                     tracing::warn!(error = ?err, "purging expired data failed");
+                }
+            }
+            _ = daily.tick() => {
+                heartbeat.beat();
+                if let Err(err) = anonymise_once(db, retention_days).await {
+                    tracing::warn!(error = ?err, "anonymising signers failed");
                 }
             }
             _ = beat.tick() => heartbeat.beat(),

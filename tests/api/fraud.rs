@@ -167,3 +167,52 @@ async fn the_sign_form_says_who_gets_the_details_and_links_the_privacy_notice(ap
         Some("/privacy")
     );
 }
+
+app_tests!(signers_of_long_closed_petitions_are_made_anonymous_and_still_count,);
+
+async fn signers_of_long_closed_petitions_are_made_anonymous_and_still_count(app: TestApp) {
+    let old = app.petition("Closed long ago").await;
+    let recent = app.create_petition("Closed last week", "").await;
+    for (slug, email) in [
+        (&old, "ana@example.com"),
+        (&old, "ben@example.com"),
+        (&recent, "cy@example.com"),
+    ] {
+        app.sign(slug, &signature(email)).await;
+        let link = app.confirmation_link(email, 1).await;
+        assert_eq!(app.follow(&link).await.status, 200);
+    }
+    app.db.execute(&format!(
+        "UPDATE petitions SET state = 'closed', closed_at = '2025-01-01 00:00:00' WHERE slug = '{old}'"
+    ));
+    app.db.execute(&format!(
+        "UPDATE petitions SET state = 'closed', closed_at = '2026-11-20 00:00:00' WHERE slug = '{recent}'"
+    ));
+
+    let run = crate::helpers::run_cli(app.db.url(), &["anonymise"], "").await;
+    assert!(run.status.success(), "{run:?}");
+    let out = String::from_utf8_lossy(&run.stdout);
+    assert!(out.starts_with("2 signature(s) anonymised"), "{out}");
+
+    assert_eq!(
+        app.db.count(
+            "signatures",
+            "email = '' AND name = '' AND postcode IS NULL AND ip IS NULL"
+        ),
+        2
+    );
+    assert_eq!(app.db.count("signatures", "email LIKE '%@example.com'"), 1);
+    assert_eq!(
+        app.db
+            .count("signatures", "country = 'DE' AND state = 'confirmed'"),
+        3
+    );
+    assert_eq!(app.count(&old).await, 2, "the count stays");
+    let csv = app
+        .get(&format!("/dashboard/petitions/{old}/signatures.csv"))
+        .await;
+    assert!(!csv.body.contains("ana@example.com"));
+
+    let again = crate::helpers::run_cli(app.db.url(), &["anonymise"], "").await;
+    assert!(String::from_utf8_lossy(&again.stdout).starts_with("0 signature(s)"));
+}

@@ -9,6 +9,7 @@ pub mod metrics;
 pub mod organizers;
 pub mod outbox;
 pub mod petitions;
+pub mod privacy;
 pub mod sessions;
 pub mod signatures;
 pub mod statistics;
