@@ -26,6 +26,8 @@ pub struct Settings {
     pub live: LiveSettings,
     #[serde(default)]
     pub privacy: PrivacySettings,
+    #[serde(default)]
+    pub fraud: FraudSettings,
     /// From `UNDERSIGNED_ENV` (`local` when unset).
     #[serde(skip)]
     pub environment: Environment,
@@ -161,6 +163,15 @@ impl Default for LiveSettings {
             heartbeat_ms: 15_000,
         }
     }
+}
+
+/// Defences against fake signatures that cost real signers something, so
+/// the operator switches them on.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct FraudSettings {
+    /// Refuse addresses at the bundled list of disposable email domains.
+    pub block_disposable_emails: bool,
 }
 
 /// What is kept about signers, and for how long.

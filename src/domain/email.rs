@@ -60,6 +60,13 @@ impl Email {
     pub fn canonical(&self) -> &str {
         &self.canonical
     }
+
+    /// The domain, in ASCII and lowercase.
+    pub fn domain(&self) -> &str {
+        self.canonical
+            .rsplit_once('@')
+            .map_or("", |(_, domain)| domain)
+    }
 }
 
 impl fmt::Display for Email {

@@ -4,6 +4,7 @@
 
 pub mod country;
 pub mod csv_cell;
+pub mod disposable;
 pub mod email;
 pub mod petition;
 pub mod share;

@@ -10,6 +10,7 @@ use crate::db::models::signatures::{
     self as signature_rows, ConfirmOutcome, SignatureMail, WithdrawOutcome,
 };
 use crate::db::models::{now, petitions};
+use crate::domain::disposable::is_disposable;
 use crate::domain::share::SharePanel;
 use crate::domain::signer::{NewSignature, SignatureForm};
 use crate::domain::token::looks_like_token;
@@ -61,7 +62,18 @@ pub async fn submit(
     let slug = slug.to_owned();
     // Parsed here, on a request thread, so the one writer thread only
     // writes. Its errors still come after "not found" and "closed".
-    let parsed = NewSignature::try_from(form);
+    let parsed = NewSignature::try_from(form).and_then(|signature| {
+        if state.settings.fraud.block_disposable_emails && is_disposable(signature.email.domain()) {
+            let mut errors = FieldErrors::default();
+            errors.add(
+                "email",
+                "Use an email address you will keep: addresses from disposable email services \
+                 are not accepted for this petition",
+            );
+            return Err(errors);
+        }
+        Ok(signature)
+    });
     let petition_base = state.url("/petitions/");
     let confirm_base = state.url("/signatures/confirm/");
     let withdraw_base = state.url("/signatures/withdraw/");

@@ -216,3 +216,59 @@ async fn signers_of_long_closed_petitions_are_made_anonymous_and_still_count(app
     let again = crate::helpers::run_cli(app.db.url(), &["anonymise"], "").await;
     assert!(String::from_utf8_lossy(&again.stdout).starts_with("0 signature(s)"));
 }
+
+crate::on_both_backends!(disposable_addresses_are_refused_when_the_operator_asks);
+
+async fn disposable_addresses_are_refused_when_the_operator_asks(backend: crate::helpers::Backend) {
+    // Off by default: the same address signs.
+    let Some(app) = crate::helpers::spawn_app(backend).await else {
+        return;
+    };
+    let slug = app.petition("Save the bees").await;
+    assert_eq!(
+        app.sign(&slug, &signature("pat@mailinator.com"))
+            .await
+            .status(),
+        303
+    );
+
+    let Some(app) = crate::helpers::spawn_app_with_settings(backend, |s| {
+        s.fraud.block_disposable_emails = true;
+    })
+    .await
+    else {
+        return;
+    };
+    let slug = app.petition("Save the bees").await;
+    for address in ["pat@mailinator.com", "pat@inbox.mailinator.com"] {
+        let refused = app.sign(&slug, &signature(address)).await;
+        assert_eq!(refused.status(), 422, "{address}");
+        let page = crate::helpers::Page::from(refused).await;
+        assert!(
+            page.body.contains("disposable email services"),
+            "{}",
+            page.body
+        );
+        assert_eq!(page.attr("#email", "value").as_deref(), Some(address));
+    }
+    let api = app
+        .post_json(
+            &format!("/api/v1/petitions/{slug}/signatures"),
+            &serde_json::json!({"name": "Pat", "email": "pat@mailinator.com", "country": "DE"}),
+        )
+        .await;
+    assert_eq!(api.status(), 422);
+    let body: serde_json::Value = api.json().await.unwrap();
+    assert!(body["error"]["fields"]["email"]
+        .as_str()
+        .unwrap()
+        .contains("disposable"));
+
+    assert_eq!(
+        app.sign(&slug, &signature("pat@example.com"))
+            .await
+            .status(),
+        303
+    );
+    assert_eq!(app.db.count("signatures", "1 = 1"), 1);
+}
