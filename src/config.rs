@@ -28,6 +28,8 @@ pub struct Settings {
     pub privacy: PrivacySettings,
     #[serde(default)]
     pub fraud: FraudSettings,
+    #[serde(default)]
+    pub counts: CountSettings,
     /// From `UNDERSIGNED_ENV` (`local` when unset).
     #[serde(skip)]
     pub environment: Environment,
@@ -161,6 +163,23 @@ impl Default for LiveSettings {
     fn default() -> Self {
         Self {
             heartbeat_ms: 15_000,
+        }
+    }
+}
+
+/// The counters behind every public count.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default)]
+pub struct CountSettings {
+    /// How often every petition's count is checked against its confirmed
+    /// rows, and corrected.
+    pub reconcile_every_s: u64,
+}
+
+impl Default for CountSettings {
+    fn default() -> Self {
+        Self {
+            reconcile_every_s: 600,
         }
     }
 }

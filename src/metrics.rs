@@ -88,6 +88,7 @@ pub struct Metrics {
     emails_failed: Gauge,
     sse_subscribers: Gauge,
     honeypot_caught: Counter,
+    count_drift: Counter,
 }
 
 fn latency_histogram() -> Histogram {
@@ -177,7 +178,14 @@ impl Metrics {
             "Sign submissions that filled the hidden honeypot field, answered as usual and dropped",
             honeypot_caught.clone(),
         );
+        let count_drift = Counter::default();
+        registry.register(
+            "count_drift",
+            "Signatures by which a petition's durable count differed from its confirmed rows, as found and corrected by the reconciler",
+            count_drift.clone(),
+        );
         Self {
+            count_drift,
             honeypot_caught,
             registry,
             requests,
@@ -219,6 +227,11 @@ impl Metrics {
                 limit: limit.to_owned(),
             })
             .inc();
+    }
+
+    /// Adds drift the reconciler found and corrected.
+    pub fn count_drift_found(&self, signatures: u64) {
+        self.count_drift.inc_by(signatures);
     }
 
     /// Counts a bot caught by the sign form's honeypot.

@@ -23,6 +23,7 @@ use crate::security::password::HashingGate;
 use crate::state::AppState;
 use crate::telemetry::RequestSpan;
 use crate::workers::goals::GoalWatch;
+use crate::workers::reconciler::Reconciler;
 use crate::workers::updates::UpdateFanout;
 use crate::workers::{janitor, Workers};
 
@@ -155,6 +156,16 @@ impl Application {
             workers.spawn("goal_watch", move |beat| {
                 let goals = goals.clone();
                 async move { goals.run(&beat).await }
+            });
+            let reconciler = Arc::new(Reconciler {
+                db: db.clone(),
+                counts: counts.clone(),
+                metrics: metrics.clone(),
+                every: Duration::from_secs(settings.counts.reconcile_every_s.max(1)),
+            });
+            workers.spawn("reconciler", move |beat| {
+                let reconciler = reconciler.clone();
+                async move { reconciler.run(&beat).await }
             });
         }
 

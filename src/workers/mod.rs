@@ -7,6 +7,7 @@
 
 pub mod goals;
 pub mod janitor;
+pub mod reconciler;
 pub mod updates;
 
 use std::future::Future;

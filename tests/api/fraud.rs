@@ -272,3 +272,44 @@ async fn disposable_addresses_are_refused_when_the_operator_asks(backend: crate:
     );
     assert_eq!(app.db.count("signatures", "1 = 1"), 1);
 }
+
+crate::on_both_backends!(the_reconciler_repairs_a_count_changed_behind_its_back);
+
+async fn the_reconciler_repairs_a_count_changed_behind_its_back(backend: crate::helpers::Backend) {
+    let Some(app) = crate::helpers::spawn_app_with_settings(backend, |s| {
+        s.counts.reconcile_every_s = 1;
+    })
+    .await
+    else {
+        return;
+    };
+    let slug = app.petition("Save the bees").await;
+    for email in ["ana@example.com", "ben@example.com"] {
+        app.sign(&slug, &signature(email)).await;
+        let link = app.confirmation_link(email, 1).await;
+        app.follow(&link).await;
+    }
+    assert_eq!(app.count(&slug).await, 2);
+    app.db.execute(&format!(
+        "UPDATE signature_count_shards SET confirmed = confirmed + 5 \
+         WHERE shard = 0 AND petition_id = (SELECT id FROM petitions WHERE slug = '{slug}')"
+    ));
+    let mut repaired = false;
+    for _ in 0..100 {
+        let metrics = app.get("/metrics").await.body;
+        if metrics.contains("undersigned_count_drift_total 5") && app.count(&slug).await == 2 {
+            repaired = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(
+        repaired,
+        "the drift of 5 was found and the count put back to 2"
+    );
+    let shards = app.db.strings(&format!(
+        "SELECT CAST(SUM(confirmed) AS TEXT) AS value FROM signature_count_shards \
+         WHERE petition_id = (SELECT id FROM petitions WHERE slug = '{slug}')"
+    ));
+    assert_eq!(shards, ["2"]);
+}

@@ -8,9 +8,10 @@ use diesel::sql_types::{Array, BigInt, Bool, Text};
 use rand::Rng;
 
 use super::petitions::count_shards;
-use crate::db::schema::{petitions, signature_count_shards};
+use crate::db::schema::{petitions, signature_count_shards, signatures};
 use crate::db::DbConnection;
 use crate::db_run;
+use crate::domain::signer::SignatureState;
 
 /// Adds `delta` to a random shard of the petition's count.
 pub fn add(conn: &mut DbConnection, petition_id: &str, delta: i64) -> anyhow::Result<()> {
@@ -198,4 +199,47 @@ pub fn load_one(conn: &mut DbConnection, petition_id: &str) -> anyhow::Result<i6
     })
     .context("loading count shards")?;
     Ok(shards.iter().sum())
+}
+
+/// Every petition's id, for the reconciler.
+pub fn petition_ids(conn: &mut DbConnection) -> anyhow::Result<Vec<String>> {
+    db_run!(conn: { petitions::table.select(petitions::id).load(conn) })
+        .context("listing petitions to reconcile")
+}
+
+/// Recounts a petition's confirmed signature rows and moves its shards to
+/// match. Returns the drift found: rows minus shards, 0 when they agree.
+pub fn reconcile(conn: &mut DbConnection, petition_id: &str) -> anyhow::Result<i64> {
+    crate::db::write_transaction(conn, |conn| {
+        // The shard rows are locked before the rows are counted: a
+        // confirmation that has already added itself to a shard commits
+        // first (and is counted), and one that has not waits until this
+        // is done. So the comparison is never torn by one in flight.
+        macro_rules! shards {
+            () => {
+                signature_count_shards::table
+                    .filter(signature_count_shards::petition_id.eq(petition_id))
+                    .select(signature_count_shards::confirmed)
+            };
+        }
+        let shards: Vec<i64> = match conn {
+            DbConnection::Postgresql(c) => shards!().for_update().load(c),
+            // SQLite's IMMEDIATE transaction already excludes writers.
+            DbConnection::Sqlite(c) => shards!().load(c),
+        }
+        .context("locking count shards")?;
+        let rows: i64 = db_run!(conn: {
+            signatures::table
+                .filter(signatures::petition_id.eq(petition_id))
+                .filter(signatures::state.eq(SignatureState::Confirmed))
+                .count()
+                .get_result(conn)
+        })
+        .context("counting confirmed signatures")?;
+        let drift = rows - shards.iter().sum::<i64>();
+        if drift != 0 {
+            add(conn, petition_id, drift)?;
+        }
+        Ok(drift)
+    })
 }

@@ -1,0 +1,64 @@
+//! The reconciler: recounts every petition's confirmed signatures now and
+//! then, and corrects the durable count if it drifted. Counts are kept by
+//! increments in the confirming transaction, so they should never drift;
+//! this is how we would find out if they do (a bug, a manual edit, a
+//! restored backup), and it puts them right.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::counts::CountStore;
+use crate::db::models::counts as count_rows;
+use crate::db::Db;
+use crate::metrics::Metrics;
+use crate::workers::Heartbeat;
+
+pub struct Reconciler {
+    pub db: Db,
+    pub counts: Arc<CountStore>,
+    pub metrics: Arc<Metrics>,
+    pub every: Duration,
+}
+
+impl Reconciler {
+    pub async fn run(&self, heartbeat: &Heartbeat) {
+        let mut pass = tokio::time::interval(self.every);
+        pass.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        let mut beat = tokio::time::interval(Duration::from_secs(1));
+        loop {
+            tokio::select! {
+                _ = pass.tick() => {
+                    heartbeat.beat();
+                    if let Err(err) = self.pass(heartbeat).await {
+                        tracing::warn!(error = ?err, "reconciling counts failed");
+                    }
+                }
+                _ = beat.tick() => heartbeat.beat(),
+            }
+        }
+    }
+
+    /// One petition at a time, so no lock is held for long.
+    async fn pass(&self, heartbeat: &Heartbeat) -> anyhow::Result<()> {
+        for id in self.db.run(count_rows::petition_ids).await? {
+            heartbeat.beat();
+            let counts = self.counts.clone();
+            let petition = id.clone();
+            let drift = self
+                .db
+                .run(move |conn| {
+                    let drift = count_rows::reconcile(conn, &petition)?;
+                    if drift != 0 {
+                        counts.reload_one(conn, &petition)?;
+                    }
+                    Ok(drift)
+                })
+                .await?;
+            if drift != 0 {
+                self.metrics.count_drift_found(drift.unsigned_abs());
+                tracing::warn!(petition = %id, drift, "count drifted from its confirmed signatures; corrected");
+            }
+        }
+        Ok(())
+    }
+}
