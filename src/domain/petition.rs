@@ -63,6 +63,18 @@ pub struct NewPetition {
 
 impl NewPetition {
     pub fn parse(form: &PetitionForm, today: Date) -> Result<Self, FieldErrors> {
+        Self::parse_edit(form, today, None)
+    }
+
+    /// As [`NewPetition::parse`], for an edit of a petition that closes at
+    /// `current`: its closing date may stay as it is even once it is today
+    /// or past, so a petition on its last day (or closed by its date) can
+    /// still have a typo fixed without being reopened.
+    pub fn parse_edit(
+        form: &PetitionForm,
+        today: Date,
+        current: Option<PrimitiveDateTime>,
+    ) -> Result<Self, FieldErrors> {
         let mut errors = FieldErrors::default();
         let title = errors.check(
             "title",
@@ -78,7 +90,15 @@ impl NewPetition {
         );
         let targets = errors.check("targets", parse_targets(form.targets.lines()));
         let goal = errors.check("goal", parse_goal(&form.goal));
-        let closes_at = errors.check("closes_on", parse_closes_on(&form.closes_on, today));
+        let closes_at = errors.check(
+            "closes_on",
+            parse_closes_on(&form.closes_on, today).or_else(|err| {
+                match parse_closes_on(&form.closes_on, Date::MIN) {
+                    Ok(unchanged) if unchanged.is_some() && unchanged == current => Ok(unchanged),
+                    _ => Err(err),
+                }
+            }),
+        );
         match (title, summary, body, targets, goal, closes_at) {
             (
                 Some(title),
@@ -221,5 +241,31 @@ mod tests {
         let long = slug_from_title(&"word ".repeat(40));
         assert!(is_plausible_slug(&format!("{long}-abcdef")));
         assert!(!is_plausible_slug("a\0b"));
+    }
+
+    #[test]
+    fn an_edit_may_keep_a_closing_date_that_has_come() {
+        let form = PetitionForm {
+            title: "Save the bees".into(),
+            summary: "Pollinators.".into(),
+            body: "Text.".into(),
+            targets: "City Council".into(),
+            goal: "100".into(),
+            closes_on: "2026-11-29".into(),
+            csrf_token: String::new(),
+        };
+        let today = time::macros::date!(2026 - 11 - 30);
+        let stored = Some(time::macros::datetime!(2026-11-30 00:00));
+        assert!(
+            NewPetition::parse(&form, today).is_err(),
+            "a new date must be ahead"
+        );
+        let kept = NewPetition::parse_edit(&form, today, stored).unwrap();
+        assert_eq!(kept.closes_at, stored);
+        let moved = PetitionForm {
+            closes_on: "2026-11-28".into(),
+            ..form
+        };
+        assert!(NewPetition::parse_edit(&moved, today, stored).is_err());
     }
 }

@@ -16,7 +16,7 @@ use crate::db::models::accounts::{self, SignUpMail};
 use crate::db::models::organizers::NewOrganizer;
 use crate::db::models::{new_id, now};
 use crate::domain::signer::parse_name;
-use crate::domain::token::{looks_like_token, TokenPurpose};
+use crate::domain::token::{hash_token, looks_like_token, TokenPurpose};
 use crate::domain::{Email, FieldErrors};
 use crate::email::messages::{AccountExists, ResetPassword, VerifyOrganizer};
 use crate::error::{rate_limited_message, AppError};
@@ -338,7 +338,10 @@ pub async fn reset(
         errors: FieldErrors::default(),
         csrf_token: state.csrf.issue(ANON_SCOPE),
     };
-    if let Err(limited) = state.limits.login(client_addr(&req), "password-reset") {
+    // The per-account bucket is the token's own, so guessing at one link
+    // cannot lock everyone else out of resetting.
+    let bucket = format!("password-reset:{}", hash_token(&token));
+    if let Err(limited) = state.limits.login(client_addr(&req), &bucket) {
         page.errors.add("password", rate_limited_message(&limited));
         return refused(&page, StatusCode::TOO_MANY_REQUESTS, limited.retry_after);
     }

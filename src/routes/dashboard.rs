@@ -263,7 +263,17 @@ pub async fn edit_petition(
         .csrf
         .verify(&req, &current.csrf_scope(), &form.csrf_token)?;
     let slug = slug.into_inner();
-    let parsed = NewPetition::parse(&form, today_utc());
+    let (id, admin, lookup) = (
+        current.organizer.id.clone(),
+        current.organizer.is_admin,
+        slug.clone(),
+    );
+    let (existing, _) = state
+        .db
+        .run(move |conn| petitions::find_editable(conn, &lookup, &id, admin))
+        .await?
+        .map_err(edit_refused)?;
+    let parsed = NewPetition::parse_edit(&form, today_utc(), existing.closes_at);
     if preview.is_some() {
         let html = render_markdown(&form.body);
         let errors = parsed.err().unwrap_or_default();

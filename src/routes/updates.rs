@@ -178,6 +178,13 @@ pub async fn post_update(
         .csrf
         .verify(&req, &current.csrf_scope(), &form.csrf_token)?;
     let petition = editable(&state, &current, &slug).await?;
+    if petition.hidden_at.is_some() {
+        // Moderation stops the mail too, not only the page.
+        return Err(AppError::Forbidden(
+            "This petition is hidden by an admin, so it cannot send updates until it is shown again."
+                .into(),
+        ));
+    }
     let parsed = NewUpdate::parse(&form);
     if form.preview.is_some() {
         let preview = Some(crate::domain::petition::render_markdown(&form.body));
@@ -308,30 +315,33 @@ pub async fn unsubscribe_form(
     )
 }
 
-#[derive(Deserialize)]
-pub struct UnsubscribeForm {
-    #[serde(default)]
-    csrf_token: String,
-    /// RFC 8058: a mail provider's one-click POST carries
-    /// `List-Unsubscribe=One-Click` and no cookies or form token.
-    #[serde(default, rename = "List-Unsubscribe")]
-    list_unsubscribe: Option<String>,
+/// What a POST to an unsubscribe link carries: our own page's form token,
+/// or (RFC 8058) a mail provider's `List-Unsubscribe=One-Click`, which may
+/// come urlencoded or as `multipart/form-data` and carries no cookies or
+/// form token.
+fn one_click_or_token(body: &[u8]) -> (bool, String) {
+    let has = |needle: &[u8]| body.windows(needle.len()).any(|w| w == needle);
+    // urlencoded, or a multipart part named List-Unsubscribe.
+    let one_click = has(b"List-Unsubscribe=One-Click")
+        || (has(b"name=\"List-Unsubscribe\"") && has(b"One-Click"));
+    let token = url::form_urlencoded::parse(body)
+        .find(|(key, _)| key == "csrf_token")
+        .map(|(_, value)| value.into_owned())
+        .unwrap_or_default();
+    (one_click, token)
 }
 
 pub async fn unsubscribe(
     state: web::Data<AppState>,
     req: HttpRequest,
     token: web::Path<String>,
-    form: web::Form<UnsubscribeForm>,
+    body: web::Bytes,
 ) -> Result<HttpResponse, AppError> {
     // The unguessable token in the address is what authorises this; the
-    // CSRF token only guards the button on our own page. A one-click POST
-    // from a mail provider cannot carry one, and needs none.
-    let one_click = form.list_unsubscribe.as_deref() == Some("One-Click");
+    // CSRF token only guards the button on our own page.
+    let (one_click, csrf_token) = one_click_or_token(&body);
     if !one_click {
-        state
-            .csrf
-            .verify(&req, UNSUBSCRIBE_SCOPE, &form.csrf_token)?;
+        state.csrf.verify(&req, UNSUBSCRIBE_SCOPE, &csrf_token)?;
     }
     let token = token.into_inner();
     if !looks_like_token(&token) {

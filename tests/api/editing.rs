@@ -113,3 +113,41 @@ async fn nobody_else_can_edit_a_petition(app: TestApp) {
         404
     );
 }
+
+app_tests!(a_petition_past_its_closing_date_can_still_be_corrected,);
+
+async fn a_petition_past_its_closing_date_can_still_be_corrected(app: TestApp) {
+    let slug = app.petition("Save the bees").await;
+    // Closed by its date yesterday, as if the organizer had set it then.
+    app.db.execute(&format!(
+        "UPDATE petitions SET closes_at = '2026-01-02 00:00:00' WHERE slug = '{slug}'"
+    ));
+    let path = format!("/dashboard/petitions/{slug}/edit");
+    let form = app.get(&path).await;
+    assert_eq!(
+        form.attr("#closes_on", "value").as_deref(),
+        Some("2026-01-01")
+    );
+    let token = form.csrf_token();
+    let saved = app
+        .post_form(
+            &path,
+            &[
+                ("title", "Save the bees (typo fixed)"),
+                ("summary", "Protect pollinators across Europe."),
+                ("body", "Bees pollinate **a third** of our food."),
+                ("targets", "European Parliament"),
+                ("goal", "1000"),
+                ("closes_on", "2026-01-01"),
+                ("csrf_token", token.as_str()),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status(), 303, "{}", saved.text().await.unwrap());
+    let page = app.get(&format!("/petitions/{slug}")).await;
+    assert!(page.body.contains("typo fixed"));
+    assert!(
+        page.body.contains("This petition is closed"),
+        "it stays closed"
+    );
+}

@@ -265,6 +265,14 @@ async fn petitions_with_the_same_title_get_distinct_addresses(app: TestApp) {
     assert_ne!(first, second);
     assert!(second.starts_with("same-title-"), "{second}");
     assert_eq!(app.get(&format!("/petitions/{second}")).await.status, 200);
+
+    // "new" would be the new-petition form's address on the dashboard.
+    let new = app.create_petition("New", "").await;
+    assert_eq!(new, "new-petition");
+    assert_eq!(
+        app.get(&format!("/dashboard/petitions/{new}")).await.status,
+        200
+    );
 }
 
 async fn home_page_lists_open_petitions_and_searches_them(app: TestApp) {

@@ -13,6 +13,7 @@ app_tests!(
     only_the_owner_or_an_admin_writes_to_signers,
     a_large_update_goes_out_in_batches_once_to_each_signer,
     the_organizer_hears_once_when_the_goal_is_reached,
+    a_hidden_petition_cannot_write_to_its_signers,
 );
 
 /// Signs `slug` as `email`, asking for updates or not, and confirms.
@@ -169,6 +170,22 @@ async fn unsubscribing_works_from_the_page_and_by_one_click(app: TestApp) {
         .await
         .unwrap();
     assert_eq!(one_click.status(), 200);
+    // Or as multipart/form-data, which RFC 8058 prefers.
+    let boundary = "----undersigned-test";
+    let multipart = reqwest::Client::new()
+        .post(&by_click)
+        .header(
+            "content-type",
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .body(format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"List-Unsubscribe\"\r\n\r\n\
+             One-Click\r\n--{boundary}--\r\n"
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(multipart.status(), 200);
     // Repeating it is harmless.
     let again = reqwest::Client::new()
         .post(&by_click)
@@ -377,4 +394,53 @@ async fn the_organizer_hears_once_when_the_goal_is_reached(app: TestApp) {
     tokio::time::sleep(Duration::from_millis(2000)).await;
     outbox_drained(&app).await;
     assert_eq!(app.mail.to("olga@example.org").len(), 1, "told once");
+}
+
+async fn a_hidden_petition_cannot_write_to_its_signers(app: TestApp) {
+    let slug = app.petition("Save the bees").await;
+    supporter(&app, &slug, "news@example.com", true).await;
+    let path = format!("/dashboard/petitions/{slug}/updates");
+    let token = app.get(&path).await.csrf_token();
+    app.db.execute(&format!(
+        "UPDATE petitions SET hidden_at = '2026-11-30 00:00:00', hidden_reason = 'Spam' \
+         WHERE slug = '{slug}'"
+    ));
+    let refused = app
+        .post_form(
+            &path,
+            &[("subject", "Hi"), ("body", "Text"), ("csrf_token", &token)],
+        )
+        .await;
+    assert_eq!(refused.status(), 403);
+    assert_eq!(app.db.count("petition_updates", "1 = 1"), 0);
+
+    // One written before the hide waits until the petition is shown again.
+    app.db.execute(&format!(
+        "UPDATE petitions SET hidden_at = NULL, hidden_reason = NULL WHERE slug = '{slug}'"
+    ));
+    app.db.execute(&format!(
+        "UPDATE petitions SET hidden_at = '2026-11-30 00:00:00' WHERE slug = '{slug}'"
+    ));
+    let petition_id = app
+        .db
+        .strings(&format!(
+            "SELECT id AS value FROM petitions WHERE slug = '{slug}'"
+        ))
+        .remove(0);
+    app.db.execute(&format!(
+        "INSERT INTO petition_updates (id, petition_id, subject, body_markdown, body_html, \
+         created_at, recipients) VALUES ('u1', '{petition_id}', 'Queued', 'Text', '<p>Text</p>', \
+         '2030-01-01 00:00:00', 0)"
+    ));
+    tokio::time::sleep(Duration::from_millis(2500)).await;
+    assert_eq!(
+        app.mail.to("news@example.com").len(),
+        1,
+        "only the confirmation"
+    );
+    app.db.execute(&format!(
+        "UPDATE petitions SET hidden_at = NULL WHERE slug = '{slug}'"
+    ));
+    let mails = app.mail.wait_for("news@example.com", 2).await;
+    assert!(mails[1].subject.contains("Queued"));
 }

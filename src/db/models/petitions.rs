@@ -101,6 +101,8 @@ pub fn create(
 ) -> anyhow::Result<Petition> {
     let base = match slug_from_title(&new.title) {
         s if s.is_empty() => "petition".to_owned(),
+        // `/dashboard/petitions/new` is the new-petition form.
+        s if s == "new" => "new-petition".to_owned(),
         s => s,
     };
     for attempt in 0..5 {

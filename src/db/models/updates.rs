@@ -217,6 +217,8 @@ pub fn queue_batch(
                     .inner_join(petitions::table)
                     .filter(petition_updates::id.eq(update_id))
                     .filter(petition_updates::delivered_at.is_null())
+                    // A hidden petition's mail waits until it is shown again.
+                    .filter(petitions::hidden_at.is_null())
                     .select((
                         PetitionUpdate::as_select(),
                         petition_updates::cursor_confirmed_at,
