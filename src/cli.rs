@@ -1,5 +1,5 @@
 //! The command line: `serve` (the default), `migrate`, `organizer create`,
-//! `anonymise`.
+//! `token create`, `anonymise`.
 
 use std::io::{BufRead, IsTerminal};
 use std::path::Path;
@@ -8,10 +8,13 @@ use anyhow::{bail, Context};
 use clap::{Parser, Subcommand};
 
 use crate::config::Settings;
-use crate::db::models::{new_id, now, organizers, privacy};
+use crate::db::models::{api_tokens, new_id, now, organizers, privacy};
 use crate::db::{migrations, Db};
+use crate::domain::petition::required_text;
 use crate::domain::signer::parse_name;
+use crate::domain::token::generate_api_token;
 use crate::domain::Email;
+use crate::routes::api_tokens::MAX_NAME_CHARS;
 use crate::security::password::{hash_password, Password};
 use crate::startup::Application;
 
@@ -35,9 +38,26 @@ pub enum Command {
     /// Manage organizer accounts.
     #[command(subcommand)]
     Organizer(OrganizerCommand),
+    /// Manage organizers' API tokens.
+    #[command(subcommand)]
+    Token(TokenCommand),
     /// Make anonymous the signers of petitions closed longer ago than
     /// `privacy.retention_days`, print how many, and exit.
     Anonymise,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Create an API token for an organizer and print it, once, on stdout.
+    /// Only its hash is stored.
+    Create {
+        /// The organizer's email address.
+        #[arg(long)]
+        email: String,
+        /// What the token is for, as the dashboard lists it.
+        #[arg(long)]
+        name: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -78,6 +98,25 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             println!(
                 "{changed} signature(s) anonymised (petitions closed more than {days} days ago)"
             );
+            Ok(())
+        }
+        Command::Token(TokenCommand::Create { email, name }) => {
+            let email = Email::parse(&email).map_err(|e| anyhow::anyhow!("--email: {e}"))?;
+            let name = required_text(&name, MAX_NAME_CHARS, "a name for the token", false)
+                .map_err(|e| anyhow::anyhow!("--name: {e}"))?;
+            let db = Db::connect(&settings.database.url, Some(1))?;
+            migrations::run_pending(&db).await?;
+            let canonical = email.canonical().to_owned();
+            let secret = generate_api_token();
+            let hash = secret.hash.clone();
+            db.run(move |conn| {
+                let Some(organizer) = organizers::find_by_canonical_email(conn, &canonical)? else {
+                    bail!("no organizer has the email address {email}");
+                };
+                api_tokens::create(conn, &organizer.id, &name, &hash)
+            })
+            .await?;
+            println!("{}", secret.plain);
             Ok(())
         }
         Command::Organizer(OrganizerCommand::Create { email, name, admin }) => {

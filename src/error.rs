@@ -212,9 +212,15 @@ impl ResponseError for ApiError {
 
     fn error_response(&self) -> HttpResponse {
         self.0.log_if_internal();
+        let message = match &self.0 {
+            AppError::LoginRequired => {
+                "A valid API token is needed: send it as Authorization: Bearer TOKEN.".to_owned()
+            }
+            other => other.public_message(),
+        };
         let mut error = json!({
             "code": self.0.code(),
-            "message": self.0.public_message(),
+            "message": message,
         });
         if let AppError::Validation(fields) = &self.0 {
             let fields: serde_json::Map<String, serde_json::Value> = fields
@@ -225,6 +231,9 @@ impl ResponseError for ApiError {
         }
         let mut response = HttpResponse::build(self.status_code());
         with_retry_after(&mut response, self.0.retry_after());
+        if matches!(self.0, AppError::LoginRequired) {
+            response.insert_header((header::WWW_AUTHENTICATE, "Bearer realm=\"undersigned\""));
+        }
         response.json(json!({ "error": error }))
     }
 }

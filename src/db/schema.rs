@@ -44,6 +44,7 @@ diesel::table! {
         hidden_reason -> Nullable<Text>,
         hidden_by -> Nullable<Text>,
         goal_reached_at -> Nullable<Timestamp>,
+        language -> Text,
     }
 }
 
@@ -147,7 +148,20 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    api_tokens (id) {
+        id -> Text,
+        organizer_id -> Text,
+        name -> Text,
+        token_hash -> Text,
+        created_at -> Timestamp,
+        last_used_at -> Nullable<Timestamp>,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::joinable!(sessions -> organizers (organizer_id));
+diesel::joinable!(api_tokens -> organizers (organizer_id));
 diesel::joinable!(petitions -> organizers (owner_id));
 diesel::joinable!(petition_targets -> petitions (petition_id));
 diesel::joinable!(petition_targets -> targets (target_id));
@@ -160,6 +174,7 @@ diesel::joinable!(email_outbox -> petition_updates (update_id));
 diesel::allow_tables_to_appear_in_same_query!(
     organizers,
     sessions,
+    api_tokens,
     petitions,
     targets,
     petition_targets,

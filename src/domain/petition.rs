@@ -35,6 +35,51 @@ impl PetitionState {
     }
 }
 
+/// The language a petition is written in. Its text is marked with it
+/// wherever it appears, whatever the language of the page around it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PetitionLanguage {
+    #[default]
+    En,
+    Ko,
+}
+
+impl PetitionLanguage {
+    pub const ALL: [Self; 2] = [Self::En, Self::Ko];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::En => "en",
+            Self::Ko => "ko",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Self> {
+        match code.trim() {
+            "en" => Some(Self::En),
+            "ko" => Some(Self::Ko),
+            _ => None,
+        }
+    }
+
+    /// Its `og:locale`.
+    pub fn og_locale(self) -> &'static str {
+        match self {
+            Self::En => "en_US",
+            Self::Ko => "ko_KR",
+        }
+    }
+
+    /// The language's own name, as a switcher or a select shows it.
+    pub fn native_name(self) -> &'static str {
+        match self {
+            Self::En => "English",
+            Self::Ko => "한국어",
+        }
+    }
+}
+
 /// The petition form as it arrives.
 #[derive(Debug, Default, Clone, Deserialize)]
 #[serde(default)]
@@ -47,6 +92,8 @@ pub struct PetitionForm {
     pub goal: String,
     /// `YYYY-MM-DD`, optional.
     pub closes_on: String,
+    /// `en` or `ko`; empty means English.
+    pub language: String,
     pub csrf_token: String,
 }
 
@@ -59,6 +106,7 @@ pub struct NewPetition {
     pub targets: Vec<TargetName>,
     pub goal: i64,
     pub closes_at: Option<PrimitiveDateTime>,
+    pub language: PetitionLanguage,
 }
 
 impl NewPetition {
@@ -99,7 +147,8 @@ impl NewPetition {
                 }
             }),
         );
-        match (title, summary, body, targets, goal, closes_at) {
+        let language = errors.check("language", parse_language(&form.language));
+        match (title, summary, body, targets, goal, closes_at, language) {
             (
                 Some(title),
                 Some(summary),
@@ -107,6 +156,7 @@ impl NewPetition {
                 Some(targets),
                 Some(goal),
                 Some(closes_at),
+                Some(language),
             ) if errors.is_empty() => Ok(Self {
                 title,
                 summary,
@@ -115,6 +165,7 @@ impl NewPetition {
                 targets,
                 goal,
                 closes_at,
+                language,
             }),
             _ => Err(errors),
         }
@@ -163,6 +214,13 @@ fn parse_goal(input: &str) -> Result<i64, String> {
             "Enter a signature goal as a whole number between 1 and {MAX_GOAL}"
         )),
     }
+}
+
+fn parse_language(input: &str) -> Result<PetitionLanguage, String> {
+    if input.trim().is_empty() {
+        return Ok(PetitionLanguage::En);
+    }
+    PetitionLanguage::parse(input).ok_or_else(|| "Choose English (en) or Korean (ko)".to_owned())
 }
 
 fn parse_closes_on(input: &str, today: Date) -> Result<Option<PrimitiveDateTime>, String> {
@@ -252,6 +310,7 @@ mod tests {
             targets: "City Council".into(),
             goal: "100".into(),
             closes_on: "2026-11-29".into(),
+            language: String::new(),
             csrf_token: String::new(),
         };
         let today = time::macros::date!(2026 - 11 - 30);

@@ -11,20 +11,34 @@ pub const MAX_COMMENT_CHARS: usize = 500;
 
 /// The sign form exactly as it arrives, every field optional so that a
 /// missing field becomes a message rather than a 400.
-#[derive(Debug, Default, Clone, Deserialize)]
+#[derive(Debug, Default, Clone, Deserialize, utoipa::ToSchema)]
 #[serde(default)]
+#[schema(example = json!({"name": "김민지", "email": "minji@example.org", "country": "KR",
+    "postcode": "04524", "comment": "For my grandchildren.", "public": true,
+    "updates": false, "source": "kakaotalk"}))]
 pub struct SignatureForm {
+    /// The signer's name, as they write it (one field: not every name
+    /// splits into given and family names).
     pub name: String,
     pub email: String,
+    /// ISO 3166-1 alpha-2, e.g. `KR`.
     pub country: String,
     pub postcode: String,
+    /// At most 500 characters.
     pub comment: String,
-    /// A checkbox: present (any value but "false") means ticked.
+    /// Show my name among the signers. A checkbox: present (any value but
+    /// "false") means ticked.
+    #[schema(value_type = Option<bool>)]
     pub public: Option<CheckboxValue>,
+    /// Email me news about this petition.
+    #[schema(value_type = Option<bool>)]
     pub updates: Option<CheckboxValue>,
+    /// The share channel the signer came from.
     pub source: String,
+    #[schema(ignore)]
     pub csrf_token: String,
     /// The honeypot: hidden from people, so only a bot fills it in.
+    #[schema(ignore)]
     pub website: String,
 }
 
@@ -35,7 +49,7 @@ impl SignatureForm {
 }
 
 /// HTML checkboxes send "on"; JSON clients send `true`/`false`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
 #[serde(untagged)]
 pub enum CheckboxValue {
     Bool(bool),

@@ -22,6 +22,26 @@ impl SecretToken {
     }
 }
 
+/// Marks an API token, so secret scanners and people can tell it from
+/// other random strings.
+pub const API_TOKEN_PREFIX: &str = "usg_";
+
+/// A new organizer API token: the prefix and 256 random bits.
+pub fn generate_api_token() -> SecretToken {
+    let SecretToken { plain, .. } = SecretToken::generate();
+    let plain = format!("{API_TOKEN_PREFIX}{plain}");
+    let hash = hash_token(&plain);
+    SecretToken { plain, hash }
+}
+
+/// Whether a presented API token has our shape; garbage is refused
+/// without a database lookup.
+pub fn looks_like_api_token(plain: &str) -> bool {
+    plain
+        .strip_prefix(API_TOKEN_PREFIX)
+        .is_some_and(looks_like_token)
+}
+
 /// The stored form of a token. A plain SHA-256 suffices for high-entropy
 /// random values; a slow hash would only slow down legitimate lookups.
 pub fn hash_token(plain: &str) -> String {

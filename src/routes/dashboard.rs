@@ -7,7 +7,9 @@ use askama::Template;
 use super::{human_date, render, see_other};
 use crate::db::models::petitions::EditOutcome;
 use crate::db::models::{now, petitions};
-use crate::domain::petition::{render_markdown, today_utc, NewPetition, PetitionForm};
+use crate::domain::petition::{
+    render_markdown, today_utc, NewPetition, PetitionForm, PetitionLanguage,
+};
 use crate::domain::FieldErrors;
 use crate::error::AppError;
 use crate::security::csrf::CsrfForm;
@@ -95,6 +97,7 @@ struct PetitionFormPage {
     can_preview: bool,
     /// Why an admin hid the petition being edited, if one did.
     hidden_reason: Option<String>,
+    languages: [PetitionLanguage; 2],
 }
 
 impl PetitionFormPage {
@@ -175,6 +178,7 @@ async fn render_form_with(
             preview,
             can_preview,
             hidden_reason,
+            languages: PetitionLanguage::ALL,
         },
     )
 }
@@ -222,6 +226,7 @@ pub async fn edit_petition_form(
             .join("\n"),
         goal: petition.goal.to_string(),
         closes_on,
+        language: petition.language,
         csrf_token: String::new(),
     };
     render_form(

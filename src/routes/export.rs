@@ -6,7 +6,7 @@ use actix_web::{web, HttpResponse};
 use futures_util::stream;
 
 use crate::db::models::petitions;
-use crate::db::models::signatures::{self as signature_rows, ExportCursor, ExportRow};
+use crate::db::models::signatures::{self as signature_rows, After, ExportCursor, ExportRow};
 use crate::db::Db;
 use crate::domain::csv_cell::spreadsheet_safe;
 use crate::error::AppError;
@@ -81,10 +81,10 @@ async fn next_chunk(
 ) -> Option<(Result<web::Bytes, actix_web::Error>, Option<Export>)> {
     let mut export = export?;
     let petition_id = export.petition_id.clone();
-    let cursor = export.cursor.clone();
+    let after = export.cursor.clone().map(After::Cursor);
     let page = export
         .db
-        .run(move |conn| signature_rows::export_page(conn, &petition_id, cursor.as_ref(), PAGE))
+        .run(move |conn| signature_rows::export_page(conn, &petition_id, after.as_ref(), PAGE))
         .await;
     let rows = match page {
         Ok(rows) if rows.is_empty() => return None,

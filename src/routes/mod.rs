@@ -3,6 +3,8 @@
 pub mod accounts;
 pub mod admin;
 pub mod api;
+pub mod api_organizer;
+pub mod api_tokens;
 pub mod assets;
 pub mod dashboard;
 pub mod embeds;
@@ -10,6 +12,7 @@ pub mod export;
 pub mod health;
 pub mod live;
 pub mod metrics;
+pub mod openapi;
 pub mod organizers;
 pub mod petitions;
 pub mod previews;
@@ -21,7 +24,7 @@ use std::net::IpAddr;
 use std::time::Duration;
 
 use actix_web::http::StatusCode;
-use actix_web::{error, web, HttpRequest, HttpResponse};
+use actix_web::{error, guard, web, HttpRequest, HttpResponse};
 use askama::Template;
 
 use crate::error::{ApiError, AppError};
@@ -144,6 +147,15 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         "/dashboard/petitions/{slug}/signatures.csv",
         web::get().to(export::signatures_csv),
     )
+    .service(
+        web::resource("/dashboard/tokens")
+            .get(api_tokens::index)
+            .post(api_tokens::create),
+    )
+    .route(
+        "/dashboard/tokens/{id}/revoke",
+        web::post().to(api_tokens::revoke),
+    )
     .route("/admin", web::get().to(admin::index))
     .route("/admin/petitions/{slug}/hide", web::post().to(admin::hide))
     .route(
@@ -160,16 +172,48 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             )
             // Public reads and signing may be called from any site's
             // script (no cookies are involved); nothing else may.
+            // Organizer routes share paths with public ones but not their
+            // CORS: each method gets its own guarded resource, and the
+            // last, unguarded one answers 405 for any other method.
             .service(
                 web::resource("/petitions")
+                    .guard(public_read())
                     .wrap(cors(&["GET"]))
-                    .get(api::list_petitions),
+                    .get(api::list_petitions)
+                    .route(
+                        web::route()
+                            .guard(guard::Options())
+                            .to(api::options(PETITIONS)),
+                    ),
+            )
+            .service(
+                web::resource("/petitions")
+                    .guard(guard::Post())
+                    .post(api_organizer::create_petition),
+            )
+            .service(web::resource("/petitions").to(api::method_not_allowed(PETITIONS)))
+            .service(
+                web::resource("/openapi.json")
+                    .wrap(cors(&["GET"]))
+                    .get(openapi::openapi_json),
             )
             .service(
                 web::resource("/petitions/{slug}")
+                    .guard(public_read())
                     .wrap(cors(&["GET"]))
-                    .get(api::show_petition),
+                    .get(api::show_petition)
+                    .route(
+                        web::route()
+                            .guard(guard::Options())
+                            .to(api::options(PETITION)),
+                    ),
             )
+            .service(
+                web::resource("/petitions/{slug}")
+                    .guard(guard::Patch())
+                    .patch(api_organizer::edit_petition),
+            )
+            .service(web::resource("/petitions/{slug}").to(api::method_not_allowed(PETITION)))
             .service(
                 web::resource("/petitions/{slug}/count")
                     .wrap(cors(&["GET"]))
@@ -177,12 +221,39 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             )
             .service(
                 web::resource("/petitions/{slug}/signatures")
+                    .guard(guard::Any(guard::Post()).or(guard::Options()))
                     .wrap(cors(&["POST"]))
-                    .post(api::sign_petition),
+                    .post(api::sign_petition)
+                    .route(
+                        web::route()
+                            .guard(guard::Options())
+                            .to(api::options(SIGNATURES)),
+                    ),
+            )
+            .service(
+                web::resource("/petitions/{slug}/signatures")
+                    .guard(guard::Any(guard::Get()).or(guard::Head()))
+                    .get(api_organizer::list_signatures),
+            )
+            .service(
+                web::resource("/petitions/{slug}/signatures")
+                    .to(api::method_not_allowed(SIGNATURES)),
             )
             .default_service(web::to(api::not_found)),
     )
     .default_service(web::to(not_found));
+}
+
+/// The methods each API address takes, for `Allow`.
+const PETITIONS: &str = "GET, HEAD, POST, OPTIONS";
+const PETITION: &str = "GET, HEAD, PATCH, OPTIONS";
+const SIGNATURES: &str = "GET, HEAD, POST, OPTIONS";
+
+/// GET, HEAD and CORS preflights: what the public read resources answer.
+fn public_read() -> impl guard::Guard {
+    guard::Any(guard::Get())
+        .or(guard::Head())
+        .or(guard::Options())
 }
 
 /// Any origin may call these `methods`, without credentials.

@@ -32,4 +32,5 @@ mod rate_limits;
 mod share;
 mod signing;
 mod statistics;
+mod tokens;
 mod updates;

@@ -8,7 +8,9 @@ use super::{new_id, now};
 use crate::db::schema::{petition_targets, petitions, signature_count_shards, targets};
 use crate::db::{is_unique_violation, write_transaction, Backend, DbConnection};
 use crate::db_run;
-use crate::domain::petition::{is_plausible_slug, slug_from_title, NewPetition, PetitionState};
+use crate::domain::petition::{
+    is_plausible_slug, slug_from_title, NewPetition, PetitionLanguage, PetitionState,
+};
 use crate::domain::target::TargetKind;
 
 diesel::define_sql_function!(fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text);
@@ -33,9 +35,15 @@ pub struct Petition {
     /// Set while an admin keeps the petition from the public.
     pub hidden_at: Option<PrimitiveDateTime>,
     pub hidden_reason: Option<String>,
+    /// `en` or `ko`: see [`PetitionLanguage`].
+    pub language: String,
 }
 
 impl Petition {
+    pub fn language(&self) -> PetitionLanguage {
+        PetitionLanguage::parse(&self.language).unwrap_or_default()
+    }
+
     /// Open, and not past its closing date.
     pub fn is_open_at(&self, at: PrimitiveDateTime) -> bool {
         is_open(self.state, self.closes_at, at)
@@ -143,6 +151,7 @@ fn insert_petition(
                 petitions::state.eq(PetitionState::Open),
                 petitions::signature_count.eq(0),
                 petitions::closes_at.eq(new.closes_at),
+                petitions::language.eq(new.language.code()),
                 petitions::created_at.eq(now),
                 petitions::updated_at.eq(now),
             ))
@@ -488,6 +497,7 @@ pub fn update(
                     petitions::body_html.eq(&edited.body_html),
                     petitions::goal.eq(edited.goal),
                     petitions::closes_at.eq(edited.closes_at),
+                    petitions::language.eq(edited.language.code()),
                     petitions::updated_at.eq(now()),
                 ))
                 .returning(Petition::as_returning())

@@ -510,18 +510,28 @@ pub struct ExportRow {
     pub comment: Option<String>,
     pub source: Option<String>,
     pub confirmed_at: Option<PrimitiveDateTime>,
+    pub created_at: PrimitiveDateTime,
+    pub updates: bool,
+    pub public: bool,
 }
 
 /// Where the next page of an export starts: after this (confirmed_at, id).
 pub type ExportCursor = (PrimitiveDateTime, String);
 
+/// Where a page of confirmed signatures starts: after a cursor, or (for
+/// API clients that count pages) after skipping some rows.
+pub enum After {
+    Cursor(ExportCursor),
+    Offset(i64),
+}
+
 /// Up to `limit` confirmed signatures of a petition, oldest first, after
-/// `cursor`. Keyset pages cost the same at row 200,000 as at row 1, so an
+/// `after`. Keyset pages cost the same at row 200,000 as at row 1, so an
 /// export streams in constant memory and time per page.
 pub fn export_page(
     conn: &mut DbConnection,
     petition_id: &str,
-    cursor: Option<&ExportCursor>,
+    after: Option<&After>,
     limit: i64,
 ) -> anyhow::Result<Vec<ExportRow>> {
     let columns = (
@@ -533,6 +543,9 @@ pub fn export_page(
         signatures::comment,
         signatures::source,
         signatures::confirmed_at,
+        signatures::created_at,
+        signatures::updates,
+        signatures::public,
     );
     db_run!(conn: {
         let mut query = signatures::table
@@ -542,7 +555,10 @@ pub fn export_page(
             .limit(limit)
             .select(columns)
             .into_boxed();
-        if let Some((at, id)) = cursor {
+        if let Some(After::Offset(skip)) = after {
+            query = query.offset(*skip);
+        }
+        if let Some(After::Cursor((at, id))) = after {
             query = query.filter(
                 signatures::confirmed_at
                     .gt(*at)

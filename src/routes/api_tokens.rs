@@ -1,0 +1,190 @@
+//! `/dashboard/tokens`: an organizer's API tokens, made and revoked.
+
+use actix_web::http::{header, StatusCode};
+use actix_web::{web, HttpRequest, HttpResponse};
+use askama::Template;
+use serde::Deserialize;
+
+use super::{human_date, render, see_other};
+use crate::db::models::api_tokens::{self, ApiToken};
+use crate::domain::petition::required_text;
+use crate::domain::token::generate_api_token;
+use crate::domain::FieldErrors;
+use crate::error::AppError;
+use crate::security::csrf::CsrfForm;
+use crate::security::session::CurrentOrganizer;
+use crate::state::AppState;
+
+pub const MAX_NAME_CHARS: usize = 100;
+
+#[derive(Template)]
+#[template(path = "dashboard/tokens.html")]
+struct TokensPage {
+    tokens: Vec<TokenRow>,
+    /// The token just made: shown on this response only, never again.
+    created: Option<String>,
+    notice: Option<&'static str>,
+    name: String,
+    errors: FieldErrors,
+    csrf_token: String,
+}
+
+struct TokenRow {
+    id: String,
+    name: String,
+    created_on: String,
+    last_used_on: Option<String>,
+    revoked_on: Option<String>,
+}
+
+impl From<ApiToken> for TokenRow {
+    fn from(token: ApiToken) -> Self {
+        Self {
+            id: token.id,
+            name: token.name,
+            created_on: human_date(token.created_at),
+            last_used_on: token.last_used_at.map(human_date),
+            revoked_on: token.revoked_at.map(human_date),
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub struct IndexQuery {
+    done: Option<String>,
+}
+
+#[derive(Default, Deserialize)]
+#[serde(default)]
+pub struct TokenForm {
+    name: String,
+    csrf_token: String,
+}
+
+async fn page(
+    state: &AppState,
+    current: &CurrentOrganizer,
+    status: StatusCode,
+    view: PageView,
+) -> Result<HttpResponse, AppError> {
+    let owner = current.organizer.id.clone();
+    let tokens = state
+        .db
+        .run(move |conn| api_tokens::list_for(conn, &owner))
+        .await?;
+    let mut response = render(
+        status,
+        &TokensPage {
+            tokens: tokens.into_iter().map(TokenRow::from).collect(),
+            created: view.created,
+            notice: view.notice,
+            name: view.name,
+            errors: view.errors,
+            csrf_token: state.csrf.issue(&current.csrf_scope()),
+        },
+    )?;
+    // The page may hold a secret: keep it out of every cache.
+    response.headers_mut().insert(
+        header::CACHE_CONTROL,
+        header::HeaderValue::from_static("no-store"),
+    );
+    Ok(response)
+}
+
+#[derive(Default)]
+struct PageView {
+    created: Option<String>,
+    notice: Option<&'static str>,
+    name: String,
+    errors: FieldErrors,
+}
+
+pub async fn index(
+    state: web::Data<AppState>,
+    current: CurrentOrganizer,
+    query: web::Query<IndexQuery>,
+) -> Result<HttpResponse, AppError> {
+    let notice = match query.done.as_deref() {
+        Some("revoked") => Some("The token is revoked. Requests that use it are now refused."),
+        _ => None,
+    };
+    page(
+        &state,
+        &current,
+        StatusCode::OK,
+        PageView {
+            notice,
+            ..PageView::default()
+        },
+    )
+    .await
+}
+
+pub async fn create(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    current: CurrentOrganizer,
+    form: web::Form<TokenForm>,
+) -> Result<HttpResponse, AppError> {
+    let form = form.into_inner();
+    state
+        .csrf
+        .verify(&req, &current.csrf_scope(), &form.csrf_token)?;
+    let name = match required_text(&form.name, MAX_NAME_CHARS, "a name for the token", false) {
+        Ok(name) => name,
+        Err(message) => {
+            let mut errors = FieldErrors::default();
+            errors.add("name", message);
+            return page(
+                &state,
+                &current,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                PageView {
+                    name: form.name,
+                    errors,
+                    ..PageView::default()
+                },
+            )
+            .await;
+        }
+    };
+    let secret = generate_api_token();
+    let owner = current.organizer.id.clone();
+    let hash = secret.hash.clone();
+    state
+        .db
+        .run(move |conn| api_tokens::create(conn, &owner, &name, &hash))
+        .await?;
+    page(
+        &state,
+        &current,
+        StatusCode::CREATED,
+        PageView {
+            created: Some(secret.plain),
+            ..PageView::default()
+        },
+    )
+    .await
+}
+
+pub async fn revoke(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    current: CurrentOrganizer,
+    id: web::Path<String>,
+    form: web::Form<CsrfForm>,
+) -> Result<HttpResponse, AppError> {
+    state
+        .csrf
+        .verify(&req, &current.csrf_scope(), &form.csrf_token)?;
+    let owner = current.organizer.id.clone();
+    let id = id.into_inner();
+    let revoked = state
+        .db
+        .run(move |conn| api_tokens::revoke(conn, &owner, &id))
+        .await?;
+    if !revoked {
+        return Err(AppError::NotFound);
+    }
+    Ok(see_other("/dashboard/tokens?done=revoked"))
+}
