@@ -86,6 +86,7 @@ diesel::table! {
         confirmed_at -> Nullable<Timestamp>,
         emails_window_start -> Nullable<Timestamp>,
         pending_until -> Nullable<Timestamp>,
+        invalidation_id -> Nullable<Text>,
     }
 }
 
@@ -160,6 +161,21 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    signature_invalidations (id) {
+        id -> Text,
+        petition_id -> Text,
+        admin_id -> Nullable<Text>,
+        ip_range -> Nullable<Text>,
+        email_domain -> Nullable<Text>,
+        signed_since -> Nullable<Timestamp>,
+        signed_before -> Nullable<Timestamp>,
+        matched -> BigInt,
+        confirmed -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(sessions -> organizers (organizer_id));
 diesel::joinable!(api_tokens -> organizers (organizer_id));
 diesel::joinable!(petitions -> organizers (owner_id));
@@ -170,6 +186,7 @@ diesel::joinable!(email_outbox -> signatures (signature_id));
 diesel::joinable!(signature_count_shards -> petitions (petition_id));
 diesel::joinable!(petition_updates -> petitions (petition_id));
 diesel::joinable!(email_outbox -> petition_updates (update_id));
+diesel::joinable!(signature_invalidations -> petitions (petition_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     organizers,
@@ -183,4 +200,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     email_outbox,
     signature_count_shards,
     petition_updates,
+    signature_invalidations,
 );

@@ -2,6 +2,7 @@
 //! `parse` turns the raw strings of a form into such a type or into
 //! messages a person can act on.
 
+pub mod abuse;
 pub mod country;
 pub mod csv_cell;
 pub mod disposable;

@@ -72,6 +72,10 @@ impl CheckboxValue {
 pub enum SignatureState {
     Pending,
     Confirmed,
+    /// Set aside by an admin as abuse, pending or confirmed before (its
+    /// `confirmed_at` says which). The row stays for the record; it never
+    /// counts again and cannot be confirmed.
+    Invalidated,
 }
 
 impl SignatureState {
@@ -79,6 +83,7 @@ impl SignatureState {
         match self {
             Self::Pending => "pending",
             Self::Confirmed => "confirmed",
+            Self::Invalidated => "invalidated",
         }
     }
 
@@ -86,6 +91,7 @@ impl SignatureState {
         match s {
             "pending" => Some(Self::Pending),
             "confirmed" => Some(Self::Confirmed),
+            "invalidated" => Some(Self::Invalidated),
             _ => None,
         }
     }

@@ -74,7 +74,7 @@ struct PageState {
     promote_email: String,
 }
 
-fn require_admin(current: &CurrentOrganizer) -> Result<(), AppError> {
+pub(super) fn require_admin(current: &CurrentOrganizer) -> Result<(), AppError> {
     if current.organizer.is_admin {
         Ok(())
     } else {

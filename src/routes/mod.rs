@@ -1,5 +1,6 @@
 //! The whole route table, in [`configure`], and shared response helpers.
 
+pub mod abuse;
 pub mod accounts;
 pub mod admin;
 pub mod api;
@@ -163,6 +164,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         web::post().to(admin::unhide),
     )
     .route("/admin/organizers/promote", web::post().to(admin::promote))
+    .route("/admin/petitions/{slug}/abuse", web::get().to(abuse::show))
+    .route(
+        "/admin/petitions/{slug}/invalidations",
+        web::post().to(abuse::invalidate),
+    )
     .service(
         web::scope("/api/v1")
             .app_data(

@@ -125,6 +125,12 @@ const ORGANIZER_PAGES: &[Check] = &[
         "/admin",
         Some(("form[action$='/hide'] button", ".error-summary")),
     ),
+    ("abuse review", "/admin/petitions/{slug}/abuse", None),
+    (
+        "abuse review, invalidating without criteria (422)",
+        "/admin/petitions/{slug}/abuse",
+        Some(("form[action$='/invalidations'] button", ".error-summary")),
+    ),
 ];
 
 /// Runs axe-core on the page and resolves with its violations, each cut

@@ -27,13 +27,13 @@ on_both_backends!(
 );
 
 /// An open event stream, read chunk by chunk.
-struct Events {
+pub(crate) struct Events {
     response: reqwest::Response,
     buffer: String,
 }
 
 impl Events {
-    async fn open(client: &reqwest::Client, url: &str) -> Self {
+    pub(crate) async fn open(client: &reqwest::Client, url: &str) -> Self {
         Self::open_with(client.get(url)).await
     }
 
@@ -71,7 +71,7 @@ impl Events {
     }
 
     /// The next `count` event's signature count.
-    async fn next_count(&mut self, within: Duration) -> i64 {
+    pub(crate) async fn next_count(&mut self, within: Duration) -> i64 {
         let block = self
             .until(within, |b| b.lines().any(|l| l == "event: count"))
             .await;
@@ -79,7 +79,7 @@ impl Events {
     }
 
     /// Reads count events until one shows `want`.
-    async fn until_count(&mut self, want: i64, within: Duration) {
+    pub(crate) async fn until_count(&mut self, want: i64, within: Duration) {
         self.until(within, |b| {
             b.lines().any(|l| l == "event: count") && count_in(b) == want
         })

@@ -7,6 +7,7 @@ mod smtp;
 mod webdriver;
 
 mod a11y;
+mod abuse;
 mod accounts;
 mod admin;
 mod api;

@@ -1,6 +1,7 @@
 //! One file per table group. Every function takes `&mut DbConnection` and
 //! is the only place that knows how its statement is written per backend.
 
+pub mod abuse;
 pub mod accounts;
 pub mod admin;
 pub mod api_tokens;

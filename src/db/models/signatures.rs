@@ -40,6 +40,9 @@ pub enum SignOutcome {
     AlreadySignedSent,
     EmailCapReached,
     Vanished,
+    /// An admin invalidated this person's signature: nothing is sent, and
+    /// signing again does not bring it back.
+    Invalidated,
 }
 
 /// The details a signer chose, stored with each confirmation link so that
@@ -151,6 +154,9 @@ pub fn record(
         let Some((existing_id, state, stored_address)) = existing else {
             return Ok(SignOutcome::Vanished);
         };
+        if state == SignatureState::Invalidated {
+            return Ok(SignOutcome::Invalidated);
+        }
         if !take_email_from_cap(conn, &existing_id, now)? {
             return Ok(SignOutcome::EmailCapReached);
         }
@@ -188,6 +194,7 @@ pub fn record(
                     SignOutcome::ConfirmationResent,
                 )
             }
+            SignatureState::Invalidated => return Ok(SignOutcome::Invalidated),
         };
         let Some(email) = compose(&mail, &stored_address)? else {
             return Ok(SignOutcome::EmailCapReached);
@@ -345,6 +352,11 @@ pub fn confirm(
                 slug: expired.map(|t| t.slug),
             });
         };
+        // An invalidated signature's link is simply no longer valid,
+        // whether or not it had been used.
+        if token.state == SignatureState::Invalidated {
+            return Ok(ConfirmOutcome::NotFound { slug: None });
+        }
         if token.used || token.state == SignatureState::Confirmed {
             return Ok(ConfirmOutcome::AlreadyConfirmed { slug: token.slug });
         }

@@ -1,0 +1,492 @@
+//! Abuse review of one petition, for admins: its signatures of the last
+//! hour and day by IP address, email domain and country, with outliers
+//! marked; invalidating the signatures that match some criteria; and the
+//! record of past invalidations.
+
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpRequest, HttpResponse};
+use askama::Template;
+use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+use serde::Deserialize;
+use time::{Duration, PrimitiveDateTime};
+
+use super::admin::require_admin;
+use super::{render, see_other};
+use crate::db::models::abuse::{self as abuse_rows, Breakdown, Dimension, InvalidationRecord};
+use crate::db::models::petitions::Petition;
+use crate::db::models::{now, petitions};
+use crate::domain::abuse::{
+    describe, is_outlier, median, utc_text, Criteria, InvalidationForm, OUTLIER_MEDIAN_TIMES,
+    OUTLIER_MIN, OUTLIER_SHARE_PERCENT,
+};
+use crate::domain::country;
+use crate::domain::FieldErrors;
+use crate::error::AppError;
+use crate::security::session::CurrentOrganizer;
+use crate::state::AppState;
+
+/// What a query value escapes: addresses and domains stay readable.
+const QUERY_VALUE: &AsciiSet = &NON_ALPHANUMERIC.remove(b'.').remove(b'-').remove(b':');
+
+/// Rows shown per table.
+const TOP_ROWS: i64 = 20;
+/// Past invalidations shown under the tables.
+const RECENT_INVALIDATIONS: i64 = 20;
+
+#[derive(Template)]
+#[template(path = "admin/abuse.html")]
+struct AbusePage {
+    slug: String,
+    title: String,
+    hidden: bool,
+    counted_at: String,
+    windows: Vec<WindowView>,
+    invalidations: Vec<InvalidationView>,
+    csrf_token: String,
+    notice: Option<String>,
+    errors: FieldErrors,
+    form: InvalidationForm,
+    top_rows: i64,
+    outlier_min: i64,
+    outlier_share: i64,
+    outlier_times: i64,
+}
+
+impl AbusePage {
+    fn error(&self, field: &str) -> Option<&str> {
+        self.errors.get(field)
+    }
+}
+
+struct WindowView {
+    id: &'static str,
+    heading: &'static str,
+    tables: Vec<TableView>,
+}
+
+struct TableView {
+    id: String,
+    heading: String,
+    caption: String,
+    key_heading: &'static str,
+    summary: String,
+    rows: Vec<RowView>,
+}
+
+struct RowView {
+    label: String,
+    confirmed: i64,
+    pending: i64,
+    total: i64,
+    share: String,
+    outlier: bool,
+    /// The query that fills the invalidation form in with this row.
+    prefill: Option<String>,
+}
+
+struct InvalidationView {
+    at: String,
+    admin: String,
+    criteria: String,
+    matched: i64,
+    confirmed: i64,
+}
+
+/// The page around the tables: a notice, or a form sent back with errors.
+#[derive(Default)]
+struct PageState {
+    notice: Option<String>,
+    errors: FieldErrors,
+    form: InvalidationForm,
+}
+
+const WINDOWS: [(&str, &str, Duration); 2] = [
+    ("hour", "The last hour", Duration::HOUR),
+    ("day", "The last 24 hours", Duration::DAY),
+];
+
+/// How each table groups: its id, its key column's heading, the same in a
+/// sentence, and what its rows are called, one and many.
+const DIMENSIONS: [(Dimension, &str, &str, &str, &str, &str); 3] = [
+    (
+        Dimension::Ip,
+        "ip",
+        "IP address",
+        "IP address",
+        "address",
+        "addresses",
+    ),
+    (
+        Dimension::Domain,
+        "domain",
+        "Email domain",
+        "email domain",
+        "domain",
+        "domains",
+    ),
+    (
+        Dimension::Country,
+        "country",
+        "Country",
+        "country",
+        "country",
+        "countries",
+    ),
+];
+
+/// Everything the page reads from the database, in one trip.
+struct Loaded {
+    breakdowns: Vec<Vec<Breakdown>>,
+    invalidations: Vec<InvalidationRecord>,
+    shown: Option<InvalidationRecord>,
+}
+
+async fn load_petition(state: &AppState, slug: String) -> Result<Petition, AppError> {
+    state
+        .db
+        .run(move |conn| petitions::find_by_slug_including_hidden(conn, &slug))
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+async fn render_page(
+    state: &AppState,
+    current: &CurrentOrganizer,
+    petition: Petition,
+    show_invalidation: Option<String>,
+    mut extra: PageState,
+    status: StatusCode,
+) -> Result<HttpResponse, AppError> {
+    let at = now();
+    let petition_id = petition.id.clone();
+    let loaded = state
+        .db
+        .run(move |conn| {
+            let mut breakdowns = Vec::new();
+            for (_, _, length) in WINDOWS {
+                let mut tables = Vec::new();
+                for (dimension, ..) in DIMENSIONS {
+                    tables.push(abuse_rows::breakdown(
+                        conn,
+                        &petition_id,
+                        dimension,
+                        at - length,
+                        TOP_ROWS,
+                    )?);
+                }
+                breakdowns.push(tables);
+            }
+            let invalidations =
+                abuse_rows::recent_invalidations(conn, &petition_id, RECENT_INVALIDATIONS)?;
+            let shown = match show_invalidation {
+                Some(id) => abuse_rows::find_invalidation(conn, &petition_id, &id)?,
+                None => None,
+            };
+            Ok(Loaded {
+                breakdowns,
+                invalidations,
+                shown,
+            })
+        })
+        .await?;
+
+    if let Some(record) = &loaded.shown {
+        extra.notice = Some(notice(record));
+    }
+    let windows = WINDOWS
+        .iter()
+        .zip(&loaded.breakdowns)
+        .map(|(&(window_id, heading, _), tables)| WindowView {
+            id: window_id,
+            heading,
+            tables: DIMENSIONS
+                .iter()
+                .zip(tables)
+                .map(|(&dimension, breakdown)| {
+                    table_view((window_id, heading), dimension, breakdown)
+                })
+                .collect(),
+        })
+        .collect();
+    let invalidations = loaded
+        .invalidations
+        .iter()
+        .map(|r| InvalidationView {
+            at: format!("{} UTC", utc_text(r.created_at)),
+            admin: match (&r.admin_name, &r.admin_email) {
+                (Some(name), Some(email)) => format!("{name} ({email})"),
+                _ => "A former admin".to_owned(),
+            },
+            criteria: criteria_text(r),
+            matched: r.matched,
+            confirmed: r.confirmed,
+        })
+        .collect();
+    render(
+        status,
+        &AbusePage {
+            slug: petition.slug,
+            title: petition.title,
+            hidden: petition.hidden_at.is_some(),
+            counted_at: format!("{} UTC", utc_text(truncate_seconds(at))),
+            windows,
+            invalidations,
+            csrf_token: state.csrf.issue(&current.csrf_scope()),
+            notice: extra.notice,
+            errors: extra.errors,
+            form: extra.form,
+            top_rows: TOP_ROWS,
+            outlier_min: OUTLIER_MIN,
+            outlier_share: OUTLIER_SHARE_PERCENT,
+            outlier_times: OUTLIER_MEDIAN_TIMES,
+        },
+    )
+}
+
+fn truncate_seconds(at: PrimitiveDateTime) -> PrimitiveDateTime {
+    at.replace_second(0)
+        .and_then(|t| t.replace_nanosecond(0))
+        .unwrap_or(at)
+}
+
+fn table_view(
+    (window_id, window_heading): (&str, &str),
+    (dimension, dimension_id, key_heading, noun, one, many): (
+        Dimension,
+        &str,
+        &'static str,
+        &str,
+        &str,
+        &str,
+    ),
+    breakdown: &Breakdown,
+) -> TableView {
+    let total = breakdown.total();
+    let middle = median(&breakdown.sizes);
+    let rows = breakdown
+        .top
+        .iter()
+        .map(|row| {
+            let n = row.total();
+            let (label, prefill) = match (dimension, &row.key) {
+                (Dimension::Ip, Some(ip)) => (ip.clone(), Some(("ip", ip))),
+                (Dimension::Ip, None) => ("No address recorded".to_owned(), None),
+                (Dimension::Domain, Some(domain)) => (domain.clone(), Some(("domain", domain))),
+                (Dimension::Country, Some(code)) => {
+                    (format!("{} ({code})", country::name(code)), None)
+                }
+                (_, None) => ("None".to_owned(), None),
+            };
+            RowView {
+                label,
+                confirmed: row.confirmed,
+                pending: row.pending,
+                total: n,
+                share: percent(n, total),
+                outlier: is_outlier(n, total, middle),
+                prefill: prefill.map(|(field, value)| {
+                    format!("{field}={}", utf8_percent_encode(value, QUERY_VALUE))
+                }),
+            }
+        })
+        .collect::<Vec<_>>();
+    let groups = breakdown.rows();
+    let summary = if total == 0 {
+        format!("No signatures in {}.", window_heading.to_lowercase())
+    } else {
+        format!(
+            "{} {} from {} {}, a median of {} per {one}.{}",
+            crate::routes::thousands(&total),
+            if total == 1 {
+                "signature"
+            } else {
+                "signatures"
+            },
+            crate::routes::thousands(&groups),
+            if groups == 1 { one } else { many },
+            format_number(middle),
+            if groups > TOP_ROWS {
+                format!(" The {TOP_ROWS} biggest are shown.")
+            } else {
+                String::new()
+            },
+        )
+    };
+    TableView {
+        id: format!("{window_id}-{dimension_id}"),
+        heading: format!("By {noun}"),
+        caption: format!("Signatures by {noun} in {}", window_heading.to_lowercase()),
+        key_heading,
+        summary,
+        rows,
+    }
+}
+
+fn percent(n: i64, total: i64) -> String {
+    if total == 0 || n == 0 {
+        return "0 %".into();
+    }
+    let tenths = n * 1000 / total;
+    if tenths == 0 {
+        return "under 0.1 %".into();
+    }
+    format!("{} %", format_number(tenths as f64 / 10.0))
+}
+
+/// 3, 2.5: no trailing ".0".
+fn format_number(x: f64) -> String {
+    if x.fract() == 0.0 {
+        format!("{x:.0}")
+    } else {
+        format!("{x:.1}")
+    }
+}
+
+fn criteria_text(r: &InvalidationRecord) -> String {
+    describe(
+        r.ip_range.as_deref(),
+        r.email_domain.as_deref(),
+        r.signed_since,
+        r.signed_before,
+    )
+}
+
+fn signatures(n: i64) -> String {
+    format!(
+        "{} {}",
+        crate::routes::thousands(&n),
+        if n == 1 { "signature" } else { "signatures" }
+    )
+}
+
+fn notice(r: &InvalidationRecord) -> String {
+    let criteria = criteria_text(r);
+    if r.matched == 0 {
+        return format!("No signatures matched {criteria}, so none were invalidated.");
+    }
+    format!(
+        "Invalidated {} matching {criteria}: {} confirmed, now taken off the count, and {} \
+         pending, whose confirmation links no longer work.",
+        signatures(r.matched),
+        crate::routes::thousands(&r.confirmed),
+        crate::routes::thousands(&(r.matched - r.confirmed)),
+    )
+}
+
+#[derive(Deserialize)]
+pub struct AbuseQuery {
+    /// The invalidation just made, for the notice.
+    invalidation: Option<String>,
+    /// Fill the form in, from a table row's link.
+    ip: Option<String>,
+    domain: Option<String>,
+}
+
+pub async fn show(
+    state: web::Data<AppState>,
+    current: CurrentOrganizer,
+    slug: web::Path<String>,
+    query: web::Query<AbuseQuery>,
+) -> Result<HttpResponse, AppError> {
+    require_admin(&current)?;
+    let petition = load_petition(&state, slug.into_inner()).await?;
+    let query = query.into_inner();
+    let extra = PageState {
+        form: InvalidationForm {
+            ip: query.ip.unwrap_or_default(),
+            domain: query.domain.unwrap_or_default(),
+            ..InvalidationForm::default()
+        },
+        ..PageState::default()
+    };
+    render_page(
+        &state,
+        &current,
+        petition,
+        query.invalidation,
+        extra,
+        StatusCode::OK,
+    )
+    .await
+}
+
+#[derive(Deserialize)]
+pub struct InvalidationRequest {
+    #[serde(default)]
+    ip: String,
+    #[serde(default)]
+    domain: String,
+    #[serde(default)]
+    since: String,
+    #[serde(default)]
+    until: String,
+    #[serde(default)]
+    csrf_token: String,
+}
+
+pub async fn invalidate(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    current: CurrentOrganizer,
+    slug: web::Path<String>,
+    form: web::Form<InvalidationRequest>,
+) -> Result<HttpResponse, AppError> {
+    require_admin(&current)?;
+    state
+        .csrf
+        .verify(&req, &current.csrf_scope(), &form.csrf_token)?;
+    let petition = load_petition(&state, slug.into_inner()).await?;
+    let form = form.into_inner();
+    let typed = InvalidationForm {
+        ip: form.ip,
+        domain: form.domain,
+        since: form.since,
+        until: form.until,
+    };
+    let criteria = match Criteria::try_from(&typed) {
+        Ok(criteria) => criteria,
+        Err(errors) => {
+            let extra = PageState {
+                errors,
+                form: typed,
+                ..PageState::default()
+            };
+            return render_page(
+                &state,
+                &current,
+                petition,
+                None,
+                extra,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await;
+        }
+    };
+    let admin_id = current.organizer.id.clone();
+    let petition_id = petition.id.clone();
+    let counts = state.counts.clone();
+    let done = state
+        .db
+        .run(move |conn| {
+            let done = abuse_rows::invalidate(conn, &petition_id, &admin_id, &criteria, now())?;
+            // Committed: the count store catches up now, and failing that
+            // at its next refresh.
+            if let Err(err) = counts.reload_one(conn, &petition_id) {
+                tracing::warn!(error = %err, "reloading a count after an invalidation");
+            }
+            Ok(done)
+        })
+        .await?;
+    tracing::info!(
+        petition = %petition.slug,
+        admin = %current.organizer.id,
+        matched = done.matched,
+        confirmed = done.confirmed,
+        "signatures invalidated"
+    );
+    state.petition_changed(&petition);
+    Ok(see_other(&format!(
+        "/admin/petitions/{}/abuse?invalidation={}",
+        petition.slug, done.id
+    )))
+}
