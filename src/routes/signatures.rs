@@ -7,7 +7,7 @@ use askama::Template;
 use super::petitions::{render_sign_surface, sign_scope, Surface};
 use super::{client_addr, client_ip, render, see_other, with_retry_after};
 use crate::db::models::signatures::{
-    self as signature_rows, ConfirmOutcome, SignatureMail, WithdrawOutcome,
+    self as signature_rows, ConfirmOutcome, EraseOutcome, SignatureMail, WithdrawOutcome,
 };
 use crate::db::models::{now, petitions};
 use crate::domain::disposable::is_disposable;
@@ -413,16 +413,49 @@ struct WithdrawnPage {
     slug: Option<String>,
 }
 
+#[derive(Template)]
+#[template(path = "signatures/erased.html")]
+struct ErasedPage {
+    token: String,
+    slug: Option<String>,
+}
+
+/// The withdrawal form: `action=erase` keeps the signature and erases the
+/// signer's details; anything else withdraws it.
+#[derive(Default, serde::Deserialize)]
+#[serde(default)]
+pub struct WithdrawForm {
+    action: String,
+    csrf_token: String,
+}
+
 pub async fn withdraw(
     state: web::Data<AppState>,
     req: HttpRequest,
     token: web::Path<String>,
-    form: web::Form<CsrfForm>,
+    form: web::Form<WithdrawForm>,
 ) -> Result<HttpResponse, AppError> {
     state.csrf.verify(&req, WITHDRAW_SCOPE, &form.csrf_token)?;
     let token = token.into_inner();
     if !looks_like_token(&token) {
         return link_invalid(None);
+    }
+    if form.action == "erase" {
+        let plain = token.clone();
+        let outcome = state
+            .db
+            .run(move |conn| signature_rows::erase_details(conn, &plain, now()))
+            .await?;
+        return match outcome {
+            EraseOutcome::Erased { slug } => render(
+                StatusCode::OK,
+                &ErasedPage {
+                    token,
+                    slug: public_slug(&state, slug),
+                },
+            ),
+            EraseOutcome::NotFound => link_invalid(None),
+        };
     }
     let counts = state.counts.clone();
     let outcome = state

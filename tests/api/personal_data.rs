@@ -9,6 +9,7 @@ app_tests!(
     sent_emails_keep_no_recipient_subject_or_body,
     withdrawing_a_signature_deletes_its_emails,
     unconfirmed_signatures_are_purged_once_their_link_expires,
+    a_signer_can_erase_their_details_and_keep_their_signature,
 );
 
 /// `(recipient, subject, body_text, body_html)` of every outbox row, joined
@@ -84,4 +85,85 @@ async fn unconfirmed_signatures_are_purged_once_their_link_expires(app: TestApp)
     let link = app.confirmation_link("late@example.com", 2).await;
     assert_eq!(app.follow(&link).await.status, 200);
     assert_eq!(app.count(&slug).await, 2);
+}
+
+async fn a_signer_can_erase_their_details_and_keep_their_signature(app: TestApp) {
+    let slug = app.petition("Keep my voice, not my name").await;
+    let mut fields = signature("erase-me@example.com");
+    fields.insert("name", "Erin Erasable".into());
+    fields.insert("comment", "A comment of mine".into());
+    fields.insert("postcode", "10115".into());
+    fields.insert("updates", "on".into());
+    app.sign(&slug, &fields).await;
+    let link = app.confirmation_link("erase-me@example.com", 1).await;
+    assert_eq!(app.follow(&link).await.status, 200);
+    app.sign(&slug, &signature("stays@example.com")).await;
+    let link = app.confirmation_link("stays@example.com", 1).await;
+    assert_eq!(app.follow(&link).await.status, 200);
+    assert_eq!(app.count(&slug).await, 2);
+    let page = app
+        .get_when(&format!("/petitions/{slug}"), |p| {
+            p.body.contains("Erin Erasable")
+        })
+        .await;
+    assert_eq!(page.status, 200);
+
+    let mails = app.mail.wait_for("erase-me@example.com", 1).await;
+    let withdraw_link = mails[0].link_containing("/signatures/withdraw/");
+    let form = app.follow(&withdraw_link).await;
+    assert!(form.body.contains("Erase my details"), "{}", form.body);
+    let path = withdraw_link.strip_prefix(&app.address).unwrap();
+    let done = app
+        .post_form(
+            path,
+            &[
+                ("csrf_token", form.csrf_token().as_str()),
+                ("action", "erase"),
+            ],
+        )
+        .await;
+    assert_eq!(done.status(), 200);
+    let done = crate::helpers::Page::from(done).await;
+    assert!(
+        done.body.contains("Your details are erased"),
+        "{}",
+        done.body
+    );
+
+    // The signature still counts, with its country; nothing else is left.
+    assert_eq!(app.count(&slug).await, 2);
+    let erased = app.db.strings(
+        "SELECT name || '|' || email || '|' || COALESCE(postcode, '') || '|' || \
+         COALESCE(comment, '') || '|' || COALESCE(ip, '') || '|' || country || '|' || state AS value \
+         FROM signatures WHERE email_canonical LIKE 'erased:%'",
+    );
+    assert_eq!(erased, ["|||||DE|confirmed"]);
+    assert!(app
+        .db
+        .strings("SELECT email AS value FROM signatures")
+        .iter()
+        .all(|e| e != "erase-me@example.com"));
+    let shown = app
+        .get_when(&format!("/petitions/{slug}"), |p| {
+            !p.body.contains("Erin Erasable")
+        })
+        .await;
+    assert_eq!(shown.status, 200);
+    let csv = app
+        .get_response(&format!("/dashboard/petitions/{slug}/signatures.csv"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(!csv.contains("Erin") && !csv.contains("erase-me"), "{csv}");
+    assert!(csv.contains("stays@example.com"), "{csv}");
+
+    // The link still withdraws the signature itself.
+    let again = app.follow(&withdraw_link).await;
+    assert_eq!(again.status, 200);
+    let withdrawn = app
+        .post_form(path, &[("csrf_token", again.csrf_token())])
+        .await;
+    assert_eq!(withdrawn.status(), 200);
+    assert_eq!(app.count(&slug).await, 1);
 }

@@ -4,7 +4,7 @@ use time::{Duration, PrimitiveDateTime};
 
 use super::outbox::{self, OutgoingEmail};
 use super::{counts, new_id};
-use crate::db::schema::{petitions, signatures, tokens};
+use crate::db::schema::{email_outbox, petitions, signatures, tokens};
 use crate::db::{write_transaction, DbConnection};
 use crate::db_run;
 use crate::domain::signer::{NewSignature, SignatureState};
@@ -460,6 +460,66 @@ pub fn withdraw(
     })
 }
 
+/// What a signer's request to erase their details found.
+#[derive(Debug, PartialEq, Eq)]
+pub enum EraseOutcome {
+    Erased { slug: String },
+    NotFound,
+}
+
+/// Erases the signer's details at their request and keeps their signature:
+/// it still counts, with its country, source and dates, as the retention
+/// pass leaves signatures of long-closed petitions. Unsent emails and every
+/// link but this withdrawal link go, so the signer can still withdraw.
+pub fn erase_details(
+    conn: &mut DbConnection,
+    plain: &str,
+    now: PrimitiveDateTime,
+) -> anyhow::Result<EraseOutcome> {
+    write_transaction(conn, |conn| {
+        let Some(token) = find_token(conn, plain, TokenPurpose::WithdrawSignature, now)? else {
+            return Ok(EraseOutcome::NotFound);
+        };
+        let id = token.signature_id.as_str();
+        db_run!(conn: {
+            diesel::delete(
+                email_outbox::table
+                    .filter(email_outbox::signature_id.eq(id))
+                    .filter(email_outbox::sent_at.is_null()),
+            )
+            .execute(conn)
+        })
+        .context("dropping unsent email to an erased signer")?;
+        db_run!(conn: {
+            diesel::delete(
+                tokens::table
+                    .filter(tokens::signature_id.eq(id))
+                    .filter(tokens::purpose.ne(TokenPurpose::WithdrawSignature.as_str())),
+            )
+            .execute(conn)
+        })
+        .context("dropping an erased signer's links")?;
+        // The canonical address must stay unique per petition; the row id
+        // is, and says nothing about the person.
+        db_run!(conn: {
+            diesel::update(signatures::table.filter(signatures::id.eq(id)))
+                .set((
+                    signatures::name.eq(""),
+                    signatures::email.eq(""),
+                    signatures::email_canonical.eq(format!("erased:{id}")),
+                    signatures::postcode.eq(None::<String>),
+                    signatures::comment.eq(None::<String>),
+                    signatures::ip.eq(None::<String>),
+                    signatures::public.eq(false),
+                    signatures::updates.eq(false),
+                ))
+                .execute(conn)
+        })
+        .context("erasing a signer's details")?;
+        Ok(EraseOutcome::Erased { slug: token.slug })
+    })
+}
+
 #[derive(Debug, Clone, Queryable)]
 pub struct PublicSigner {
     pub name: String,
@@ -563,6 +623,9 @@ pub fn export_page(
         let mut query = signatures::table
             .filter(signatures::petition_id.eq(petition_id))
             .filter(signatures::state.eq(SignatureState::Confirmed))
+            // Erased or anonymised signers still count, but have no details
+            // left to export.
+            .filter(signatures::email.ne(""))
             .order((signatures::confirmed_at, signatures::id))
             .limit(limit)
             .select(columns)
