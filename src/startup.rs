@@ -187,6 +187,7 @@ impl Application {
         });
         let server = HttpServer::new(move || {
             App::new()
+                .wrap(actix_web::middleware::from_fn(routes::head::as_get))
                 .wrap(actix_web::middleware::from_fn(metrics::track_requests))
                 .wrap(routes::security_headers())
                 .wrap(TracingLogger::<RequestSpan>::new())

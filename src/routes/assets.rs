@@ -41,6 +41,11 @@ const SOURCES: &[Source] = &[
         body: include_bytes!("../../static/live.js"),
     },
     Source {
+        name: "icon.svg",
+        content_type: "image/svg+xml",
+        body: super::site::ICON_SVG,
+    },
+    Source {
         name: "embed.js",
         content_type: "text/javascript; charset=utf-8",
         body: include_bytes!("../../static/embed.js"),

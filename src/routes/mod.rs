@@ -10,6 +10,7 @@ pub mod assets;
 pub mod dashboard;
 pub mod embeds;
 pub mod export;
+pub mod head;
 pub mod health;
 pub mod live;
 pub mod metrics;
@@ -18,6 +19,7 @@ pub mod organizers;
 pub mod petitions;
 pub mod previews;
 pub mod signatures;
+pub mod site;
 pub mod statistics;
 pub mod updates;
 
@@ -57,6 +59,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     .route("/health", web::get().to(health::health))
     .route("/metrics", web::get().to(metrics::metrics))
     .route("/static/{file}", web::get().to(assets::file))
+    .route("/favicon.ico", web::get().to(site::favicon))
+    .route("/robots.txt", web::get().to(site::robots))
+    .route("/sitemap.xml", web::get().to(site::sitemap))
     .route("/embed.js", web::get().to(assets::embed_script))
     .route("/oembed", web::get().to(embeds::oembed))
     .service(

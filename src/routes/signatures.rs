@@ -17,7 +17,7 @@ use crate::domain::token::looks_like_token;
 use crate::domain::FieldErrors;
 use crate::email::messages::{AlreadySigned, ConfirmSignature};
 use crate::error::{rate_limited_message, AppError};
-use crate::security::csrf::{CsrfError, CsrfForm};
+use crate::security::csrf::CsrfError;
 use crate::security::limits::EmailQuota;
 use crate::security::limits::Limited;
 use crate::state::AppState;

@@ -20,6 +20,7 @@ mod embeds;
 mod export;
 mod faults;
 mod fraud;
+mod http;
 mod integrity;
 mod live;
 mod live_browser;

@@ -536,3 +536,23 @@ pub fn update(
         Ok(EditOutcome::Updated(Box::new(updated)))
     })
 }
+
+/// Every open, public petition's slug and last change, newest first, for
+/// the sitemap: at most `limit`, as one sitemap file may hold 50,000.
+pub fn sitemap_entries(
+    conn: &mut DbConnection,
+    limit: i64,
+) -> anyhow::Result<Vec<(String, PrimitiveDateTime)>> {
+    let at = now();
+    db_run!(conn: {
+        petitions::table
+            .filter(petitions::hidden_at.is_null())
+            .filter(petitions::state.eq(PetitionState::Open))
+            .filter(petitions::closes_at.is_null().or(petitions::closes_at.gt(at)))
+            .order(petitions::updated_at.desc())
+            .limit(limit)
+            .select((petitions::slug, petitions::updated_at))
+            .load(conn)
+    })
+    .context("listing petitions for the sitemap")
+}

@@ -1,0 +1,118 @@
+//! HTTP as clients expect it: HEAD everywhere GET works, and the files
+//! every site is asked for.
+
+use crate::app_tests;
+use crate::helpers::{signature, TestApp};
+
+app_tests!(
+    head_answers_as_get_without_a_body,
+    favicon_robots_and_sitemap_are_served,
+);
+
+async fn head_answers_as_get_without_a_body(app: TestApp) {
+    let slug = app.petition("Save the bees").await;
+    app.sign(&slug, &signature("ana@example.com")).await;
+    let paths = [
+        "/".to_owned(),
+        "/login".to_owned(),
+        "/signup".to_owned(),
+        "/privacy".to_owned(),
+        "/dashboard".to_owned(),
+        format!("/petitions/{slug}"),
+        format!("/petitions/{slug}/embed"),
+        format!("/petitions/{slug}/badge.svg"),
+        format!("/petitions/{slug}/signed"),
+        format!("/api/v1/petitions/{slug}"),
+        "/api/v1/openapi.json".to_owned(),
+        "/health".to_owned(),
+        "/robots.txt".to_owned(),
+        "/no-such-page".to_owned(),
+        "/signatures/confirm/nonsense".to_owned(),
+    ];
+    for path in paths {
+        let get = app.get_response(&path).await;
+        let head = app.client.head(app.url(&path)).send().await.unwrap();
+        assert_eq!(head.status(), get.status(), "{path}");
+        for name in ["content-type", "cache-control", "content-security-policy"] {
+            assert_eq!(
+                head.headers().get(name),
+                get.headers().get(name),
+                "{path}: {name}"
+            );
+        }
+        let length = get.headers().get("content-length").cloned();
+        let body = get.bytes().await.unwrap();
+        if let Some(length) = length {
+            assert_eq!(
+                head.headers().get("content-length"),
+                Some(&length),
+                "{path}"
+            );
+            assert_eq!(length.to_str().unwrap(), body.len().to_string(), "{path}");
+        }
+        assert!(
+            head.bytes().await.unwrap().is_empty(),
+            "{path}: HEAD has no body"
+        );
+    }
+    // HEAD on the live stream answers at once rather than streaming.
+    let live = tokio::time::timeout(
+        std::time::Duration::from_secs(5),
+        app.client
+            .head(app.url(&format!("/petitions/{slug}/live")))
+            .send(),
+    )
+    .await
+    .expect("HEAD on the stream answers")
+    .unwrap();
+    assert_eq!(live.status(), 200);
+}
+
+async fn favicon_robots_and_sitemap_are_served(app: TestApp) {
+    let open = app.petition("Save the bees").await;
+    let closed = app.create_petition("Old news", "").await;
+    let token = app.get("/dashboard").await.csrf_token();
+    let closing = app
+        .post_form(
+            &format!("/dashboard/petitions/{closed}/close"),
+            &[("csrf_token", token)],
+        )
+        .await;
+    assert_eq!(closing.status(), 303);
+
+    let icon = app.get_response("/favicon.ico").await;
+    assert_eq!(icon.status(), 200);
+    assert_eq!(icon.headers()["content-type"], "image/x-icon");
+    let bytes = icon.bytes().await.unwrap();
+    assert_eq!(&bytes[..4], &[0, 0, 1, 0]);
+    let page = app.get(&format!("/petitions/{open}")).await;
+    let svg = page
+        .attr("link[rel=icon]", "href")
+        .expect("pages link an icon");
+    let svg = app.get_response(&svg).await;
+    assert_eq!(svg.status(), 200);
+    assert_eq!(svg.headers()["content-type"], "image/svg+xml");
+
+    let robots = app.get("/robots.txt").await;
+    assert_eq!(robots.status, 200);
+    assert!(robots.body.contains("Disallow: /dashboard"));
+    assert!(robots
+        .body
+        .contains(&format!("Sitemap: {}/sitemap.xml", app.address)));
+
+    let sitemap = app.get_response("/sitemap.xml").await;
+    assert_eq!(sitemap.status(), 200);
+    assert!(sitemap.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("application/xml"));
+    let xml = sitemap.text().await.unwrap();
+    assert!(
+        xml.contains(&format!("<loc>{}/petitions/{open}</loc>", app.address)),
+        "{xml}"
+    );
+    assert!(
+        !xml.contains(&format!("/petitions/{closed}<")),
+        "closed petitions are left out: {xml}"
+    );
+}
