@@ -188,6 +188,10 @@ impl Application {
         let server = HttpServer::new(move || {
             App::new()
                 .wrap(actix_web::middleware::from_fn(routes::head::as_get))
+                // HTML, JSON, CSS, JS and SVG, by Accept-Encoding. Static
+                // files arrive compressed already, and the live stream says
+                // `identity`, so neither is touched.
+                .wrap(actix_web::middleware::Compress::default())
                 .wrap(actix_web::middleware::from_fn(metrics::track_requests))
                 .wrap(routes::security_headers())
                 .wrap(TracingLogger::<RequestSpan>::new())

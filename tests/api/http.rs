@@ -116,3 +116,76 @@ async fn favicon_robots_and_sitemap_are_served(app: TestApp) {
         "closed petitions are left out: {xml}"
     );
 }
+
+app_tests!(pages_and_json_are_compressed_and_the_stream_is_not,);
+
+async fn pages_and_json_are_compressed_and_the_stream_is_not(app: TestApp) {
+    use std::io::Read;
+    let slug = app.petition("Save the bees").await;
+    for (path, encoding) in [
+        (format!("/petitions/{slug}"), "br"),
+        ("/".to_owned(), "gzip"),
+        (format!("/api/v1/petitions/{slug}"), "br"),
+        (format!("/petitions/{slug}/badge.svg"), "gzip"),
+    ] {
+        let plain = app.get_response(&path).await.bytes().await.unwrap();
+        let response = app
+            .client
+            .get(app.url(&path))
+            .header("accept-encoding", encoding)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200, "{path}");
+        assert_eq!(response.headers()["content-encoding"], encoding, "{path}");
+        let vary: Vec<String> = response
+            .headers()
+            .get_all("vary")
+            .iter()
+            .map(|v| v.to_str().unwrap().to_ascii_lowercase())
+            .collect();
+        assert!(
+            vary.iter().any(|v| v.contains("accept-encoding")),
+            "{path}: {vary:?}"
+        );
+        let packed = response.bytes().await.unwrap();
+        assert!(
+            packed.len() < plain.len(),
+            "{path}: {} ≥ {}",
+            packed.len(),
+            plain.len()
+        );
+        let mut unpacked = Vec::new();
+        if encoding == "br" {
+            brotli::Decompressor::new(&packed[..], 4096)
+                .read_to_end(&mut unpacked)
+                .unwrap();
+        } else {
+            flate2::read::GzDecoder::new(&packed[..])
+                .read_to_end(&mut unpacked)
+                .unwrap();
+        }
+        // Pages carry a fresh CSRF token each time; compare their shape.
+        assert_eq!(unpacked.len().abs_diff(plain.len()) < 64, true, "{path}");
+    }
+    // The live stream is never held back in a compressor's buffer.
+    let live = app
+        .client
+        .get(app.url(&format!("/petitions/{slug}/live")))
+        .header("accept-encoding", "br, gzip")
+        .send()
+        .await
+        .unwrap();
+    assert_ne!(
+        live.headers()
+            .get("content-encoding")
+            .map(|v| v.to_str().unwrap()),
+        Some("br")
+    );
+    assert_ne!(
+        live.headers()
+            .get("content-encoding")
+            .map(|v| v.to_str().unwrap()),
+        Some("gzip")
+    );
+}
