@@ -89,6 +89,14 @@ pub struct ServerSettings {
     /// Peers whose `X-Forwarded-For` is believed.
     #[serde(default)]
     pub trusted_proxies: TrustedProxies,
+    /// A request body must arrive whole within this many seconds, or the
+    /// request gets 408 and its connection is closed.
+    #[serde(default = "default_body_timeout_s")]
+    pub body_timeout_s: u64,
+}
+
+fn default_body_timeout_s() -> u64 {
+    15
 }
 
 #[derive(Debug, Clone, Deserialize)]

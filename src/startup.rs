@@ -187,6 +187,7 @@ impl Application {
         });
         let server = HttpServer::new(move || {
             App::new()
+                .wrap(actix_web::middleware::from_fn(routes::body::read_whole))
                 .wrap(actix_web::middleware::from_fn(routes::head::as_get))
                 // HTML, JSON, CSS, JS and SVG, by Accept-Encoding. Static
                 // files arrive compressed already, and the live stream says

@@ -7,6 +7,7 @@ pub mod api;
 pub mod api_organizer;
 pub mod api_tokens;
 pub mod assets;
+pub mod body;
 pub mod dashboard;
 pub mod embeds;
 pub mod export;

@@ -1,8 +1,8 @@
 //! HTTP as clients expect it: HEAD everywhere GET works, and the files
 //! every site is asked for.
 
-use crate::app_tests;
-use crate::helpers::{signature, TestApp};
+use crate::helpers::{signature, spawn_app_with_settings, Backend, TestApp};
+use crate::{app_tests, on_both_backends};
 
 app_tests!(
     head_answers_as_get_without_a_body,
@@ -188,4 +188,86 @@ async fn pages_and_json_are_compressed_and_the_stream_is_not(app: TestApp) {
             .map(|v| v.to_str().unwrap()),
         Some("gzip")
     );
+}
+
+on_both_backends!(a_body_that_trickles_in_gets_408_and_the_connection_closes);
+
+async fn a_body_that_trickles_in_gets_408_and_the_connection_closes(backend: Backend) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let Some(app) = spawn_app_with_settings(backend, |s| s.server.body_timeout_s = 1).await else {
+        return;
+    };
+    let slug = app.petition("Save the bees").await;
+    let address = app.address.trim_start_matches("http://").to_owned();
+    let mut stream = tokio::net::TcpStream::connect(&address).await.unwrap();
+    let head = format!(
+        "POST /petitions/{slug}/signatures HTTP/1.1\r\nHost: {address}\r\n\
+         Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\n"
+    );
+    stream.write_all(head.as_bytes()).await.unwrap();
+    let started = std::time::Instant::now();
+    // One byte a second, far slower than the deadline allows.
+    let mut answer = Vec::new();
+    let mut buffer = [0u8; 4096];
+    let closed = async {
+        loop {
+            tokio::select! {
+                read = stream.read(&mut buffer) => match read {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => answer.extend_from_slice(&buffer[..n]),
+                },
+                _ = tokio::time::sleep(std::time::Duration::from_millis(300)) => {
+                    if stream.write_all(b"n").await.is_err() {
+                        break;
+                    }
+                }
+            }
+        }
+    };
+    tokio::time::timeout(std::time::Duration::from_secs(10), closed)
+        .await
+        .expect("the server closes the connection");
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+    assert!(started.elapsed() < std::time::Duration::from_secs(5));
+    assert_eq!(app.db.count("signatures", "1 = 1"), 0);
+}
+
+app_tests!(invalid_utf8_in_a_form_is_refused_like_the_api_does,);
+
+async fn invalid_utf8_in_a_form_is_refused_like_the_api_does(app: TestApp) {
+    let slug = app.petition("Save the bees").await;
+    let token = app.get(&format!("/petitions/{slug}")).await.csrf_token();
+    let body = format!("name=Ana%FF%FE&email=ana%40example.com&country=DE&csrf_token={token}");
+    let response = app
+        .client
+        .post(app.url(&format!("/petitions/{slug}/signatures")))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 400);
+    let page = response.text().await.unwrap();
+    assert!(page.contains("not valid text"), "{page}");
+    assert_eq!(app.db.count("signatures", "1 = 1"), 0);
+
+    let api = app
+        .client
+        .post(app.url(&format!("/api/v1/petitions/{slug}/signatures")))
+        .header("content-type", "application/json")
+        .body(
+            b"{\"name\": \"Ana\xff\", \"email\": \"ana@example.com\", \"country\": \"DE\"}"
+                .to_vec(),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(api.status(), 400);
+    assert_eq!(app.db.count("signatures", "1 = 1"), 0);
+
+    // Korean typed as UTF-8 is, of course, fine.
+    let mut fields = signature("minji@example.com");
+    fields.insert("name", "김민지".into());
+    assert_eq!(app.sign(&slug, &fields).await.status(), 303);
 }
