@@ -1,5 +1,5 @@
 //! The command line: `serve` (the default), `migrate`, `organizer create`,
-//! `token create`, `anonymise`.
+//! `token create`, `anonymise`, `healthcheck`.
 
 use std::io::{BufRead, IsTerminal};
 use std::path::Path;
@@ -38,6 +38,9 @@ pub enum Command {
     /// Manage organizer accounts.
     #[command(subcommand)]
     Organizer(OrganizerCommand),
+    /// Ask the running instance's /health (at the configured host and
+    /// port): exit 0 on 200, 1 otherwise, within 3 seconds.
+    Healthcheck,
     /// Manage organizers' API tokens.
     #[command(subcommand)]
     Token(TokenCommand),
@@ -99,6 +102,16 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 "{changed} signature(s) anonymised (petitions closed more than {days} days ago)"
             );
             Ok(())
+        }
+        Command::Healthcheck => {
+            let (host, port) = (settings.server.host.clone(), settings.server.port);
+            match crate::healthcheck::check(&host, port).await {
+                Ok(()) => Ok(()),
+                Err(err) => {
+                    eprintln!("unhealthy: {err:#}");
+                    std::process::exit(1);
+                }
+            }
         }
         Command::Token(TokenCommand::Create { email, name }) => {
             let email = Email::parse(&email).map_err(|e| anyhow::anyhow!("--email: {e}"))?;

@@ -7,6 +7,7 @@ pub mod db;
 pub mod domain;
 pub mod email;
 pub mod error;
+pub mod healthcheck;
 pub mod live;
 pub mod metrics;
 pub mod petition_cache;

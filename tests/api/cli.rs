@@ -1,10 +1,44 @@
 use crate::app_tests;
-use crate::helpers::{run_cli, TestApp, PASSWORD};
+use crate::helpers::{free_port, run_cli, TestApp, PASSWORD};
 
 app_tests!(
     organizer_create_makes_an_account_that_can_log_in,
     organizer_create_refuses_duplicates_and_weak_passwords,
+    healthcheck_asks_the_running_instance,
 );
+
+/// `undersigned healthcheck` with the server port set to `port`.
+async fn healthcheck(app: &TestApp, port: &str) -> (std::process::Output, std::time::Duration) {
+    let started = std::time::Instant::now();
+    let output = tokio::process::Command::new(env!("CARGO_BIN_EXE_undersigned"))
+        .arg("healthcheck")
+        .env("DATABASE_URL", app.db.url())
+        .env("UNDERSIGNED__SERVER__PORT", port)
+        .output()
+        .await
+        .unwrap();
+    (output, started.elapsed())
+}
+
+async fn healthcheck_asks_the_running_instance(app: TestApp) {
+    let port = app.address.rsplit(':').next().unwrap().to_owned();
+    let (output, _) = healthcheck(&app, &port).await;
+    assert!(output.status.success(), "{output:?}");
+
+    // Nothing listening: 1, quickly, with a reason.
+    let (output, took) = healthcheck(&app, &free_port().to_string()).await;
+    assert_eq!(output.status.code(), Some(1), "{output:?}");
+    assert!(String::from_utf8_lossy(&output.stderr).contains("unhealthy"));
+    assert!(took < std::time::Duration::from_secs(4));
+
+    // Something listening that never answers: still 1 within 3 s or so.
+    let silent = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let silent_port = silent.local_addr().unwrap().port().to_string();
+    let (output, took) = healthcheck(&app, &silent_port).await;
+    assert_eq!(output.status.code(), Some(1));
+    assert!(took < std::time::Duration::from_secs(5), "{took:?}");
+    drop(silent);
+}
 
 async fn organizer_create_makes_an_account_that_can_log_in(app: TestApp) {
     let output = run_cli(
