@@ -37,6 +37,7 @@ pub struct Application {
     port: u16,
     server: Server,
     outbox: Arc<OutboxWorker>,
+    db: Db,
 }
 
 impl Application {
@@ -168,9 +169,17 @@ impl Application {
                 async move { reconciler.run(&beat).await }
             });
         }
+        if !shared {
+            let db = db.clone();
+            workers.spawn("wal_checkpoint", move |beat| {
+                let db = db.clone();
+                async move { crate::workers::wal::run(&db, &beat).await }
+            });
+        }
 
         let port = listener.local_addr()?.port();
         let host = listener.local_addr()?.ip();
+        let checkpoint_db = db.clone();
         let state = web::Data::new(AppState {
             csrf: Csrf::new(&settings.security.secret_key, &settings.server.public_url),
             settings,
@@ -207,6 +216,7 @@ impl Application {
             port,
             server,
             outbox,
+            db: checkpoint_db,
         })
     }
 
@@ -219,6 +229,10 @@ impl Application {
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let served = self.server.await;
         self.outbox.stop().await;
+        // Leave SQLite's log empty, so a stopped server leaves one file.
+        if let Err(err) = crate::workers::wal::checkpoint(&self.db).await {
+            tracing::warn!(error = ?err, "the last checkpoint failed");
+        }
         served
     }
 }

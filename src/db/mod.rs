@@ -211,12 +211,14 @@ impl ManageConnection for ConnectionManager {
                 let mut conn = SqliteConnection::establish(self.url.target.expose_secret())
                     .map_err(diesel::r2d2::Error::ConnectionError)?;
                 // WAL with synchronous=NORMAL survives a process crash;
-                // foreign keys are off by default in SQLite.
+                // foreign keys are off by default in SQLite. After a
+                // checkpoint the log is cut back to 16 MB at most.
                 conn.batch_execute(
                     "PRAGMA journal_mode = WAL;
                      PRAGMA synchronous = NORMAL;
                      PRAGMA foreign_keys = ON;
-                     PRAGMA busy_timeout = 10000;",
+                     PRAGMA busy_timeout = 10000;
+                     PRAGMA journal_size_limit = 16777216;",
                 )
                 .map_err(diesel::r2d2::Error::QueryError)?;
                 Ok(DbConnection::Sqlite(conn))

@@ -9,6 +9,7 @@ pub mod goals;
 pub mod janitor;
 pub mod reconciler;
 pub mod updates;
+pub mod wal;
 
 use std::future::Future;
 use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};

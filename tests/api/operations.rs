@@ -63,3 +63,46 @@ async fn pages_cannot_be_framed(app: TestApp) {
     assert!(csp.contains("frame-ancestors 'none'"));
     assert_eq!(response.headers()["x-content-type-options"], "nosniff");
 }
+
+/// SQLite's write-ahead log is emptied after a burst, instead of staying
+/// at its high-water mark beside the database.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_log_is_emptied_after_a_burst() {
+    let Some(app) = crate::helpers::spawn_app_with_settings(crate::helpers::Backend::Sqlite, |s| {
+        s.limits.enabled = false
+    })
+    .await
+    else {
+        return;
+    };
+    let slug = app.petition("A busy petition").await;
+    let url = app.url(&format!("/api/v1/petitions/{slug}/signatures"));
+    let mut burst = tokio::task::JoinSet::new();
+    for worker in 0..8 {
+        let (client, url) = (app.client.clone(), url.clone());
+        burst.spawn(async move {
+            for n in 0..150 {
+                let body = serde_json::json!({
+                    "name": "Burst Signer",
+                    "email": format!("burst-{worker}-{n}@example.com"),
+                    "country": "KR",
+                    "comment": "x".repeat(300),
+                });
+                let response = client.post(&url).json(&body).send().await.unwrap();
+                assert_eq!(response.status(), 202);
+            }
+        });
+    }
+    while let Some(done) = burst.join_next().await {
+        done.unwrap();
+    }
+    let wal = format!("{}-wal", app.db.url().trim_start_matches("sqlite://"));
+    let size = || std::fs::metadata(&wal).map(|m| m.len()).unwrap_or(0);
+    for _ in 0..50 {
+        if size() < 1024 * 1024 {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    panic!("the log is still {} bytes", size());
+}
