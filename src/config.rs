@@ -30,9 +30,26 @@ pub struct Settings {
     pub fraud: FraudSettings,
     #[serde(default)]
     pub counts: CountSettings,
+    #[serde(default)]
+    pub log: LogSettings,
     /// From `UNDERSIGNED_ENV` (`local` when unset).
     #[serde(skip)]
     pub environment: Environment,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct LogSettings {
+    /// `text` for people, `json` (one object per line) for log pipelines.
+    #[serde(default)]
+    pub format: LogFormat,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    #[default]
+    Text,
+    Json,
 }
 
 /// Where the instance runs, from `UNDERSIGNED_ENV`. It selects

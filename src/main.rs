@@ -2,7 +2,6 @@ use clap::Parser;
 
 #[actix_web::main]
 async fn main() -> std::process::ExitCode {
-    undersigned::telemetry::init();
     let cli = undersigned::cli::Cli::parse();
     match undersigned::cli::run(cli).await {
         Ok(()) => std::process::ExitCode::SUCCESS,

@@ -6,7 +6,10 @@ use std::time::Duration;
 use crate::helpers::{free_port, signature, Backend, MailSink, TestApp, TestDb};
 use crate::on_both_backends;
 
-on_both_backends!(link_tokens_and_queries_never_reach_the_log);
+on_both_backends!(
+    link_tokens_and_queries_never_reach_the_log,
+    json_log_lines_are_bounded_and_client_mistakes_are_not_errors,
+);
 
 /// `undersigned serve` as its own process with debug logging, its stderr
 /// written to `log`.
@@ -15,6 +18,7 @@ async fn serve_logging_to(
     mail: MailSink,
     log: &std::path::Path,
     workdir: &std::path::Path,
+    env: &[(&str, &str)],
 ) -> (TestApp, tokio::process::Child) {
     let port = free_port();
     let address = format!("http://127.0.0.1:{port}");
@@ -36,6 +40,7 @@ async fn serve_logging_to(
         )
         // As chatty as the server gets.
         .env("RUST_LOG", "debug")
+        .envs(env.iter().copied())
         .stdout(Stdio::null())
         .stderr(std::fs::File::create(log).unwrap())
         .kill_on_drop(true)
@@ -70,7 +75,7 @@ async fn link_tokens_and_queries_never_reach_the_log(backend: Backend) {
     let workdir = tempfile::tempdir().unwrap();
     let log = workdir.path().join("server.log");
     let (app, mut server) =
-        serve_logging_to(db, MailSink::start().await, &log, workdir.path()).await;
+        serve_logging_to(db, MailSink::start().await, &log, workdir.path(), &[]).await;
 
     let slug = app.petition("Quiet logs").await;
     assert_eq!(
@@ -118,6 +123,58 @@ async fn link_tokens_and_queries_never_reach_the_log(backend: Backend) {
         assert!(
             !text.contains(secret),
             "{secret:?} reached the server log:\n{text}"
+        );
+    }
+}
+
+async fn json_log_lines_are_bounded_and_client_mistakes_are_not_errors(backend: Backend) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let Some(db) = TestDb::create(backend) else {
+        return;
+    };
+    let workdir = tempfile::tempdir().unwrap();
+    let log = workdir.path().join("server.log");
+    let (app, mut server) = serve_logging_to(
+        db,
+        MailSink::start().await,
+        &log,
+        workdir.path(),
+        &[("UNDERSIGNED__LOG__FORMAT", "json")],
+    )
+    .await;
+
+    // A long unknown address, an anonymous dashboard visit, a bad form.
+    let long = format!("/{}", "a".repeat(60_000));
+    assert_eq!(app.get(&long).await.status, 404);
+    assert_eq!(app.get_response("/dashboard").await.status(), 303);
+    assert_eq!(
+        app.post_form("/login", &[("csrf_token", "forged")])
+            .await
+            .status(),
+        403
+    );
+    // A malformed header line, which actix-http itself refuses.
+    let address = app.address.trim_start_matches("http://").to_owned();
+    let mut raw = tokio::net::TcpStream::connect(&address).await.unwrap();
+    raw.write_all(b"GET / HTTP/1.1\r\nHost: x\r\nNot a header\r\n\r\n")
+        .await
+        .unwrap();
+    let mut answer = [0u8; 12];
+    raw.read_exact(&mut answer).await.unwrap();
+    assert_eq!(&answer, b"HTTP/1.1 400");
+
+    server.start_kill().unwrap();
+    server.wait().await.unwrap();
+    let text = std::fs::read_to_string(&log).unwrap();
+    assert!(!text.is_empty());
+    for line in text.lines() {
+        assert!(line.len() <= 4096, "a line of {} bytes", line.len());
+        let event: serde_json::Value =
+            serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: {line}"));
+        assert_ne!(event["level"], "ERROR", "{line}");
+        assert!(
+            !line.contains("aaaaaaaaaa"),
+            "the address reached the log: {line}"
         );
     }
 }
