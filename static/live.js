@@ -17,9 +17,11 @@
     for (var i = 0; i < found.length; i++) fn(found[i]);
   }
 
+  // To a hundredth of a percent, and never blank once someone has signed.
   function percent(count, goal) {
-    if (!(goal > 0)) return 0;
-    return Math.max(0, Math.min(100, Math.floor((count * 100) / goal)));
+    if (!(goal > 0) || !(count > 0)) return 0;
+    var hundredths = Math.floor((count * 10000) / goal);
+    return Math.max(1, Math.min(10000, hundredths)) / 100;
   }
 
   function setProgress(bar, count, goal) {

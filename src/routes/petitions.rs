@@ -53,12 +53,15 @@ impl PetitionView {
         }
     }
 
-    /// Progress toward the goal, 0–100, for the progress bar.
-    pub fn percent(&self) -> i64 {
-        if self.goal <= 0 {
-            return 0;
+    /// Progress toward the goal, 0–100, for the progress bar, to a
+    /// hundredth of a percent. Any signature shows: 4 of 10,000 is 0.04,
+    /// and 1 of ten million is 0.01, not a blank bar.
+    pub fn percent(&self) -> f64 {
+        if self.goal <= 0 || self.count <= 0 {
+            return 0.0;
         }
-        (self.count.saturating_mul(100) / self.goal).clamp(0, 100)
+        let hundredths = (self.count as f64 * 10_000.0 / self.goal as f64).floor();
+        hundredths.clamp(1.0, 10_000.0) / 100.0
     }
 }
 

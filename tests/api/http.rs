@@ -271,3 +271,20 @@ async fn invalid_utf8_in_a_form_is_refused_like_the_api_does(app: TestApp) {
     fields.insert("name", "김민지".into());
     assert_eq!(app.sign(&slug, &fields).await.status(), 303);
 }
+
+app_tests!(the_progress_bar_shows_any_signature,);
+
+async fn the_progress_bar_shows_any_signature(app: TestApp) {
+    let slug = app.petition("Save the bees").await; // a goal of 1,000
+    app.sign(&slug, &signature("first@example.com")).await;
+    let link = app.confirmation_link("first@example.com", 1).await;
+    assert_eq!(app.follow(&link).await.status, 200);
+    let page = app
+        .get_when(&format!("/petitions/{slug}"), |p| {
+            p.text_of(&format!("[data-live-count=\"{slug}\"]"))
+                .as_deref()
+                == Some("1")
+        })
+        .await;
+    assert_eq!(page.attr("progress", "value").as_deref(), Some("0.1"));
+}
