@@ -4,7 +4,7 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 
-use super::{human_date, render, see_other};
+use super::{render, see_other};
 use crate::db::models::petitions::EditOutcome;
 use crate::db::models::{now, petitions};
 use crate::domain::petition::{
@@ -12,6 +12,7 @@ use crate::domain::petition::{
 };
 use crate::domain::FieldErrors;
 use crate::error::AppError;
+use crate::i18n::{Message, Ui};
 use crate::security::csrf::CsrfForm;
 use crate::security::session::CurrentOrganizer;
 use crate::state::AppState;
@@ -19,6 +20,7 @@ use crate::state::AppState;
 #[derive(Template)]
 #[template(path = "dashboard/index.html")]
 struct DashboardPage {
+    l: Ui,
     organizer_name: String,
     is_admin: bool,
     petitions: Vec<DashboardRow>,
@@ -38,6 +40,7 @@ struct DashboardRow {
 
 pub async fn index(
     state: web::Data<AppState>,
+    ui: Ui,
     current: CurrentOrganizer,
 ) -> Result<HttpResponse, AppError> {
     let owner = current.organizer.id.clone();
@@ -51,7 +54,7 @@ pub async fn index(
         .map(|p| DashboardRow {
             count: state.counts.count_of(&p.id),
             open: p.is_open_at(at),
-            created_on: human_date(p.created_at),
+            created_on: ui.date(p.created_at),
             hidden_reason: hidden_reason(&p),
             slug: p.slug,
             title: p.title,
@@ -61,6 +64,7 @@ pub async fn index(
     render(
         StatusCode::OK,
         &DashboardPage {
+            l: ui,
             organizer_name: current.organizer.name.clone(),
             is_admin: current.organizer.is_admin,
             petitions,
@@ -76,12 +80,12 @@ fn hidden_reason(petition: &petitions::Petition) -> Option<String> {
         .map(|_| petition.hidden_reason.clone().unwrap_or_default())
 }
 
-const SESSION_EXPIRED: &str = "You have been logged out, so the petition was not published yet. \
-     Your text is kept below: log in again in a new tab, then come back here and press Publish.";
+const SESSION_EXPIRED: &str = "petition-form-session-expired";
 
 #[derive(Template)]
 #[template(path = "dashboard/petition_form.html")]
 struct PetitionFormPage {
+    l: Ui,
     values: PetitionForm,
     errors: FieldErrors,
     suggestions: Vec<String>,
@@ -101,7 +105,7 @@ struct PetitionFormPage {
 }
 
 impl PetitionFormPage {
-    fn error(&self, field: &str) -> Option<&str> {
+    fn error(&self, field: &str) -> Option<&Message> {
         self.errors.get(field)
     }
 }
@@ -121,6 +125,7 @@ enum FormMode {
 
 async fn render_form(
     state: &AppState,
+    ui: Ui,
     current: &CurrentOrganizer,
     mode: FormMode,
     values: PetitionForm,
@@ -128,11 +133,12 @@ async fn render_form(
     status: StatusCode,
 ) -> Result<HttpResponse, AppError> {
     let csrf_token = state.csrf.issue(&current.csrf_scope());
-    render_form_with(state, mode, values, errors, csrf_token, status).await
+    render_form_with(state, ui, mode, values, errors, csrf_token, status).await
 }
 
 async fn render_form_with(
     state: &AppState,
+    ui: Ui,
     mode: FormMode,
     values: PetitionForm,
     errors: FieldErrors,
@@ -143,8 +149,8 @@ async fn render_form_with(
     let (action, heading, submit, notice, preview, can_preview, hidden_reason) = match mode {
         FormMode::New { notice } => (
             "/dashboard/petitions/new".to_owned(),
-            "Start a petition",
-            "Publish the petition",
+            "nav-start-petition",
+            "petition-form-publish",
             notice,
             None,
             false,
@@ -156,8 +162,8 @@ async fn render_form_with(
             hidden_reason,
         } => (
             format!("/dashboard/petitions/{slug}/edit"),
-            "Edit the petition",
-            "Save changes",
+            "petition-form-edit-heading",
+            "petition-form-save",
             None,
             preview,
             true,
@@ -167,6 +173,7 @@ async fn render_form_with(
     render(
         status,
         &PetitionFormPage {
+            l: ui,
             values,
             errors,
             suggestions,
@@ -186,7 +193,7 @@ async fn render_form_with(
 fn edit_refused(outcome: EditOutcome) -> AppError {
     match outcome {
         EditOutcome::NotYours => {
-            AppError::Forbidden("Only the organizer of this petition can change it.".into())
+            AppError::Forbidden(Message::new("error-petition-not-yours"))
         }
         _ => AppError::NotFound,
     }
@@ -194,6 +201,7 @@ fn edit_refused(outcome: EditOutcome) -> AppError {
 
 pub async fn edit_petition_form(
     state: web::Data<AppState>,
+    ui: Ui,
     current: CurrentOrganizer,
     slug: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
@@ -231,6 +239,7 @@ pub async fn edit_petition_form(
     };
     render_form(
         &state,
+        ui,
         &current,
         FormMode::Edit {
             slug: slug.clone(),
@@ -255,6 +264,7 @@ pub struct EditForm {
 
 pub async fn edit_petition(
     state: web::Data<AppState>,
+    ui: Ui,
     req: HttpRequest,
     current: CurrentOrganizer,
     slug: web::Path<String>,
@@ -284,6 +294,7 @@ pub async fn edit_petition(
         let errors = parsed.err().unwrap_or_default();
         return render_form(
             &state,
+            ui,
             &current,
             FormMode::Edit {
                 slug: slug.clone(),
@@ -301,6 +312,7 @@ pub async fn edit_petition(
         Err(errors) => {
             return render_form(
                 &state,
+                ui,
                 &current,
                 FormMode::Edit {
                     slug: slug.clone(),
@@ -336,6 +348,7 @@ pub async fn edit_petition(
 
 pub async fn new_petition_form(
     state: web::Data<AppState>,
+    ui: Ui,
     current: CurrentOrganizer,
 ) -> Result<HttpResponse, AppError> {
     let values = PetitionForm {
@@ -344,6 +357,7 @@ pub async fn new_petition_form(
     };
     render_form(
         &state,
+        ui,
         &current,
         FormMode::New { notice: None },
         values,
@@ -355,6 +369,7 @@ pub async fn new_petition_form(
 
 pub async fn create_petition(
     state: web::Data<AppState>,
+    ui: Ui,
     req: HttpRequest,
     current: Option<CurrentOrganizer>,
     form: web::Form<PetitionForm>,
@@ -367,6 +382,7 @@ pub async fn create_petition(
         let token = form.csrf_token.clone();
         return render_form_with(
             &state,
+            ui,
             FormMode::New {
                 notice: Some(SESSION_EXPIRED),
             },
@@ -385,6 +401,7 @@ pub async fn create_petition(
         Err(errors) => {
             return render_form(
                 &state,
+                ui,
                 &current,
                 FormMode::New { notice: None },
                 form,

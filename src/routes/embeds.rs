@@ -11,6 +11,7 @@ use super::{render, thousands};
 use crate::domain::signer::SignatureForm;
 use crate::domain::FieldErrors;
 use crate::error::AppError;
+use crate::i18n::{Locale, Message, Ui};
 use crate::state::AppState;
 
 /// The widget may sit in any site's frame; every other page may not.
@@ -33,7 +34,7 @@ pub struct EmbedSnippets {
 }
 
 impl EmbedSnippets {
-    pub fn new(public_url: &str, petition_url: &str) -> Self {
+    pub fn new(public_url: &str, petition_url: &str, locale: Locale) -> Self {
         Self {
             oembed_href: format!(
                 "{public_url}/oembed?url={}&format=json",
@@ -46,10 +47,12 @@ impl EmbedSnippets {
             iframe: format!(
                 "<iframe src=\"{petition_url}/embed\" width=\"{EMBED_WIDTH}\" \
                  height=\"{EMBED_HEIGHT}\" style=\"border:0;max-width:100%\" \
-                 title=\"Petition\"></iframe>"
+                 title=\"{}\"></iframe>",
+                crate::i18n::escape_html(&locale.t("embed-frame-title"))
             ),
             badge_markdown: format!(
-                "[![Signatures]({petition_url}/badge.svg)]({petition_url}?source=badge)"
+                "[![{}]({petition_url}/badge.svg)]({petition_url}?source=badge)",
+                locale.t("embed-badge-alt").replace(['[', ']'], "")
             ),
         }
     }
@@ -58,9 +61,10 @@ impl EmbedSnippets {
 #[derive(Template)]
 #[template(path = "petitions/embed.html")]
 struct EmbedPage {
+    l: Ui,
     petition: PetitionView,
     form: SignFormView,
-    form_notice: Option<String>,
+    form_notice: Option<Message>,
     /// Just signed: show "check your inbox" instead of the form.
     signed: bool,
 }
@@ -75,6 +79,7 @@ pub struct EmbedQuery {
 
 pub async fn embed(
     state: web::Data<AppState>,
+    ui: Ui,
     slug: web::Path<String>,
     query: web::Query<EmbedQuery>,
 ) -> Result<HttpResponse, AppError> {
@@ -87,6 +92,7 @@ pub async fn embed(
     };
     render_embed(
         &state,
+        ui,
         &slug,
         form,
         FieldErrors::default(),
@@ -97,12 +103,14 @@ pub async fn embed(
     .await
 }
 
+#[allow(clippy::too_many_arguments)]
 pub async fn render_embed(
     state: &AppState,
+    ui: Ui,
     slug: &str,
     values: SignatureForm,
     errors: FieldErrors,
-    form_notice: Option<String>,
+    form_notice: Option<Message>,
     signed: bool,
     status: StatusCode,
 ) -> Result<HttpResponse, AppError> {
@@ -112,11 +120,13 @@ pub async fn render_embed(
         .await?
         .ok_or(AppError::NotFound)?;
     let (petition, targets) = (snapshot.petition.clone(), snapshot.targets.clone());
-    let form = SignFormView::new(state, Surface::Embed, &petition.slug, values, errors);
+    let locale = ui.locale();
+    let form = SignFormView::new(state, Surface::Embed, &petition.slug, values, errors, locale);
     let mut response = render(
         status,
         &EmbedPage {
-            petition: PetitionView::new(state, petition, targets),
+            l: ui.at(&format!("/petitions/{}/embed", petition.slug)),
+            petition: PetitionView::new(state, petition, targets, locale),
             form,
             form_notice,
             signed,

@@ -6,16 +6,16 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::embeds::EmbedSnippets;
-use super::{human_date, render};
+use super::render;
 use crate::db::models::now;
 use crate::db::models::petitions::{self, ListQuery, ListSort, ListState, Petition, Target};
 use crate::db::models::signatures::PublicSigner;
 use crate::db::models::updates::PetitionUpdate;
-use crate::domain::country;
 use crate::domain::share::SharePanel;
 use crate::domain::signer::SignatureForm;
 use crate::domain::FieldErrors;
 use crate::error::AppError;
+use crate::i18n::{Arg, Locale, Message, Ui};
 use crate::petition_cache::PetitionSnapshot;
 use crate::state::AppState;
 
@@ -34,14 +34,14 @@ pub struct PetitionView {
 }
 
 impl PetitionView {
-    pub fn new(state: &AppState, petition: Petition, targets: Vec<Target>) -> Self {
+    pub fn new(state: &AppState, petition: Petition, targets: Vec<Target>, locale: Locale) -> Self {
         let count = state.counts.count_of(&petition.id);
         Self {
             open: petition.is_open_at(now()),
             // closes_at is the midnight after the last open day.
             closes_on: petition
                 .closes_at
-                .map(|c| human_date(c - time::Duration::days(1))),
+                .map(|c| locale.date(c - time::Duration::days(1))),
             url: state.petition_url(&petition.slug),
             slug: petition.slug,
             title: petition.title,
@@ -59,6 +59,16 @@ impl PetitionView {
             return 0;
         }
         (self.count.saturating_mul(100) / self.goal).clamp(0, 100)
+    }
+
+    /// The count as live pages show it: the plain number in an element
+    /// that `live.js` and embedding sites update.
+    pub fn count_html(&self) -> Arg {
+        crate::i18n::html(format!(
+            "<strong data-live-count=\"{}\">{}</strong>",
+            crate::i18n::escape_html(&self.slug),
+            self.count
+        ))
     }
 }
 
@@ -79,10 +89,13 @@ impl SignFormView {
         slug: &str,
         values: SignatureForm,
         errors: FieldErrors,
+        locale: Locale,
     ) -> Self {
         let action = match surface {
             Surface::Page => format!("/petitions/{slug}/signatures"),
-            Surface::Embed => format!("/petitions/{slug}/embed"),
+            // The widget gets no cookies of ours in a third-party frame, so
+            // its language travels in its addresses.
+            Surface::Embed => format!("/petitions/{slug}/embed?lang={}", locale.code()),
         };
         Self {
             values,
@@ -94,11 +107,7 @@ impl SignFormView {
         }
     }
 
-    pub fn countries(&self) -> &'static [(&'static str, String)] {
-        country::all()
-    }
-
-    pub fn error(&self, field: &str) -> Option<&str> {
+    pub fn error(&self, field: &str) -> Option<&Message> {
         self.errors.get(field)
     }
 
@@ -122,6 +131,7 @@ pub fn sign_scope(slug: &str) -> String {
 #[derive(Template)]
 #[template(path = "petitions/show.html")]
 pub struct PetitionPage {
+    pub l: Ui,
     pub petition: PetitionView,
     pub form: SignFormView,
     pub signers: Vec<SignerView>,
@@ -130,7 +140,7 @@ pub struct PetitionPage {
     pub share: SharePanel,
     pub embed: EmbedSnippets,
     /// A message above the form for problems that are not one field's.
-    pub form_notice: Option<String>,
+    pub form_notice: Option<Message>,
 }
 
 pub struct NewsView {
@@ -140,10 +150,10 @@ pub struct NewsView {
     pub body_html: String,
 }
 
-impl From<&PetitionUpdate> for NewsView {
-    fn from(u: &PetitionUpdate) -> Self {
+impl NewsView {
+    fn new(u: &PetitionUpdate, locale: Locale) -> Self {
         Self {
-            posted_on: human_date(u.created_at),
+            posted_on: locale.date(u.created_at),
             subject: u.subject.clone(),
             body_html: u.body_html.clone(),
         }
@@ -155,10 +165,10 @@ pub struct SignerView {
     pub country: String,
 }
 
-impl From<&PublicSigner> for SignerView {
-    fn from(s: &PublicSigner) -> Self {
+impl SignerView {
+    fn new(s: &PublicSigner, locale: Locale) -> Self {
         Self {
-            country: country::name(&s.country).to_owned(),
+            country: locale.country(&s.country),
             name: s.name.clone(),
         }
     }
@@ -171,6 +181,7 @@ pub struct ShowQuery {
 
 pub async fn show(
     state: web::Data<AppState>,
+    ui: Ui,
     slug: web::Path<String>,
     query: web::Query<ShowQuery>,
 ) -> Result<HttpResponse, AppError> {
@@ -180,6 +191,7 @@ pub async fn show(
     };
     render_petition_page(
         &state,
+        ui,
         &slug,
         form,
         FieldErrors::default(),
@@ -198,22 +210,33 @@ pub enum Surface {
 }
 
 /// Renders the sign form's surface, as fetched or with a rejected submission.
+#[allow(clippy::too_many_arguments)]
 pub async fn render_sign_surface(
     state: &AppState,
+    ui: Ui,
     surface: Surface,
     slug: &str,
     values: SignatureForm,
     errors: FieldErrors,
-    form_notice: Option<String>,
+    form_notice: Option<Message>,
     status: StatusCode,
 ) -> Result<HttpResponse, AppError> {
     match surface {
         Surface::Page => {
-            render_petition_page(state, slug, values, errors, form_notice, status).await
+            render_petition_page(state, ui, slug, values, errors, form_notice, status).await
         }
         Surface::Embed => {
-            super::embeds::render_embed(state, slug, values, errors, form_notice, false, status)
-                .await
+            super::embeds::render_embed(
+                state,
+                ui,
+                slug,
+                values,
+                errors,
+                form_notice,
+                false,
+                status,
+            )
+            .await
         }
     }
 }
@@ -221,10 +244,11 @@ pub async fn render_sign_surface(
 /// Renders a petition page, as fetched or with a rejected submission.
 pub async fn render_petition_page(
     state: &AppState,
+    ui: Ui,
     slug: &str,
     values: SignatureForm,
     errors: FieldErrors,
-    form_notice: Option<String>,
+    form_notice: Option<Message>,
     status: StatusCode,
 ) -> Result<HttpResponse, AppError> {
     let snapshot = state
@@ -240,15 +264,19 @@ pub async fn render_petition_page(
     } = snapshot.as_ref();
     let (petition, targets) = (petition.clone(), targets.clone());
     let url = state.petition_url(&petition.slug);
-    let share = SharePanel::new(&url, &petition.title);
-    let embed = EmbedSnippets::new(&state.settings.server.public_url, &url);
+    let locale = ui.locale();
+    let share = SharePanel::new(&url, &petition.title, locale);
+    let embed = EmbedSnippets::new(&state.settings.server.public_url, &url, locale);
     let page = PetitionPage {
+        // A rejected form answers at another address; the switcher leads
+        // back to the petition.
+        l: ui.at(&format!("/petitions/{}", petition.slug)),
         share,
         embed,
-        form: SignFormView::new(state, Surface::Page, &petition.slug, values, errors),
-        petition: PetitionView::new(state, petition, targets),
-        signers: signers.iter().map(SignerView::from).collect(),
-        news: news.iter().map(NewsView::from).collect(),
+        form: SignFormView::new(state, Surface::Page, &petition.slug, values, errors, locale),
+        petition: PetitionView::new(state, petition, targets, locale),
+        signers: signers.iter().map(|s| SignerView::new(s, locale)).collect(),
+        news: news.iter().map(|n| NewsView::new(n, locale)).collect(),
         form_notice,
     };
     render(status, &page)
@@ -257,6 +285,7 @@ pub async fn render_petition_page(
 #[derive(Template)]
 #[template(path = "petitions/index.html")]
 struct HomePage {
+    l: Ui,
     query: String,
     most_signed: Vec<PetitionCard>,
     newest: Vec<PetitionCard>,
@@ -270,6 +299,16 @@ struct PetitionCard {
     goal: i64,
 }
 
+impl PetitionCard {
+    fn count_html(&self) -> Arg {
+        crate::i18n::html(format!(
+            "<strong data-live-count=\"{}\">{}</strong>",
+            crate::i18n::escape_html(&self.slug),
+            self.count
+        ))
+    }
+}
+
 #[derive(Deserialize)]
 pub struct HomeQuery {
     q: Option<String>,
@@ -277,6 +316,7 @@ pub struct HomeQuery {
 
 pub async fn home(
     state: web::Data<AppState>,
+    ui: Ui,
     query: web::Query<HomeQuery>,
 ) -> Result<HttpResponse, AppError> {
     let search = petitions::search_terms(query.q.as_deref());
@@ -314,6 +354,7 @@ pub async fn home(
     render(
         StatusCode::OK,
         &HomePage {
+            l: ui,
             query: search.unwrap_or_default(),
             most_signed,
             newest: newest.into_iter().map(card).collect(),
@@ -323,9 +364,11 @@ pub async fn home(
 
 #[derive(Template)]
 #[template(path = "privacy.html")]
-struct PrivacyPage;
+struct PrivacyPage {
+    l: Ui,
+}
 
 /// `GET /privacy`: what happens to a signer's details.
-pub async fn privacy() -> Result<HttpResponse, AppError> {
-    render(StatusCode::OK, &PrivacyPage)
+pub async fn privacy(ui: Ui) -> Result<HttpResponse, AppError> {
+    render(StatusCode::OK, &PrivacyPage { l: ui })
 }
