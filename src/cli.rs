@@ -148,8 +148,7 @@ fn create_organizer(
 ) -> anyhow::Result<()> {
     let email = Email::parse(email).map_err(|e| anyhow::anyhow!("--email: {e}"))?;
     let name = parse_name(name).map_err(|e| anyhow::anyhow!("--name: {}", e.english()))?;
-    let password =
-        Password::parse(read_password()?).map_err(|e| anyhow::anyhow!(e.english()))?;
+    let password = Password::parse(read_password()?).map_err(|e| anyhow::anyhow!(e.english()))?;
     let password_hash = hash_password(&password)?;
 
     let db = Db::connect(&settings.database.url, Some(1))?;

@@ -257,8 +257,8 @@ fn with_retry_after(
 pub fn rate_limited_message(limited: &Limited) -> Message {
     let secs = limited.retry_after_secs();
     let (unit, amount) = match secs {
-        ..=90 => ("seconds", secs.max(1)),
-        ..=5400 => ("minutes", secs.div_ceil(60)),
+        0..=90 => ("seconds", secs.max(1)),
+        91..=5400 => ("minutes", secs.div_ceil(60)),
         _ => ("hours", secs.div_ceil(3600)),
     };
     let what = match limited.limit {

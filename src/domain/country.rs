@@ -23,4 +23,3 @@ impl Country {
         &self.0
     }
 }
-

@@ -221,8 +221,7 @@ fn parse_closes_on(input: &str, today: Date) -> Result<Option<PrimitiveDateTime>
         return Ok(None);
     }
     let format = time::macros::format_description!("[year]-[month]-[day]");
-    let date = Date::parse(input, &format)
-        .map_err(|_| Message::new("error-closes-on-format"))?;
+    let date = Date::parse(input, &format).map_err(|_| Message::new("error-closes-on-format"))?;
     if date <= today {
         return Err(Message::new("error-closes-on-past"));
     }

@@ -59,9 +59,7 @@ impl TargetName {
 
 /// Parses one name per line (or per array item), dropping blank lines and
 /// repeats.
-pub fn parse_targets<'a>(
-    lines: impl Iterator<Item = &'a str>,
-) -> Result<Vec<TargetName>, Message> {
+pub fn parse_targets<'a>(lines: impl Iterator<Item = &'a str>) -> Result<Vec<TargetName>, Message> {
     let mut names: Vec<TargetName> = Vec::new();
     for line in lines {
         let name = super::clean_text(line, false)

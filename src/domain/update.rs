@@ -74,7 +74,10 @@ mod tests {
     #[test]
     fn empty_and_overlong_fields_are_explained() {
         let errors = NewUpdate::parse(&form("", "")).unwrap_err();
-        assert_eq!(errors.english("subject").as_deref(), Some("Enter a subject"));
+        assert_eq!(
+            errors.english("subject").as_deref(),
+            Some("Enter a subject")
+        );
         assert_eq!(
             errors.english("body").as_deref(),
             Some("Enter the text of the update")

@@ -51,9 +51,8 @@ fn build(locale: Locale) -> Result<Bundle, String> {
     bundle.set_use_isolating(false);
     bundle.set_formatter(Some(format_value));
     for (file, source) in FILES.iter().zip(sources(locale)) {
-        let resource = FluentResource::try_new(source.to_owned()).map_err(|(_, errors)| {
-            format!("locales/{}/{file}: {errors:?}", locale.code())
-        })?;
+        let resource = FluentResource::try_new(source.to_owned())
+            .map_err(|(_, errors)| format!("locales/{}/{file}: {errors:?}", locale.code()))?;
         bundle
             .add_resource(resource)
             .map_err(|errors| format!("locales/{}/{file}: {errors:?}", locale.code()))?;
@@ -111,8 +110,8 @@ pub fn format(locale: Locale, id: &str, args: Option<&FluentArgs>) -> String {
 pub(crate) fn ids(locale: Locale) -> Vec<String> {
     let mut ids = Vec::new();
     for source in sources(locale) {
-        let resource = FluentResource::try_new(source.to_owned())
-            .unwrap_or_else(|(_, e)| panic!("{e:?}"));
+        let resource =
+            FluentResource::try_new(source.to_owned()).unwrap_or_else(|(_, e)| panic!("{e:?}"));
         for entry in resource.entries() {
             if let fluent_syntax::ast::Entry::Message(m) = entry {
                 ids.push(m.id.name.to_owned());

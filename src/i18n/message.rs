@@ -61,7 +61,15 @@ macro_rules! text_args {
         }
     )*};
 }
-text_args!(&str, &&str, String, &String, &&String, Cow<'_, str>, &Cow<'_, str>);
+text_args!(
+    &str,
+    &&str,
+    String,
+    &String,
+    &&String,
+    Cow<'_, str>,
+    &Cow<'_, str>
+);
 
 /// A catalogue id and its arguments.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -141,7 +141,10 @@ impl Locale {
         for (name, value) in args {
             match value {
                 Arg::Html(html) => {
-                    fluent.set(*name, format!("{PLACEHOLDER}{}{PLACEHOLDER}", fragments.len()));
+                    fluent.set(
+                        *name,
+                        format!("{PLACEHOLDER}{}{PLACEHOLDER}", fragments.len()),
+                    );
                     fragments.push(html.as_str());
                 }
                 Arg::Text(text) => fluent.set(*name, text.replace(PLACEHOLDER, "")),
@@ -172,8 +175,9 @@ impl Locale {
     pub fn date(self, at: time::PrimitiveDateTime) -> String {
         match self {
             Self::En => {
-                let format =
-                    time::macros::format_description!("[day padding:none] [month repr:long] [year]");
+                let format = time::macros::format_description!(
+                    "[day padding:none] [month repr:long] [year]"
+                );
                 at.format(&format).unwrap_or_default()
             }
             Self::Ko => format!("{}년 {}월 {}일", at.year(), u8::from(at.month()), at.day()),
@@ -419,15 +423,15 @@ mod tests {
         let text = Locale::En.markup1("email-confirm-thanks", "title", "<i>\u{E000}0\u{E000}</i>");
         assert_eq!(text, "Thank you for signing &lt;i&gt;0&lt;/i&gt;.");
         let ko = Locale::Ko.markup1("email-confirm-thanks", "title", link("/p", "꿀벌"));
-        assert_eq!(ko, "<a href=\"/p\">꿀벌</a> 청원에 서명해 주셔서 감사합니다.");
+        assert_eq!(
+            ko,
+            "<a href=\"/p\">꿀벌</a> 청원에 서명해 주셔서 감사합니다."
+        );
     }
 
     #[test]
     fn counts_agree_in_number() {
-        assert_eq!(
-            Locale::En.t1("count-signatures", "count", 1),
-            "1 signature"
-        );
+        assert_eq!(Locale::En.t1("count-signatures", "count", 1), "1 signature");
         assert_eq!(
             Locale::En.t1("count-signatures", "count", 12345),
             "12,345 signatures"

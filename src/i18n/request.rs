@@ -41,17 +41,20 @@ fn decide(req: &HttpRequest) -> Negotiated {
     let locale = req
         .cookie(COOKIE)
         .and_then(|c| Locale::parse(c.value()))
-        .or_else(|| {
-            req.headers()
-                .get(header::ACCEPT_LANGUAGE)
-                .and_then(|v| v.to_str().ok())
-                .and_then(from_accept_language)
-        })
-        .unwrap_or_default();
+        .unwrap_or_else(|| header_locale(req));
     Negotiated {
         locale,
         chosen: false,
     }
+}
+
+/// The language `Accept-Language` asks for, or English.
+fn header_locale(req: &HttpRequest) -> Locale {
+    req.headers()
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(from_accept_language)
+        .unwrap_or_default()
 }
 
 fn query_lang(query: &str) -> Option<Locale> {
@@ -95,6 +98,8 @@ impl FromRequest for Locale {
 #[derive(Debug, Clone)]
 pub struct Ui {
     locale: Locale,
+    /// What `Accept-Language` alone would give.
+    by_header: Locale,
     /// The path the switcher links to, with the query to keep.
     path: String,
     query: String,
@@ -126,6 +131,7 @@ impl Ui {
     pub fn new(locale: Locale, path: &str, query: &str) -> Self {
         Self {
             locale,
+            by_header: locale,
             path: path.to_owned(),
             query: query.to_owned(),
         }
@@ -140,7 +146,18 @@ impl Ui {
         } else {
             ""
         };
-        Self::new(locale, req.path(), query)
+        Self {
+            by_header: header_locale(req),
+            ..Self::new(locale, req.path(), query)
+        }
+    }
+
+    /// `Some(code)` when the language was chosen (`?lang=` or the cookie)
+    /// rather than asked for by the browser: addresses that must keep it
+    /// without cookies, like the widget's in a third-party frame, then
+    /// carry `?lang=`.
+    pub fn chosen_code(&self) -> Option<&'static str> {
+        (self.locale != self.by_header).then(|| self.locale.code())
     }
 
     pub fn locale(&self) -> Locale {
@@ -260,9 +277,15 @@ mod tests {
 
     #[test]
     fn accept_language_honours_quality() {
-        assert_eq!(from_accept_language("ko-KR,ko;q=0.9,en;q=0.8"), Some(Locale::Ko));
+        assert_eq!(
+            from_accept_language("ko-KR,ko;q=0.9,en;q=0.8"),
+            Some(Locale::Ko)
+        );
         assert_eq!(from_accept_language("en;q=0.5, ko"), Some(Locale::Ko));
-        assert_eq!(from_accept_language("de, ko;q=0.3, en;q=0.2"), Some(Locale::Ko));
+        assert_eq!(
+            from_accept_language("de, ko;q=0.3, en;q=0.2"),
+            Some(Locale::Ko)
+        );
         assert_eq!(from_accept_language("ko;q=0, en;q=0.1"), Some(Locale::En));
         assert_eq!(from_accept_language("de-DE, fr"), None);
         assert_eq!(from_accept_language(""), None);
@@ -277,7 +300,10 @@ mod tests {
         assert!(!links[0].current);
         assert_eq!(links[1].href, "/?q=bees&lang=ko");
         assert!(links[1].current);
-        assert_eq!(ui.at("/petitions/x").switcher()[0].href, "/petitions/x?lang=en");
+        assert_eq!(
+            ui.at("/petitions/x").switcher()[0].href,
+            "/petitions/x?lang=en"
+        );
     }
 
     #[test]

@@ -187,8 +187,7 @@ pub struct HideForm {
 }
 
 fn parse_reason(input: &str) -> Result<String, Message> {
-    let reason =
-        clean_text(input, true).map_err(|_| Message::new("error-reason-characters"))?;
+    let reason = clean_text(input, true).map_err(|_| Message::new("error-reason-characters"))?;
     if reason.is_empty() {
         return Err(Message::new("error-reason-empty"));
     }
@@ -235,8 +234,15 @@ pub async fn hide(
                 }),
                 ..PageState::default()
             };
-            return render_admin(&state, ui, &current, 1, extra, StatusCode::UNPROCESSABLE_ENTITY)
-                .await;
+            return render_admin(
+                &state,
+                ui,
+                &current,
+                1,
+                extra,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await;
         }
     };
     let admin_id = current.organizer.id.clone();
@@ -309,9 +315,9 @@ pub async fn promote(
                 .await?
             {
                 PromoteOutcome::Promoted | PromoteOutcome::AlreadyAdmin => None,
-                PromoteOutcome::NoSuchOrganizer => Some(
-                    Message::new("error-promote-unknown").arg("email", email.as_typed()),
-                ),
+                PromoteOutcome::NoSuchOrganizer => {
+                    Some(Message::new("error-promote-unknown").arg("email", email.as_typed()))
+                }
             }
         }
     };
@@ -325,5 +331,13 @@ pub async fn promote(
         promote_email: form.email,
         ..PageState::default()
     };
-    render_admin(&state, ui, &current, 1, extra, StatusCode::UNPROCESSABLE_ENTITY).await
+    render_admin(
+        &state,
+        ui,
+        &current,
+        1,
+        extra,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await
 }

@@ -12,10 +12,10 @@ use crate::db::models::now;
 use crate::db::models::petitions::{self, ListQuery, ListSort, ListState, Petition, Target};
 use crate::domain::petition::PetitionLanguage;
 use crate::domain::share;
-use crate::i18n::{Locale, Message};
 use crate::domain::signer::SignatureForm;
 use crate::domain::target::TargetKind;
 use crate::error::{ApiError, AppError};
+use crate::i18n::{Locale, Message};
 use crate::state::AppState;
 
 const MAX_PER_PAGE: i64 = 100;
@@ -207,9 +207,7 @@ pub async fn list_petitions(
     let sort = match params.sort.as_deref() {
         None | Some("") | Some("signatures") => ListSort::Signatures,
         Some("recent") => ListSort::Recent,
-        Some(_) => {
-            return Err(AppError::BadRequest(Message::new("error-param-sort")).into())
-        }
+        Some(_) => return Err(AppError::BadRequest(Message::new("error-param-sort")).into()),
     };
     let page = in_range(params.page.as_deref(), "page", 1, MAX_PAGE)?;
     let per_page = in_range(params.per_page.as_deref(), "per_page", 20, MAX_PER_PAGE)?;

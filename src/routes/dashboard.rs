@@ -192,9 +192,7 @@ async fn render_form_with(
 
 fn edit_refused(outcome: EditOutcome) -> AppError {
     match outcome {
-        EditOutcome::NotYours => {
-            AppError::Forbidden(Message::new("error-petition-not-yours"))
-        }
+        EditOutcome::NotYours => AppError::Forbidden(Message::new("error-petition-not-yours")),
         _ => AppError::NotFound,
     }
 }

@@ -121,7 +121,7 @@ pub async fn render_embed(
         .ok_or(AppError::NotFound)?;
     let (petition, targets) = (snapshot.petition.clone(), snapshot.targets.clone());
     let locale = ui.locale();
-    let form = SignFormView::new(state, Surface::Embed, &petition.slug, values, errors, locale);
+    let form = SignFormView::new(state, Surface::Embed, &petition.slug, values, errors, &ui);
     let mut response = render(
         status,
         &EmbedPage {

@@ -313,9 +313,9 @@ fn json_error(err: error::JsonPayloadError) -> AppError {
         error::JsonPayloadError::ContentType => {
             AppError::BadRequest(Message::new("error-json-content-type"))
         }
-        error::JsonPayloadError::Deserialize(e) => AppError::BadRequest(
-            Message::new("error-json-unreadable").arg("detail", e.to_string()),
-        ),
+        error::JsonPayloadError::Deserialize(e) => {
+            AppError::BadRequest(Message::new("error-json-unreadable").arg("detail", e.to_string()))
+        }
         other => AppError::BadRequest(
             Message::new("error-body-unreadable").arg("detail", other.to_string()),
         ),

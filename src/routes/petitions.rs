@@ -89,13 +89,16 @@ impl SignFormView {
         slug: &str,
         values: SignatureForm,
         errors: FieldErrors,
-        locale: Locale,
+        ui: &Ui,
     ) -> Self {
         let action = match surface {
             Surface::Page => format!("/petitions/{slug}/signatures"),
             // The widget gets no cookies of ours in a third-party frame, so
-            // its language travels in its addresses.
-            Surface::Embed => format!("/petitions/{slug}/embed?lang={}", locale.code()),
+            // a chosen language travels in its addresses.
+            Surface::Embed => match ui.chosen_code() {
+                Some(code) => format!("/petitions/{slug}/embed?lang={code}"),
+                None => format!("/petitions/{slug}/embed"),
+            },
         };
         Self {
             values,
@@ -226,17 +229,8 @@ pub async fn render_sign_surface(
             render_petition_page(state, ui, slug, values, errors, form_notice, status).await
         }
         Surface::Embed => {
-            super::embeds::render_embed(
-                state,
-                ui,
-                slug,
-                values,
-                errors,
-                form_notice,
-                false,
-                status,
-            )
-            .await
+            super::embeds::render_embed(state, ui, slug, values, errors, form_notice, false, status)
+                .await
         }
     }
 }
@@ -265,6 +259,7 @@ pub async fn render_petition_page(
     let (petition, targets) = (petition.clone(), targets.clone());
     let url = state.petition_url(&petition.slug);
     let locale = ui.locale();
+    let form = SignFormView::new(state, Surface::Page, &petition.slug, values, errors, &ui);
     let share = SharePanel::new(&url, &petition.title, locale);
     let embed = EmbedSnippets::new(&state.settings.server.public_url, &url, locale);
     let page = PetitionPage {
@@ -273,7 +268,7 @@ pub async fn render_petition_page(
         l: ui.at(&format!("/petitions/{}", petition.slug)),
         share,
         embed,
-        form: SignFormView::new(state, Surface::Page, &petition.slug, values, errors, locale),
+        form,
         petition: PetitionView::new(state, petition, targets, locale),
         signers: signers.iter().map(|s| SignerView::new(s, locale)).collect(),
         news: news.iter().map(|n| NewsView::new(n, locale)).collect(),

@@ -209,11 +209,13 @@ async fn sign_on(
     if let Err(limited) = state.limits.sign(client_addr(req), &slug) {
         return rate_limited(state, ui, surface, &slug, form, limited).await;
     }
-    let locale = ui.locale();
-    match submit(state, &slug, &form, client_ip(req), locale).await {
-        Ok(()) => Ok(see_other(&match surface {
-            Surface::Page => format!("/petitions/{slug}/signed"),
-            Surface::Embed => format!("/petitions/{slug}/embed?signed=1&lang={}", locale.code()),
+    match submit(state, &slug, &form, client_ip(req), ui.locale()).await {
+        Ok(()) => Ok(see_other(&match (surface, ui.chosen_code()) {
+            (Surface::Page, _) => format!("/petitions/{slug}/signed"),
+            (Surface::Embed, None) => format!("/petitions/{slug}/embed?signed=1"),
+            (Surface::Embed, Some(code)) => {
+                format!("/petitions/{slug}/embed?signed=1&lang={code}")
+            }
         })),
         Err(SubmitError::Invalid(errors)) => {
             render_sign_surface(
@@ -258,10 +260,8 @@ async fn rate_limited(
     form: SignatureForm,
     limited: Limited,
 ) -> Result<HttpResponse, AppError> {
-    let notice = Message::new("error-rate-limited-kept").arg(
-        "message",
-        ui.locale().msg(&rate_limited_message(&limited)),
-    );
+    let notice = Message::new("error-rate-limited-kept")
+        .arg("message", ui.locale().msg(&rate_limited_message(&limited)));
     let page = render_sign_surface(
         state,
         ui,

@@ -65,9 +65,7 @@ struct Row {
 
 fn refused(outcome: EditOutcome) -> AppError {
     match outcome {
-        EditOutcome::NotYours => {
-            AppError::Forbidden(Message::new("error-statistics-not-yours"))
-        }
+        EditOutcome::NotYours => AppError::Forbidden(Message::new("error-statistics-not-yours")),
         _ => AppError::NotFound,
     }
 }
@@ -212,11 +210,15 @@ fn build_page(
                 .arg("days", day_bars.len())
                 .arg(
                     "from",
-                    days.first().map(|d| l.date(d.midnight())).unwrap_or_default()
+                    days.first()
+                        .map(|d| l.date(d.midnight()))
+                        .unwrap_or_default()
                 )
                 .arg(
                     "to",
-                    days.last().map(|d| l.date(d.midnight())).unwrap_or_default()
+                    days.last()
+                        .map(|d| l.date(d.midnight()))
+                        .unwrap_or_default()
                 )
         ),
         peak(l, &day_bars),
@@ -373,8 +375,13 @@ fn peak(l: Locale, bars: &[Bar]) -> String {
         .rev()
         .max_by_key(|b| b.value)
         .filter(|b| b.value > 0);
-    best.map(|b| format!(" {}", l.t2("chart-peak", "label", &b.label, "count", b.value)))
-        .unwrap_or_default()
+    best.map(|b| {
+        format!(
+            " {}",
+            l.t2("chart-peak", "label", &b.label, "count", b.value)
+        )
+    })
+    .unwrap_or_default()
 }
 
 /// `part` of `whole` as a percentage with one decimal; `None` for 0 of 0.
@@ -465,7 +472,10 @@ mod tests {
         let en = Locale::En;
         assert_eq!(short_day(en, date!(2026 - 11 - 03), false), "3 Nov");
         assert_eq!(short_day(en, date!(2026 - 01 - 13), true), "13 Jan 2026");
-        assert_eq!(short_day(Locale::Ko, date!(2026 - 11 - 03), false), "11월 3일");
+        assert_eq!(
+            short_day(Locale::Ko, date!(2026 - 11 - 03), false),
+            "11월 3일"
+        );
         assert_eq!(hour_tick(en, datetime!(2026-11-30 00:00)), "30 Nov");
         assert_eq!(hour_tick(en, datetime!(2026-11-30 18:00)), "18:00");
         assert_eq!(hour_tick(en, datetime!(2026-11-30 19:00)), "");

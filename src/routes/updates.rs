@@ -101,9 +101,9 @@ async fn editable(
         .await?
     {
         Ok((petition, _)) => Ok(petition),
-        Err(EditOutcome::NotYours) => Err(AppError::Forbidden(Message::new(
-            "error-updates-not-yours",
-        ))),
+        Err(EditOutcome::NotYours) => {
+            Err(AppError::Forbidden(Message::new("error-updates-not-yours")))
+        }
         Err(_) => Err(AppError::NotFound),
     }
 }

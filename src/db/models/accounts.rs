@@ -49,8 +49,12 @@ pub fn sign_up(
                 token: issue(conn, new.id, TokenPurpose::VerifyOrganizer, now)?,
             }
         } else {
-            let locale = organizers::find_by_canonical_email(conn, new.email_canonical)?
-                .and_then(|o| o.locale_code.as_deref().and_then(crate::i18n::Locale::parse));
+            let locale =
+                organizers::find_by_canonical_email(conn, new.email_canonical)?.and_then(|o| {
+                    o.locale_code
+                        .as_deref()
+                        .and_then(crate::i18n::Locale::parse)
+                });
             SignUpMail::AlreadyRegistered { locale }
         };
         outbox::enqueue(conn, &compose(&mail)?, None, now)?;
