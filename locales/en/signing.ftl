@@ -123,3 +123,4 @@ privacy-you-withdraw = { $what } The confirmation email has a link to withdraw i
 privacy-you-withdraw-what = Withdraw your signature.
 privacy-you-stop = { $what } Every news email has a link to stop them; your signature keeps counting.
 privacy-you-stop-what = Stop news.
+badge-label = { $count } of { $goal } signatures

@@ -122,3 +122,4 @@ privacy-you-withdraw = { $what } 확인 이메일에 서명을 철회하는 링�
 privacy-you-withdraw-what = 서명 철회.
 privacy-you-stop = { $what } 모든 소식 이메일에 수신을 중단하는 링크가 있으며, 서명은 계속 집계됩니다.
 privacy-you-stop-what = 소식 그만 받기.
+badge-label = 서명 { $count }명 / 목표 { $goal }명

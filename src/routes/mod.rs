@@ -381,27 +381,10 @@ pub fn with_retry_after(mut response: HttpResponse, wait: Duration) -> HttpRespo
     response
 }
 
-/// Formats a stored UTC time for people in English, e.g. "28 November
-/// 2026"; pages use their language's [`crate::i18n::Locale::date`].
-pub fn human_date(at: time::PrimitiveDateTime) -> String {
-    crate::i18n::Locale::En.date(at)
-}
-
 /// Formats a number with thousands separators: 12,345. Called from
 /// templates, which pass values by reference.
 pub fn thousands(n: &i64) -> String {
-    let digits = n.unsigned_abs().to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
-    if *n < 0 {
-        out.push('-');
-    }
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
+    crate::i18n::group_thousands(*n)
 }
 
 #[cfg(test)]

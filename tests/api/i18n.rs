@@ -470,4 +470,21 @@ async fn error_pages_and_the_widget_follow_the_language(app: TestApp) {
         widget.text_of("form button[type=submit]").unwrap().trim(),
         "서명하기"
     );
+
+    // A Korean page offers Korean snippets, and the badge speaks Korean
+    // when its address asks.
+    let page = get(&app, &korean, &format!("/petitions/{slug}")).await;
+    let snippet = page.text_of("#embed-script").unwrap();
+    assert!(snippet.contains("data-lang=\"ko\""), "{snippet}");
+    let badge = page.text_of("#embed-badge").unwrap();
+    assert!(badge.contains("/badge.svg?lang=ko"), "{badge}");
+    let svg = get(
+        &app,
+        &korean,
+        &format!("/petitions/{slug}/badge.svg?lang=ko"),
+    )
+    .await;
+    assert!(svg.body.contains("서명 0명 / 목표 1,000명"), "{}", svg.body);
+    let svg = get(&app, &korean, &format!("/petitions/{slug}/badge.svg")).await;
+    assert!(svg.body.contains("0 of 1,000 signatures"), "{}", svg.body);
 }
