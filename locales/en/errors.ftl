@@ -84,7 +84,7 @@ error-text-too-long = { $what ->
     [summary] Summary
     [petition] Text of the petition
     [subject] Subject
-    [token] Name
+    [token] Name for the token
    *[update] Text of the update
 } must be { $max } characters or fewer
 error-target-characters = A target contains characters that cannot be used

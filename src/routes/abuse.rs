@@ -276,9 +276,7 @@ fn table_view(
                 (Dimension::Ip, Some(ip)) => (ip.clone(), Some(("ip", ip))),
                 (Dimension::Ip, None) => ("No address recorded".to_owned(), None),
                 (Dimension::Domain, Some(domain)) => (domain.clone(), Some(("domain", domain))),
-                (Dimension::Country, Some(code)) => {
-                    (format!("{} ({code})", l.country(code)), None)
-                }
+                (Dimension::Country, Some(code)) => (format!("{} ({code})", l.country(code)), None),
                 (_, None) => ("None".to_owned(), None),
             };
             RowView {

@@ -176,7 +176,9 @@ pub(crate) fn in_range(
             .filter(|n| (1..=max).contains(n))
             .ok_or_else(|| {
                 AppError::BadRequest(
-                    Message::new("error-param-range").arg("name", name).arg("max", max),
+                    Message::new("error-param-range")
+                        .arg("name", name)
+                        .arg("max", max),
                 )
             }),
     }
@@ -401,10 +403,9 @@ pub(crate) fn from_object<T: serde::de::DeserializeOwned>(
             "The JSON body must be an object, like {\"name\": \"…\"}.",
         )));
     }
-    serde_json::from_value(body)
-        .map_err(|e| {
-            AppError::BadRequest(Message::new("error-json-unreadable").arg("detail", e.to_string()))
-        })
+    serde_json::from_value(body).map_err(|e| {
+        AppError::BadRequest(Message::new("error-json-unreadable").arg("detail", e.to_string()))
+    })
 }
 
 pub async fn not_found(_req: HttpRequest) -> Result<HttpResponse, ApiError> {

@@ -15,8 +15,8 @@ use super::api::{from_object, in_range, rfc3339, ErrorBody, PetitionJson, MAX_PA
 use crate::db::models::petitions::{self, EditOutcome, Petition};
 use crate::db::models::signatures::{self as signature_rows, After, ExportCursor, ExportRow};
 use crate::domain::petition::{today_utc, NewPetition, PetitionForm};
-use crate::i18n::Message;
 use crate::error::{ApiError, AppError};
+use crate::i18n::Message;
 use crate::security::api_token::ApiOrganizer;
 use crate::state::AppState;
 

@@ -90,9 +90,7 @@ fn refuse(req: &ServiceRequest, refusal: Refusal) -> HttpResponse {
             return response;
         }
         Refusal::TooLarge => AppError::PayloadTooLarge,
-        Refusal::NotText => {
-            AppError::BadRequest(crate::i18n::Message::new("error-body-not-text"))
-        }
+        Refusal::NotText => AppError::BadRequest(crate::i18n::Message::new("error-body-not-text")),
     };
     if req.path().starts_with("/api/") {
         ApiError(error).error_response()
