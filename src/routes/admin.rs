@@ -48,6 +48,8 @@ impl AdminPage {
 struct AdminRow {
     slug: String,
     title: String,
+    /// The petition's own language, for its title.
+    lang: &'static str,
     owner_name: String,
     owner_email: String,
     count: i64,
@@ -106,6 +108,7 @@ async fn render_admin(
                 count: state.counts.count_of(&p.id),
                 open: p.is_open_at(at),
                 created_on: ui.date(p.created_at),
+                lang: p.language().code(),
                 hidden: p.hidden_at.map(|since| HiddenView {
                     since: ui.date(since),
                     reason: p.hidden_reason.clone().unwrap_or_default(),

@@ -30,6 +30,8 @@ struct DashboardPage {
 struct DashboardRow {
     slug: String,
     title: String,
+    /// The petition's own language, for its title.
+    lang: &'static str,
     count: i64,
     goal: i64,
     open: bool,
@@ -56,6 +58,7 @@ pub async fn index(
             open: p.is_open_at(at),
             created_on: ui.date(p.created_at),
             hidden_reason: hidden_reason(&p),
+            lang: p.language().code(),
             slug: p.slug,
             title: p.title,
             goal: p.goal,

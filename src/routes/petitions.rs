@@ -11,6 +11,7 @@ use crate::db::models::now;
 use crate::db::models::petitions::{self, ListQuery, ListSort, ListState, Petition, Target};
 use crate::db::models::signatures::PublicSigner;
 use crate::db::models::updates::PetitionUpdate;
+use crate::domain::petition::PetitionLanguage;
 use crate::domain::share::SharePanel;
 use crate::domain::signer::SignatureForm;
 use crate::domain::FieldErrors;
@@ -31,6 +32,9 @@ pub struct PetitionView {
     pub open: bool,
     pub closes_on: Option<String>,
     pub url: String,
+    /// The language the petition is written in, which marks its title,
+    /// summary and text whatever the page's language.
+    pub language: PetitionLanguage,
 }
 
 impl PetitionView {
@@ -43,6 +47,7 @@ impl PetitionView {
                 .closes_at
                 .map(|c| locale.date(c - time::Duration::days(1))),
             url: state.petition_url(&petition.slug),
+            language: petition.language(),
             slug: petition.slug,
             title: petition.title,
             summary: petition.summary,
@@ -292,6 +297,7 @@ struct PetitionCard {
     summary: String,
     count: i64,
     goal: i64,
+    language: PetitionLanguage,
 }
 
 impl PetitionCard {
@@ -338,6 +344,7 @@ pub async fn home(
         .await?;
     let card = |p: Petition| PetitionCard {
         count: state.counts.count_of(&p.id),
+        language: p.language(),
         slug: p.slug,
         title: p.title,
         summary: p.summary,

@@ -19,6 +19,7 @@ app_tests!(
     organizer_pages_and_their_errors_are_in_korean,
     password_reset_email_speaks_the_accounts_language,
     error_pages_and_the_widget_follow_the_language,
+    a_petitions_own_language_marks_its_text_on_any_page,
 );
 
 /// A browser of its own, with its own cookies, that asks for `language`.
@@ -104,10 +105,12 @@ async fn accept_language_korean_gives_a_korean_petition_page(app: TestApp) {
         "0"
     );
     assert!(page.body.contains("명이 서명했습니다"), "{}", page.body);
+    // The page is Korean; the petition, written in English, says so.
+    assert_eq!(page.attr("h1", "lang").as_deref(), Some("en"));
     assert_eq!(
         page.attr("meta[property='og:locale']", "content")
             .as_deref(),
-        Some("ko_KR")
+        Some("en_US")
     );
 
     // The switcher: this page in each language, the current one marked.
@@ -487,4 +490,58 @@ async fn error_pages_and_the_widget_follow_the_language(app: TestApp) {
     assert!(svg.body.contains("서명 0명 / 목표 1,000명"), "{}", svg.body);
     let svg = get(&app, &korean, &format!("/petitions/{slug}/badge.svg")).await;
     assert!(svg.body.contains("0 of 1,000 signatures"), "{}", svg.body);
+}
+
+async fn a_petitions_own_language_marks_its_text_on_any_page(app: TestApp) {
+    app.petition("Save the bees").await;
+    let token = app.get("/dashboard/petitions/new").await.csrf_token();
+    let response = app
+        .post_form(
+            "/dashboard/petitions/new",
+            &[
+                ("title", "꿀벌을 지켜 주세요"),
+                ("summary", "꽃가루받이 곤충을 보호해야 합니다."),
+                ("body", "우리가 먹는 음식의 **3분의 1**은 꿀벌 덕분입니다."),
+                ("targets", "국회"),
+                ("goal", "1000"),
+                ("closes_on", ""),
+                ("language", "ko"),
+                ("csrf_token", &token),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), 303);
+    let path = response.headers()["location"].to_str().unwrap().to_owned();
+
+    // An English page around a Korean petition.
+    let page = get(&app, &browser("en"), &path).await;
+    assert_eq!(html_lang(&page), "en");
+    assert_eq!(page.attr("h1", "lang").as_deref(), Some("ko"));
+    assert_eq!(page.attr("p.summary", "lang").as_deref(), Some("ko"));
+    assert_eq!(page.attr("section.body", "lang").as_deref(), Some("ko"));
+    assert_eq!(
+        page.attr("meta[property='og:locale']", "content")
+            .as_deref(),
+        Some("ko_KR")
+    );
+    let home = get(&app, &browser("en"), "/").await;
+    assert_eq!(
+        home.text_of(".cards h3 a[lang=ko]").as_deref(),
+        Some("꿀벌을 지켜 주세요")
+    );
+    assert_eq!(
+        home.text_of(".cards h3 a[lang=en]").as_deref(),
+        Some("Save the bees")
+    );
+
+    // And a Korean page around an English one.
+    let slug = app.petition("Protect the wetlands").await;
+    let page = get(&app, &browser("ko"), &format!("/petitions/{slug}")).await;
+    assert_eq!(html_lang(&page), "ko");
+    assert_eq!(page.attr("h1", "lang").as_deref(), Some("en"));
+    assert_eq!(
+        page.attr("meta[property='og:locale']", "content")
+            .as_deref(),
+        Some("en_US")
+    );
 }
