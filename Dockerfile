@@ -21,6 +21,7 @@ COPY src src
 COPY migrations migrations
 COPY templates templates
 COPY static static
+COPY locales locales
 COPY config config
 RUN touch src/main.rs src/lib.rs && cargo build --release --locked
 

@@ -116,8 +116,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Token(TokenCommand::Create { email, name }) => {
             let email = Email::parse(&email).map_err(|e| anyhow::anyhow!("--email: {e}"))?;
-            let name = required_text(&name, MAX_NAME_CHARS, "a name for the token", false)
-                .map_err(|e| anyhow::anyhow!("--name: {e}"))?;
+            let name = required_text(&name, MAX_NAME_CHARS, "token", false)
+                .map_err(|e| anyhow::anyhow!("--name: {}", e.english()))?;
             let db = Db::connect(&settings.database.url, Some(1))?;
             migrations::run_pending(&db).await?;
             let canonical = email.canonical().to_owned();
@@ -147,8 +147,8 @@ fn create_organizer(
     admin: bool,
 ) -> anyhow::Result<()> {
     let email = Email::parse(email).map_err(|e| anyhow::anyhow!("--email: {e}"))?;
-    let name = parse_name(name).map_err(|e| anyhow::anyhow!("--name: {e}"))?;
-    let password = Password::parse(read_password()?).map_err(|e| anyhow::anyhow!(e))?;
+    let name = parse_name(name).map_err(|e| anyhow::anyhow!("--name: {}", e.english()))?;
+    let password = Password::parse(read_password()?).map_err(|e| anyhow::anyhow!(e.english()))?;
     let password_hash = hash_password(&password)?;
 
     let db = Db::connect(&settings.database.url, Some(1))?;
@@ -168,6 +168,7 @@ fn create_organizer(
                 is_admin: admin,
                 verified_at: Some(created_at),
                 created_at,
+                locale: None,
             },
         )
         .map_err(anyhow::Error::from)

@@ -8,6 +8,7 @@ use askama::Template;
 use serde_json::json;
 
 use crate::domain::FieldErrors;
+use crate::i18n::{Locale, Message, Ui};
 use crate::security::csrf::CsrfError;
 use crate::security::limits::{retry_after_secs, Limited};
 use crate::security::password::Overloaded;
@@ -16,12 +17,15 @@ use crate::security::password::Overloaded;
 pub enum AppError {
     #[error("not found")]
     NotFound,
-    #[error("{0}")]
-    BadRequest(String),
-    #[error("{0}")]
-    Forbidden(String),
-    #[error("{message}")]
-    Conflict { code: &'static str, message: String },
+    #[error("{}", .0.english())]
+    BadRequest(Message),
+    #[error("{}", .0.english())]
+    Forbidden(Message),
+    #[error("{}", .message.english())]
+    Conflict {
+        code: &'static str,
+        message: Message,
+    },
     #[error("login required")]
     LoginRequired,
     #[error("invalid input")]
@@ -52,10 +56,7 @@ impl From<anyhow::Error> for AppError {
 
 impl From<CsrfError> for AppError {
     fn from(_: CsrfError) -> Self {
-        Self::Forbidden(
-            "This form has expired or did not come from this site. Go back, reload the page and try again."
-                .into(),
-        )
+        Self::Forbidden(Message::new("error-csrf"))
     }
 }
 
@@ -95,27 +96,45 @@ impl AppError {
     }
 
     /// What a person reads. Never includes an internal error's text.
-    fn public_message(&self) -> String {
+    fn public_message(&self) -> Message {
         match self {
-            Self::NotFound => {
-                "We could not find that page. It may have been moved or removed.".into()
-            }
+            Self::NotFound => Message::new("error-not-found"),
             Self::BadRequest(m) | Self::Forbidden(m) => m.clone(),
             Self::Conflict { message, .. } => message.clone(),
-            Self::LoginRequired => "Log in to continue.".into(),
-            Self::Validation(_) => "Some fields need correcting.".into(),
-            Self::PayloadTooLarge => "What you sent is too large.".into(),
+            Self::LoginRequired => Message::new("error-login-required"),
+            Self::Validation(_) => Message::new("error-validation"),
+            Self::PayloadTooLarge => Message::new("error-too-large"),
             Self::RateLimited(limited) => rate_limited_message(limited),
-            Self::Overloaded(_) => {
-                "We are very busy right now. Please try again in a moment.".into()
-            }
-            Self::Unavailable => {
-                "The service is briefly unavailable. Please try again in a minute.".into()
-            }
-            Self::Internal(_) => {
-                "Something went wrong on our side. Please try again in a moment.".into()
-            }
+            Self::Overloaded(_) => Message::new("error-overloaded"),
+            Self::Unavailable => Message::new("error-unavailable"),
+            Self::Internal(_) => Message::new("error-internal"),
         }
+    }
+
+    /// The page's heading.
+    fn title(&self) -> &'static str {
+        match self {
+            Self::NotFound => "error-title-not-found",
+            Self::Forbidden(_) => "error-title-forbidden",
+            Self::Conflict { .. } => "error-title-conflict",
+            Self::RateLimited(_) => "error-title-rate-limited",
+            Self::Overloaded(_) => "error-title-overloaded",
+            Self::Unavailable => "error-title-unavailable",
+            Self::Internal(_) => "error-title-internal",
+            _ => "error-title-problem",
+        }
+    }
+
+    /// The error page in `l`'s language.
+    pub fn render_page(&self, l: &Ui) -> String {
+        let message = l.msg(&self.public_message());
+        ErrorPage {
+            l,
+            title: l.t(self.title()),
+            message: &message,
+        }
+        .render()
+        .unwrap_or(message)
     }
 
     /// How long the client should wait, for `Retry-After`.
@@ -139,7 +158,8 @@ impl AppError {
 #[derive(Template)]
 #[template(path = "error.html")]
 struct ErrorPage<'a> {
-    title: &'a str,
+    l: &'a Ui,
+    title: String,
     message: &'a str,
 }
 
@@ -168,23 +188,9 @@ impl ResponseError for AppError {
                 .finish();
         }
         let status = self.status_code();
-        let title = match self {
-            Self::NotFound => "Page not found",
-            Self::Forbidden(_) => "This form could not be accepted",
-            Self::Conflict { .. } => "Not possible right now",
-            Self::RateLimited(_) => "Too many attempts",
-            Self::Overloaded(_) => "Please try again in a moment",
-            Self::Unavailable => "Temporarily unavailable",
-            Self::Internal(_) => "Sorry, something went wrong",
-            _ => "There is a problem",
-        };
-        let message = self.public_message();
-        let body = ErrorPage {
-            title,
-            message: &message,
-        }
-        .render()
-        .unwrap_or_else(|_| message.clone());
+        // In English here, where the request is not known; the language
+        // middleware says it again in the reader's language.
+        let body = self.render_page(&Ui::default());
         let mut response = HttpResponse::build(status);
         with_retry_after(&mut response, self.retry_after());
         response.content_type("text/html; charset=utf-8").body(body)
@@ -216,7 +222,7 @@ impl ResponseError for ApiError {
             AppError::LoginRequired => {
                 "A valid API token is needed: send it as Authorization: Bearer TOKEN.".to_owned()
             }
-            other => other.public_message(),
+            other => other.public_message().english(),
         };
         let mut error = json!({
             "code": self.0.code(),
@@ -225,7 +231,7 @@ impl ResponseError for ApiError {
         if let AppError::Validation(fields) = &self.0 {
             let fields: serde_json::Map<String, serde_json::Value> = fields
                 .iter()
-                .map(|(f, m)| (f.to_owned(), json!(m)))
+                .map(|(f, m)| (f.to_owned(), json!(m.english())))
                 .collect();
             error["fields"] = fields.into();
         }
@@ -248,20 +254,26 @@ fn with_retry_after(
 }
 
 /// What a person reads when a rate limit refuses them.
-pub fn rate_limited_message(limited: &Limited) -> String {
-    let wait = match limited.retry_after_secs() {
-        1 => "a second".to_owned(),
-        s @ 2..=90 => format!("{s} seconds"),
-        s @ ..=5400 => format!("{} minutes", s.div_ceil(60)),
-        s => format!("{} hours", s.div_ceil(3600)),
+pub fn rate_limited_message(limited: &Limited) -> Message {
+    let secs = limited.retry_after_secs();
+    let (unit, amount) = match secs {
+        0..=90 => ("seconds", secs.max(1)),
+        91..=5400 => ("minutes", secs.div_ceil(60)),
+        _ => ("hours", secs.div_ceil(3600)),
     };
     let what = match limited.limit {
-        "sign_per_ip" | "sign_per_ip_per_petition" => {
-            "Too many signatures have come from your network in a short time."
-        }
-        "login_per_ip" => "There have been too many login attempts from your network.",
-        "login_per_account" => "There have been too many login attempts for this account.",
-        _ => "Too many requests have come from your network in a short time.",
+        "sign_per_ip" | "sign_per_ip_per_petition" => "signatures",
+        "login_per_ip" => "login-network",
+        "login_per_account" => "login-account",
+        _ => "requests",
     };
-    format!("{what} Wait {wait}, then try again.")
+    Message::new("error-rate-limited")
+        .arg("what", what)
+        .arg("unit", unit)
+        .arg("amount", amount)
+}
+
+/// A rate-limit message put into words, for templates.
+pub fn rate_limited_text(locale: Locale, limited: &Limited) -> String {
+    locale.msg(&rate_limited_message(limited))
 }

@@ -194,8 +194,12 @@ impl Application {
             share_cards: Arc::default(),
             petitions: Arc::default(),
         });
+        crate::i18n::load().map_err(|e| anyhow::anyhow!("the message catalogues: {e}"))?;
         let server = HttpServer::new(move || {
             App::new()
+                .wrap(actix_web::middleware::from_fn(
+                    crate::i18n::request::negotiate,
+                ))
                 .wrap(actix_web::middleware::from_fn(routes::body::read_whole))
                 .wrap(actix_web::middleware::from_fn(routes::head::as_get))
                 // HTML, JSON, CSS, JS and SVG, by Accept-Encoding. Static

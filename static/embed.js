@@ -1,6 +1,7 @@
 // undersigned embed: <div data-undersigned="https://SITE/petitions/SLUG"></div>
 // (or just the slug) becomes the petition's widget in a sized iframe that
-// grows and shrinks with its content.
+// grows and shrinks with its content. data-lang="ko" (or "en") picks the
+// widget's language; without it the widget follows the visitor's browser.
 (function () {
   "use strict";
   var script = document.currentScript;
@@ -12,9 +13,10 @@
     var match = /^(https?:\/\/[^/]+)\/petitions\/([^/?#]+)/.exec(value);
     if (match) { origin = match[1]; slug = match[2]; }
     if (!/^[a-z0-9-]+$/.test(slug)) return;
+    var lang = div.dataset.lang === "ko" || div.dataset.lang === "en" ? div.dataset.lang : "";
     var frame = document.createElement("iframe");
-    frame.src = origin + "/petitions/" + slug + "/embed";
-    frame.title = "Petition";
+    frame.src = origin + "/petitions/" + slug + "/embed" + (lang ? "?lang=" + lang : "");
+    frame.title = lang === "ko" ? "청원" : "Petition";
     frame.loading = "lazy";
     frame.style.cssText = "border:0;width:100%;max-width:32rem;height:640px;display:block";
     frame.setAttribute("data-undersigned-frame", slug);

@@ -27,7 +27,9 @@
   function setProgress(bar, count, goal) {
     var pct = percent(count, goal);
     bar.value = pct;
-    bar.setAttribute("aria-label", pct + "% of the goal");
+    // The page's own words, with {percent} to fill in.
+    var label = bar.getAttribute("data-label") || "{percent}% of the goal";
+    bar.setAttribute("aria-label", label.replace("{percent}", String(pct)));
     bar.textContent = pct + "%";
   }
 

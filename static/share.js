@@ -16,13 +16,13 @@
     var status = button.closest(".copy-link").querySelector("[data-copy-status]");
     var manual = function () {
       input.select();
-      status.textContent = "Press Ctrl+C (or Cmd+C) to copy the selected link.";
+      status.textContent = button.dataset.copyFailed;
     };
     button.hidden = false;
     button.addEventListener("click", function () {
       if (navigator.clipboard && navigator.clipboard.writeText) {
         navigator.clipboard.writeText(input.value).then(function () {
-          status.textContent = "Link copied.";
+          status.textContent = button.dataset.copied;
         }, manual);
       } else {
         manual();

@@ -11,6 +11,7 @@ diesel::table! {
         is_admin -> Bool,
         verified_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
+        locale -> Nullable<Text>,
     }
 }
 
@@ -87,6 +88,7 @@ diesel::table! {
         emails_window_start -> Nullable<Timestamp>,
         pending_until -> Nullable<Timestamp>,
         invalidation_id -> Nullable<Text>,
+        locale -> Nullable<Text>,
     }
 }
 

@@ -9,6 +9,7 @@ use time::macros::format_description;
 use time::PrimitiveDateTime;
 
 use super::{Email, FieldErrors};
+use crate::i18n::Message;
 
 /// A row is an outlier with at least this many signatures…
 pub const OUTLIER_MIN: i64 = 10;
@@ -150,8 +151,7 @@ pub fn utc_text(at: PrimitiveDateTime) -> String {
     at.format(&format).unwrap_or_default()
 }
 
-const NO_CRITERIA: &str = "Give at least one of these: an IP address or range, an email domain, \
-     a start time or an end time. Without one, every signature would match.";
+const NO_CRITERIA: &str = "error-invalidation-no-criteria";
 
 impl TryFrom<&InvalidationForm> for Criteria {
     type Error = FieldErrors;
@@ -167,18 +167,14 @@ impl TryFrom<&InvalidationForm> for Criteria {
         let until = errors.check("until", optional(&form.until).map(parse_utc).transpose());
         if let (Some(Some(since)), Some(Some(until))) = (since, until) {
             if until <= since {
-                errors.add(
-                    "until",
-                    "The end must be later than the start: signatures are matched from the \
-                     start up to, not including, the end",
-                );
+                errors.add("until", Message::new("error-invalidation-order"));
             }
         }
         if [&form.ip, &form.domain, &form.since, &form.until]
             .iter()
             .all(|v| v.trim().is_empty())
         {
-            errors.add("criteria", NO_CRITERIA);
+            errors.add("criteria", Message::new(NO_CRITERIA));
         }
         match (ip, domain, since, until) {
             (Some(ip), Some(domain), Some(since), Some(until)) if errors.is_empty() => Ok(Self {
@@ -196,50 +192,51 @@ fn optional(input: &str) -> Option<&str> {
     Some(input.trim()).filter(|s| !s.is_empty())
 }
 
-fn parse_ip(input: &str) -> Result<IpNet, &'static str> {
-    const MESSAGE: &str = "Enter an IP address, like 203.0.113.7 or 2001:db8::7, or a range in \
-         CIDR notation, like 203.0.113.0/24 or 2001:db8::/48";
+fn parse_ip(input: &str) -> Result<IpNet, Message> {
+    const MESSAGE: &str = "error-invalidation-ip";
     if let Ok(ip) = input.parse::<IpAddr>() {
         return Ok(IpNet::from(ip.to_canonical()));
     }
-    let (addr, prefix) = input.split_once('/').ok_or(MESSAGE)?;
-    let addr = addr.parse::<IpAddr>().map_err(|_| MESSAGE)?;
+    let invalid = || Message::new(MESSAGE);
+    let (addr, prefix) = input.split_once('/').ok_or_else(invalid)?;
+    let addr = addr.parse::<IpAddr>().map_err(|_| invalid())?;
     let prefix = prefix
         .parse::<u8>()
         .ok()
         .filter(|_| prefix.bytes().all(|b| b.is_ascii_digit()))
-        .ok_or(MESSAGE)?;
-    let net = IpNet::new(addr, prefix).map_err(|_| match addr {
-        IpAddr::V4(_) => "An IPv4 range ends in /0 to /32, like 203.0.113.0/24",
-        IpAddr::V6(_) => "An IPv6 range ends in /0 to /128, like 2001:db8::/48",
+        .ok_or_else(invalid)?;
+    let net = IpNet::new(addr, prefix).map_err(|_| {
+        Message::new(match addr {
+            IpAddr::V4(_) => "error-invalidation-ipv4-prefix",
+            IpAddr::V6(_) => "error-invalidation-ipv6-prefix",
+        })
     })?;
     Ok(net.trunc())
 }
 
-fn parse_domain(input: &str) -> Result<String, &'static str> {
-    const MESSAGE: &str = "Enter an email domain, like example.com: the part after the @";
+fn parse_domain(input: &str) -> Result<String, Message> {
+    let invalid = || Message::new("error-invalidation-domain");
     let domain = input.strip_prefix('@').unwrap_or(input);
     if domain.is_empty() || domain.contains('@') || domain.chars().any(char::is_whitespace) {
-        return Err(MESSAGE);
+        return Err(invalid());
     }
     // The same folding as signers' addresses get (lowercase, IDNA, and
     // googlemail.com as gmail.com), so it matches what the tables show.
-    let email = Email::parse(&format!("x@{domain}")).map_err(|_| MESSAGE)?;
+    let email = Email::parse(&format!("x@{domain}")).map_err(|_| invalid())?;
     let domain = email.domain();
     // Matched with LIKE, so only plain host name characters may pass.
     if !domain
         .bytes()
         .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'.' || b == b'-')
     {
-        return Err(MESSAGE);
+        return Err(invalid());
     }
     Ok(domain.to_owned())
 }
 
 /// A `datetime-local` value (`2026-12-01T14:30`, seconds optional), read
 /// as UTC.
-fn parse_utc(input: &str) -> Result<PrimitiveDateTime, &'static str> {
-    const MESSAGE: &str = "Enter a date and time in UTC, like 2026-12-01T14:30";
+fn parse_utc(input: &str) -> Result<PrimitiveDateTime, Message> {
     let text = input
         .strip_suffix('Z')
         .unwrap_or(input)
@@ -252,7 +249,7 @@ fn parse_utc(input: &str) -> Result<PrimitiveDateTime, &'static str> {
     formats
         .iter()
         .find_map(|format| PrimitiveDateTime::parse(&text, format).ok())
-        .ok_or(MESSAGE)
+        .ok_or_else(|| Message::new("error-invalidation-time"))
 }
 
 #[cfg(test)]
@@ -350,7 +347,7 @@ mod tests {
     #[test]
     fn at_least_one_criterion_is_needed() {
         let errors = Criteria::try_from(&form(" ", "", "", "")).unwrap_err();
-        assert_eq!(errors.get("criteria"), Some(NO_CRITERIA));
+        assert_eq!(errors.get("criteria").map(|m| m.id()), Some(NO_CRITERIA));
     }
 
     #[test]

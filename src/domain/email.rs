@@ -27,6 +27,16 @@ pub enum EmailError {
     Invalid,
 }
 
+impl From<EmailError> for crate::i18n::Message {
+    fn from(err: EmailError) -> Self {
+        Self::new(match err {
+            EmailError::Empty => "error-email-empty",
+            EmailError::TooLong => "error-email-too-long",
+            EmailError::Invalid => "error-email-invalid",
+        })
+    }
+}
+
 impl Email {
     pub fn parse(input: &str) -> Result<Self, EmailError> {
         let typed: String = input.trim().nfc().collect();

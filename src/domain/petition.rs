@@ -5,6 +5,7 @@ use time::{Date, OffsetDateTime, PrimitiveDateTime, Time};
 
 use super::target::{parse_targets, TargetName};
 use super::{clean_text, FieldErrors};
+use crate::i18n::Message;
 
 pub const MAX_TITLE_CHARS: usize = 150;
 pub const MAX_SUMMARY_CHARS: usize = 500;
@@ -126,15 +127,15 @@ impl NewPetition {
         let mut errors = FieldErrors::default();
         let title = errors.check(
             "title",
-            required_text(&form.title, MAX_TITLE_CHARS, "a title", false),
+            required_text(&form.title, MAX_TITLE_CHARS, "title", false),
         );
         let summary = errors.check(
             "summary",
-            required_text(&form.summary, MAX_SUMMARY_CHARS, "a summary", true),
+            required_text(&form.summary, MAX_SUMMARY_CHARS, "summary", true),
         );
         let body = errors.check(
             "body",
-            required_text(&form.body, MAX_BODY_CHARS, "the text of the petition", true),
+            required_text(&form.body, MAX_BODY_CHARS, "petition", true),
         );
         let targets = errors.check("targets", parse_targets(form.targets.lines()));
         let goal = errors.check("goal", parse_goal(&form.goal));
@@ -172,67 +173,57 @@ impl NewPetition {
     }
 }
 
+/// Required free text; `what` names it in the messages (`title`,
+/// `summary`, `petition`, `subject` or `update`).
 pub(crate) fn required_text(
     input: &str,
     max: usize,
-    what: &str,
+    what: &'static str,
     multiline: bool,
-) -> Result<String, String> {
-    let text = clean_text(input, multiline).map_err(|e| format!("The text {e}"))?;
+) -> Result<String, Message> {
+    let text = clean_text(input, multiline).map_err(|_| Message::new("error-text-characters"))?;
     if text.is_empty() {
-        return Err(format!("Enter {what}"));
+        return Err(Message::new("error-text-empty").arg("what", what));
     }
     if text.chars().count() > max {
-        return Err(format!(
-            "{} must be {max} characters or fewer",
-            capitalize(what.trim_start_matches("a ").trim_start_matches("the "))
-        ));
+        return Err(Message::new("error-text-too-long")
+            .arg("what", what)
+            .arg("max", max));
     }
     Ok(text)
 }
 
-fn capitalize(s: &str) -> String {
-    let mut chars = s.chars();
-    match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect(),
-        None => String::new(),
-    }
-}
-
-fn parse_goal(input: &str) -> Result<i64, String> {
+fn parse_goal(input: &str) -> Result<i64, Message> {
     let digits: String = input
         .trim()
         .chars()
         .filter(|c| !matches!(c, ',' | '_' | ' ' | '.'))
         .collect();
     if digits.is_empty() {
-        return Err("Enter a signature goal, like 1000".into());
+        return Err(Message::new("error-goal-empty"));
     }
     match digits.parse::<i64>() {
         Ok(goal) if (1..=MAX_GOAL).contains(&goal) => Ok(goal),
-        _ => Err(format!(
-            "Enter a signature goal as a whole number between 1 and {MAX_GOAL}"
-        )),
+        _ => Err(Message::new("error-goal-invalid").arg("max", MAX_GOAL)),
     }
 }
 
-fn parse_language(input: &str) -> Result<PetitionLanguage, String> {
+fn parse_language(input: &str) -> Result<PetitionLanguage, Message> {
     if input.trim().is_empty() {
         return Ok(PetitionLanguage::En);
     }
-    PetitionLanguage::parse(input).ok_or_else(|| "Choose English (en) or Korean (ko)".to_owned())
+    PetitionLanguage::parse(input).ok_or_else(|| Message::new("error-language-invalid"))
 }
 
-fn parse_closes_on(input: &str, today: Date) -> Result<Option<PrimitiveDateTime>, String> {
+fn parse_closes_on(input: &str, today: Date) -> Result<Option<PrimitiveDateTime>, Message> {
     let input = input.trim();
     if input.is_empty() {
         return Ok(None);
     }
     let format = time::macros::format_description!("[year]-[month]-[day]");
-    let date = Date::parse(input, &format)
-        .map_err(|_| "Enter the closing date as YYYY-MM-DD, like 2027-03-31".to_owned())?;
+    let date = Date::parse(input, &format).map_err(|_| Message::new("error-closes-on-format"))?;
     if date <= today {
-        return Err("The closing date must be in the future".into());
+        return Err(Message::new("error-closes-on-past"));
     }
     // Open through the whole closing day, UTC.
     let end = date.next_day().unwrap_or(date);

@@ -5,6 +5,8 @@
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use serde::Serialize;
 
+use crate::i18n::Locale;
+
 /// Everything but RFC 3986's unreserved characters is encoded: these values
 /// go into query strings and `mailto:` bodies, where `+` and `&` mean
 /// something.
@@ -89,8 +91,14 @@ impl Network {
 
     /// The address that opens this network's share dialog for a petition.
     pub fn share_url(self, petition_url: &str, title: &str) -> String {
+        self.share_url_with(petition_url, title, &format!("Sign the petition: {title}"))
+    }
+
+    /// Like [`Network::share_url`], with `invitation` as the text that
+    /// goes with the link ("Sign the petition: …" in the sharer's language).
+    pub fn share_url_with(self, petition_url: &str, title: &str, invitation: &str) -> String {
         let url = enc(&format!("{petition_url}?source={}", self.key()));
-        let text = enc(&format!("Sign the petition: {title}"));
+        let text = enc(invitation);
         let title = enc(title);
         match self {
             Self::Facebook => format!("https://www.facebook.com/sharer/sharer.php?u={url}"),
@@ -118,7 +126,7 @@ impl Network {
 #[derive(Debug, Clone, Serialize)]
 pub struct ShareLink {
     pub network: &'static str,
-    pub label: &'static str,
+    pub label: String,
     pub href: String,
 }
 
@@ -133,11 +141,23 @@ pub struct SharePanel {
 }
 
 impl SharePanel {
-    pub fn new(petition_url: &str, title: &str) -> Self {
+    /// The panel in `locale`'s language.
+    pub fn new(petition_url: &str, title: &str, locale: Locale) -> Self {
+        let invitation = locale.t1("share-invitation", "title", title);
         Self {
             title: title.to_owned(),
             copy_url: format!("{petition_url}?source=link"),
-            links: links(petition_url, title),
+            links: Network::ALL
+                .into_iter()
+                .map(|n| ShareLink {
+                    network: n.key(),
+                    label: match n {
+                        Network::Email => locale.t("share-network-email"),
+                        _ => n.label().to_owned(),
+                    },
+                    href: n.share_url_with(petition_url, title, &invitation),
+                })
+                .collect(),
         }
     }
 }
@@ -148,7 +168,7 @@ pub fn links(petition_url: &str, title: &str) -> Vec<ShareLink> {
         .into_iter()
         .map(|n| ShareLink {
             network: n.key(),
-            label: n.label(),
+            label: n.label().to_owned(),
             href: n.share_url(petition_url, title),
         })
         .collect()

@@ -4,6 +4,7 @@ use serde::Deserialize;
 
 use super::country::Country;
 use super::{clean_text, Email, FieldErrors};
+use crate::i18n::Message;
 
 pub const MAX_NAME_CHARS: usize = 100;
 pub const MAX_POSTCODE_CHARS: usize = 16;
@@ -141,16 +142,16 @@ impl TryFrom<&SignatureForm> for NewSignature {
 
 /// A person's name as one free-text field (signers and organizers alike):
 /// no assumption of a first and last name.
-pub fn parse_name(input: &str) -> Result<String, String> {
-    let name = clean_text(input, false).map_err(|e| format!("Your name {e}"))?;
+pub fn parse_name(input: &str) -> Result<String, Message> {
+    let name = clean_text(input, false).map_err(|_| Message::new("error-name-characters"))?;
     if name.is_empty() {
-        return Err("Enter your name".into());
+        return Err(Message::new("error-name-empty"));
     }
     if name.chars().count() > MAX_NAME_CHARS {
-        return Err(format!("Name must be {MAX_NAME_CHARS} characters or fewer"));
+        return Err(Message::new("error-name-too-long").arg("max", MAX_NAME_CHARS));
     }
     if has_invisible_formatting(&name) {
-        return Err("Your name contains invisible characters. Type it again without them".into());
+        return Err(Message::new("error-name-invisible"));
     }
     Ok(name)
 }
@@ -183,22 +184,19 @@ fn has_invisible_formatting(name: &str) -> bool {
     })
 }
 
-fn parse_postcode(input: &str) -> Result<Option<String>, String> {
-    let postcode = clean_text(input, false).map_err(|e| format!("Postcode {e}"))?;
+fn parse_postcode(input: &str) -> Result<Option<String>, Message> {
+    let postcode =
+        clean_text(input, false).map_err(|_| Message::new("error-postcode-characters"))?;
     if postcode.chars().count() > MAX_POSTCODE_CHARS {
-        return Err(format!(
-            "Postcode must be {MAX_POSTCODE_CHARS} characters or fewer"
-        ));
+        return Err(Message::new("error-postcode-too-long").arg("max", MAX_POSTCODE_CHARS));
     }
     Ok((!postcode.is_empty()).then_some(postcode))
 }
 
-fn parse_comment(input: &str) -> Result<Option<String>, String> {
-    let comment = clean_text(input, true).map_err(|e| format!("Comment {e}"))?;
+fn parse_comment(input: &str) -> Result<Option<String>, Message> {
+    let comment = clean_text(input, true).map_err(|_| Message::new("error-comment-characters"))?;
     if comment.chars().count() > MAX_COMMENT_CHARS {
-        return Err(format!(
-            "Comment must be {MAX_COMMENT_CHARS} characters or fewer"
-        ));
+        return Err(Message::new("error-comment-too-long").arg("max", MAX_COMMENT_CHARS));
     }
     Ok((!comment.is_empty()).then_some(comment))
 }

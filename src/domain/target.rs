@@ -2,6 +2,8 @@
 
 use serde::Serialize;
 
+use crate::i18n::Message;
+
 pub const MAX_TARGETS: usize = 10;
 pub const MAX_TARGET_CHARS: usize = 120;
 
@@ -57,11 +59,11 @@ impl TargetName {
 
 /// Parses one name per line (or per array item), dropping blank lines and
 /// repeats.
-pub fn parse_targets<'a>(lines: impl Iterator<Item = &'a str>) -> Result<Vec<TargetName>, String> {
+pub fn parse_targets<'a>(lines: impl Iterator<Item = &'a str>) -> Result<Vec<TargetName>, Message> {
     let mut names: Vec<TargetName> = Vec::new();
     for line in lines {
         let name = super::clean_text(line, false)
-            .map_err(|e| format!("A target {e}"))?
+            .map_err(|_| Message::new("error-target-characters"))?
             .split_whitespace()
             .collect::<Vec<_>>()
             .join(" ");
@@ -69,9 +71,7 @@ pub fn parse_targets<'a>(lines: impl Iterator<Item = &'a str>) -> Result<Vec<Tar
             continue;
         }
         if name.chars().count() > MAX_TARGET_CHARS {
-            return Err(format!(
-                "Each target must be {MAX_TARGET_CHARS} characters or fewer"
-            ));
+            return Err(Message::new("error-target-too-long").arg("max", MAX_TARGET_CHARS));
         }
         let name = TargetName(name);
         if !names.iter().any(|n| n.key() == name.key()) {
@@ -79,10 +79,10 @@ pub fn parse_targets<'a>(lines: impl Iterator<Item = &'a str>) -> Result<Vec<Tar
         }
     }
     if names.is_empty() {
-        return Err("Enter at least one institution this petition is addressed to".into());
+        return Err(Message::new("error-targets-empty"));
     }
     if names.len() > MAX_TARGETS {
-        return Err(format!("Enter at most {MAX_TARGETS} targets"));
+        return Err(Message::new("error-targets-too-many").arg("max", MAX_TARGETS));
     }
     Ok(names)
 }

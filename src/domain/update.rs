@@ -33,11 +33,11 @@ impl NewUpdate {
         // a header injection.
         let subject = errors.check(
             "subject",
-            required_text(&form.subject, MAX_SUBJECT_CHARS, "a subject", false),
+            required_text(&form.subject, MAX_SUBJECT_CHARS, "subject", false),
         );
         let body = errors.check(
             "body",
-            required_text(&form.body, MAX_BODY_CHARS, "the text of the update", true),
+            required_text(&form.body, MAX_BODY_CHARS, "update", true),
         );
         match (subject, body) {
             (Some(subject), Some(body)) if errors.is_empty() => Ok(Self {
@@ -74,10 +74,16 @@ mod tests {
     #[test]
     fn empty_and_overlong_fields_are_explained() {
         let errors = NewUpdate::parse(&form("", "")).unwrap_err();
-        assert_eq!(errors.get("subject"), Some("Enter a subject"));
-        assert_eq!(errors.get("body"), Some("Enter the text of the update"));
+        assert_eq!(
+            errors.english("subject").as_deref(),
+            Some("Enter a subject")
+        );
+        assert_eq!(
+            errors.english("body").as_deref(),
+            Some("Enter the text of the update")
+        );
         let errors = NewUpdate::parse(&form(&"x".repeat(151), "ok")).unwrap_err();
-        assert!(errors.get("subject").unwrap().contains("150"));
+        assert!(errors.english("subject").unwrap().contains("150"));
     }
 
     #[test]

@@ -1,9 +1,16 @@
 //! Email templates: one folder per message under `templates/email/`, each
-//! with a subject, a text part and an HTML part.
+//! with a subject, a text part and an HTML part, in the recipient's
+//! language (`l`).
 
 use askama::Template;
 
 use crate::db::models::outbox::OutgoingEmail;
+use crate::i18n::Locale;
+
+/// A title in the language's quotation marks, for plain-text parts.
+pub fn quoted(l: &Locale, title: &str) -> String {
+    l.t1("quoted", "text", title)
+}
 
 /// Declares the three templates of one message and its `to_email`.
 macro_rules! email_message {
@@ -14,26 +21,30 @@ macro_rules! email_message {
             #[derive(Template)]
             #[template(path = $subject)]
             struct Subject<'a> {
+                l: Locale,
                 m: &'a $data,
             }
             #[derive(Template)]
             #[template(path = $text)]
             struct Text<'a> {
+                l: Locale,
                 m: &'a $data,
             }
             #[derive(Template)]
             #[template(path = $html)]
             struct Html<'a> {
+                l: Locale,
                 m: &'a $data,
             }
 
             impl $data {
-                pub fn to_email(&self, to: &str) -> anyhow::Result<OutgoingEmail> {
+                /// The email to `to`, in `l`'s language.
+                pub fn to_email(&self, to: &str, l: Locale) -> anyhow::Result<OutgoingEmail> {
                     Ok(OutgoingEmail {
                         to: to.to_owned(),
-                        subject: Subject { m: self }.render()?.trim().to_owned(),
-                        text: Text { m: self }.render()?,
-                        html: Html { m: self }.render()?,
+                        subject: Subject { l, m: self }.render()?.trim().to_owned(),
+                        text: Text { l, m: self }.render()?,
+                        html: Html { l, m: self }.render()?,
                         action_url: Some(self.$action.clone()),
                         not_before: None,
                         list_unsubscribe: None,
@@ -135,10 +146,10 @@ email_message!(
 impl PetitionUpdate {
     /// The email, with the headers that let mail providers offer a
     /// one-click unsubscribe.
-    pub fn to_bulk_email(&self, to: &str) -> anyhow::Result<OutgoingEmail> {
+    pub fn to_bulk_email(&self, to: &str, l: Locale) -> anyhow::Result<OutgoingEmail> {
         Ok(OutgoingEmail {
             list_unsubscribe: Some(self.unsubscribe_url.clone()),
-            ..self.to_email(to)?
+            ..self.to_email(to, l)?
         })
     }
 }

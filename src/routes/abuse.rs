@@ -19,9 +19,9 @@ use crate::domain::abuse::{
     describe, is_outlier, median, utc_text, Criteria, InvalidationForm, OUTLIER_MEDIAN_TIMES,
     OUTLIER_MIN, OUTLIER_SHARE_PERCENT,
 };
-use crate::domain::country;
 use crate::domain::FieldErrors;
 use crate::error::AppError;
+use crate::i18n::{Locale, Message, Ui};
 use crate::security::session::CurrentOrganizer;
 use crate::state::AppState;
 
@@ -36,6 +36,7 @@ const RECENT_INVALIDATIONS: i64 = 20;
 #[derive(Template)]
 #[template(path = "admin/abuse.html")]
 struct AbusePage {
+    l: Ui,
     slug: String,
     title: String,
     hidden: bool,
@@ -53,7 +54,7 @@ struct AbusePage {
 }
 
 impl AbusePage {
-    fn error(&self, field: &str) -> Option<&str> {
+    fn error(&self, field: &str) -> Option<&Message> {
         self.errors.get(field)
     }
 }
@@ -151,6 +152,7 @@ async fn load_petition(state: &AppState, slug: String) -> Result<Petition, AppEr
 
 async fn render_page(
     state: &AppState,
+    ui: Ui,
     current: &CurrentOrganizer,
     petition: Petition,
     show_invalidation: Option<String>,
@@ -203,7 +205,7 @@ async fn render_page(
                 .iter()
                 .zip(tables)
                 .map(|(&dimension, breakdown)| {
-                    table_view((window_id, heading), dimension, breakdown)
+                    table_view(ui.locale(), (window_id, heading), dimension, breakdown)
                 })
                 .collect(),
         })
@@ -225,6 +227,7 @@ async fn render_page(
     render(
         status,
         &AbusePage {
+            l: ui,
             slug: petition.slug,
             title: petition.title,
             hidden: petition.hidden_at.is_some(),
@@ -250,6 +253,7 @@ fn truncate_seconds(at: PrimitiveDateTime) -> PrimitiveDateTime {
 }
 
 fn table_view(
+    l: Locale,
     (window_id, window_heading): (&str, &str),
     (dimension, dimension_id, key_heading, noun, one, many): (
         Dimension,
@@ -272,9 +276,7 @@ fn table_view(
                 (Dimension::Ip, Some(ip)) => (ip.clone(), Some(("ip", ip))),
                 (Dimension::Ip, None) => ("No address recorded".to_owned(), None),
                 (Dimension::Domain, Some(domain)) => (domain.clone(), Some(("domain", domain))),
-                (Dimension::Country, Some(code)) => {
-                    (format!("{} ({code})", country::name(code)), None)
-                }
+                (Dimension::Country, Some(code)) => (format!("{} ({code})", l.country(code)), None),
                 (_, None) => ("None".to_owned(), None),
             };
             RowView {
@@ -384,6 +386,7 @@ pub struct AbuseQuery {
 
 pub async fn show(
     state: web::Data<AppState>,
+    ui: Ui,
     current: CurrentOrganizer,
     slug: web::Path<String>,
     query: web::Query<AbuseQuery>,
@@ -401,6 +404,7 @@ pub async fn show(
     };
     render_page(
         &state,
+        ui,
         &current,
         petition,
         query.invalidation,
@@ -427,6 +431,7 @@ pub struct InvalidationRequest {
 pub async fn invalidate(
     state: web::Data<AppState>,
     req: HttpRequest,
+    ui: Ui,
     current: CurrentOrganizer,
     slug: web::Path<String>,
     form: web::Form<InvalidationRequest>,
@@ -453,6 +458,7 @@ pub async fn invalidate(
             };
             return render_page(
                 &state,
+                ui,
                 &current,
                 petition,
                 None,

@@ -20,6 +20,7 @@ use crate::domain::token::{hash_token, looks_like_token, TokenPurpose};
 use crate::domain::{Email, FieldErrors};
 use crate::email::messages::{AccountExists, ResetPassword, VerifyOrganizer};
 use crate::error::{rate_limited_message, AppError};
+use crate::i18n::{Locale, Message, Ui};
 use crate::security::password::{Password, BUSY_MESSAGE};
 use crate::state::AppState;
 
@@ -29,36 +30,41 @@ const ANON_SCOPE: &str = "anon";
 #[derive(Template)]
 #[template(path = "accounts/notice.html")]
 struct Notice {
+    l: Ui,
+    /// Message ids, like the link's label.
     title: &'static str,
-    message: String,
+    message: Message,
     link: Option<(&'static str, &'static str)>,
 }
 
 fn notice(
+    ui: Ui,
     status: StatusCode,
     title: &'static str,
-    message: impl Into<String>,
+    message: Message,
     link: Option<(&'static str, &'static str)>,
 ) -> Result<HttpResponse, AppError> {
     render(
         status,
         &Notice {
+            l: ui,
             title,
-            message: message.into(),
+            message,
             link,
         },
     )
 }
 
-fn check_your_inbox(message: String) -> Result<HttpResponse, AppError> {
-    notice(StatusCode::OK, "Check your inbox", message, None)
+fn check_your_inbox(ui: Ui, message: Message) -> Result<HttpResponse, AppError> {
+    notice(ui, StatusCode::OK, "signed-heading", message, None)
 }
 
-fn link_not_valid(again: (&'static str, &'static str)) -> Result<HttpResponse, AppError> {
+fn link_not_valid(ui: Ui, again: (&'static str, &'static str)) -> Result<HttpResponse, AppError> {
     notice(
+        ui,
         StatusCode::NOT_FOUND,
-        "This link does not work any more",
-        "It may have expired, or it was already used.",
+        "account-link-invalid-heading",
+        Message::new("account-link-invalid-text"),
         Some(again),
     )
 }
@@ -76,16 +82,18 @@ fn refused(
 #[derive(Template)]
 #[template(path = "accounts/signup.html")]
 struct SignUpPage {
+    l: Ui,
     name: String,
     email: String,
     errors: FieldErrors,
     csrf_token: String,
 }
 
-pub async fn signup_form(state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
+pub async fn signup_form(state: web::Data<AppState>, ui: Ui) -> Result<HttpResponse, AppError> {
     render(
         StatusCode::OK,
         &SignUpPage {
+            l: ui,
             name: String::new(),
             email: String::new(),
             errors: FieldErrors::default(),
@@ -106,11 +114,14 @@ pub struct SignUpForm {
 pub async fn signup(
     state: web::Data<AppState>,
     req: HttpRequest,
+    ui: Ui,
     form: web::Form<SignUpForm>,
 ) -> Result<HttpResponse, AppError> {
     let form = form.into_inner();
     state.csrf.verify(&req, ANON_SCOPE, &form.csrf_token)?;
+    let locale = ui.locale();
     let mut page = SignUpPage {
+        l: ui.clone(),
         name: form.name.clone(),
         email: form.email.clone(),
         errors: FieldErrors::default(),
@@ -140,7 +151,7 @@ pub async fn signup(
     let hash = match state.hashing.hash(password).await {
         Ok(hash) => hash?,
         Err(busy) => {
-            page.errors.add("password", BUSY_MESSAGE);
+            page.errors.add("password", Message::new(BUSY_MESSAGE));
             return refused(&page, StatusCode::SERVICE_UNAVAILABLE, busy.retry_after);
         }
     };
@@ -162,64 +173,69 @@ pub async fn signup(
                 is_admin: false,
                 verified_at: None,
                 created_at: at,
+                locale: Some(locale.code()),
             };
             accounts::sign_up(conn, &organizer, at, |mail| match mail {
                 SignUpMail::Verify { token } => VerifyOrganizer {
                     verify_url: format!("{verify_base}{token}"),
                 }
-                .to_email(&typed),
-                SignUpMail::AlreadyRegistered => AccountExists {
+                .to_email(&typed, locale),
+                // In the account's language, if it has one.
+                SignUpMail::AlreadyRegistered { locale: theirs } => AccountExists {
                     login_url,
                     reset_url,
                 }
-                .to_email(&typed),
+                .to_email(&typed, theirs.unwrap_or(locale)),
             })
         })
         .await?;
     state.outbox_wake.notify_one();
-    check_your_inbox(format!(
-        "We have sent an email to {}. Open the link in it to confirm your address; \
-         then you can log in and start petitions. The link works for 24 hours.",
-        form.email.trim()
-    ))
+    check_your_inbox(
+        ui,
+        Message::new("signup-check-inbox").arg("email", form.email.trim()),
+    )
 }
 
 pub async fn signup_confirm(
     state: web::Data<AppState>,
+    ui: Ui,
     token: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let token = token.into_inner();
-    let again = ("/signup", "Sign up again");
+    let again = ("/signup", "signup-again");
     if !looks_like_token(&token) {
-        return link_not_valid(again);
+        return link_not_valid(ui, again);
     }
     let verified = state
         .db
         .run(move |conn| accounts::verify(conn, &token, now()))
         .await?;
     if !verified {
-        return link_not_valid(again);
+        return link_not_valid(ui, again);
     }
     notice(
+        ui,
         StatusCode::OK,
-        "Your email address is confirmed",
-        "Your organizer account is ready.",
-        Some(("/login", "Log in to start a petition")),
+        "signup-confirmed-heading",
+        Message::new("signup-confirmed-text"),
+        Some(("/login", "signup-confirmed-login")),
     )
 }
 
 #[derive(Template)]
 #[template(path = "accounts/forgot.html")]
 struct ForgotPage {
+    l: Ui,
     email: String,
     errors: FieldErrors,
     csrf_token: String,
 }
 
-pub async fn forgot_form(state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
+pub async fn forgot_form(state: web::Data<AppState>, ui: Ui) -> Result<HttpResponse, AppError> {
     render(
         StatusCode::OK,
         &ForgotPage {
+            l: ui,
             email: String::new(),
             errors: FieldErrors::default(),
             csrf_token: state.csrf.issue(ANON_SCOPE),
@@ -237,11 +253,14 @@ pub struct ForgotForm {
 pub async fn forgot(
     state: web::Data<AppState>,
     req: HttpRequest,
+    ui: Ui,
     form: web::Form<ForgotForm>,
 ) -> Result<HttpResponse, AppError> {
     let form = form.into_inner();
     state.csrf.verify(&req, ANON_SCOPE, &form.csrf_token)?;
+    let locale = ui.locale();
     let mut page = ForgotPage {
+        l: ui.clone(),
         email: form.email.clone(),
         errors: FieldErrors::default(),
         csrf_token: state.csrf.issue(ANON_SCOPE),
@@ -249,7 +268,7 @@ pub async fn forgot(
     let email = match Email::parse(&form.email) {
         Ok(email) => email,
         Err(err) => {
-            page.errors.add("email", err.to_string());
+            page.errors.add("email", err.into());
             return render(StatusCode::UNPROCESSABLE_ENTITY, &page);
         }
     };
@@ -262,39 +281,48 @@ pub async fn forgot(
     state
         .db
         .run(move |conn| {
-            accounts::request_reset(conn, &canonical, now(), |address, token| {
+            accounts::request_reset(conn, &canonical, now(), |organizer, token| {
                 ResetPassword {
                     reset_url: format!("{reset_base}{token}"),
                 }
-                .to_email(address)
+                // In the account's language; the asker's if it has none.
+                .to_email(
+                    &organizer.email,
+                    organizer
+                        .locale_code
+                        .as_deref()
+                        .and_then(Locale::parse)
+                        .unwrap_or(locale),
+                )
             })
         })
         .await?;
     state.outbox_wake.notify_one();
-    check_your_inbox(format!(
-        "If {} belongs to an organizer account, we have sent it a link to choose a new \
-         password. The link works for 1 hour.",
-        form.email.trim()
-    ))
+    check_your_inbox(
+        ui,
+        Message::new("forgot-check-inbox").arg("email", form.email.trim()),
+    )
 }
 
 #[derive(Template)]
 #[template(path = "accounts/reset.html")]
 struct ResetPage {
+    l: Ui,
     token: String,
     errors: FieldErrors,
     csrf_token: String,
 }
 
-const FORGOT_AGAIN: (&str, &str) = ("/password/forgot", "Ask for a new link");
+const FORGOT_AGAIN: (&str, &str) = ("/password/forgot", "reset-ask-again");
 
 pub async fn reset_form(
     state: web::Data<AppState>,
+    ui: Ui,
     token: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let token = token.into_inner();
     if !looks_like_token(&token) {
-        return link_not_valid(FORGOT_AGAIN);
+        return link_not_valid(ui, FORGOT_AGAIN);
     }
     let lookup = token.clone();
     let live = state
@@ -302,11 +330,12 @@ pub async fn reset_form(
         .run(move |conn| accounts::is_live(conn, &lookup, TokenPurpose::ResetPassword, now()))
         .await?;
     if !live {
-        return link_not_valid(FORGOT_AGAIN);
+        return link_not_valid(ui, FORGOT_AGAIN);
     }
     render(
         StatusCode::OK,
         &ResetPage {
+            l: ui,
             token,
             errors: FieldErrors::default(),
             csrf_token: state.csrf.issue(ANON_SCOPE),
@@ -324,6 +353,7 @@ pub struct ResetForm {
 pub async fn reset(
     state: web::Data<AppState>,
     req: HttpRequest,
+    ui: Ui,
     token: web::Path<String>,
     form: web::Form<ResetForm>,
 ) -> Result<HttpResponse, AppError> {
@@ -331,9 +361,10 @@ pub async fn reset(
     state.csrf.verify(&req, ANON_SCOPE, &form.csrf_token)?;
     let token = token.into_inner();
     if !looks_like_token(&token) {
-        return link_not_valid(FORGOT_AGAIN);
+        return link_not_valid(ui, FORGOT_AGAIN);
     }
     let mut page = ResetPage {
+        l: ui.clone(),
         token: token.clone(),
         errors: FieldErrors::default(),
         csrf_token: state.csrf.issue(ANON_SCOPE),
@@ -355,7 +386,7 @@ pub async fn reset(
     let hash = match state.hashing.hash(password).await {
         Ok(hash) => hash?,
         Err(busy) => {
-            page.errors.add("password", BUSY_MESSAGE);
+            page.errors.add("password", Message::new(BUSY_MESSAGE));
             return refused(&page, StatusCode::SERVICE_UNAVAILABLE, busy.retry_after);
         }
     };
@@ -364,12 +395,13 @@ pub async fn reset(
         .run(move |conn| accounts::reset_password(conn, &token, &hash, now()))
         .await?;
     if !changed {
-        return link_not_valid(FORGOT_AGAIN);
+        return link_not_valid(ui, FORGOT_AGAIN);
     }
     notice(
+        ui,
         StatusCode::OK,
-        "Your password is changed",
-        "Every session of your account has ended. Log in with your new password.",
-        Some(("/login", "Log in")),
+        "reset-done-heading",
+        Message::new("reset-done-text"),
+        Some(("/login", "login-heading")),
     )
 }

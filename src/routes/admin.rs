@@ -6,12 +6,13 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
 
-use super::{human_date, render, see_other};
+use super::{render, see_other};
 use crate::db::models::admin::{self as admin_rows, PromoteOutcome};
 use crate::db::models::{now, petitions};
 use crate::domain::email::{Email, EmailError};
 use crate::domain::{clean_text, FieldErrors};
 use crate::error::AppError;
+use crate::i18n::{Message, Ui};
 use crate::security::session::CurrentOrganizer;
 use crate::state::AppState;
 
@@ -23,6 +24,7 @@ pub const MAX_REASON_CHARS: usize = 500;
 #[derive(Template)]
 #[template(path = "admin/index.html")]
 struct AdminPage {
+    l: Ui,
     rows: Vec<AdminRow>,
     total: i64,
     page: i64,
@@ -38,7 +40,7 @@ struct AdminPage {
 }
 
 impl AdminPage {
-    fn error(&self, field: &str) -> Option<&str> {
+    fn error(&self, field: &str) -> Option<&Message> {
         self.errors.get(field)
     }
 }
@@ -46,6 +48,8 @@ impl AdminPage {
 struct AdminRow {
     slug: String,
     title: String,
+    /// The petition's own language, for its title.
+    lang: &'static str,
     owner_name: String,
     owner_email: String,
     count: i64,
@@ -78,14 +82,13 @@ pub(super) fn require_admin(current: &CurrentOrganizer) -> Result<(), AppError> 
     if current.organizer.is_admin {
         Ok(())
     } else {
-        Err(AppError::Forbidden(
-            "Only administrators can open this page.".into(),
-        ))
+        Err(AppError::Forbidden(Message::new("error-admin-only")))
     }
 }
 
 async fn render_admin(
     state: &AppState,
+    ui: Ui,
     current: &CurrentOrganizer,
     page: i64,
     extra: PageState,
@@ -104,9 +107,10 @@ async fn render_admin(
             AdminRow {
                 count: state.counts.count_of(&p.id),
                 open: p.is_open_at(at),
-                created_on: human_date(p.created_at),
+                created_on: ui.date(p.created_at),
+                lang: p.language().code(),
                 hidden: p.hidden_at.map(|since| HiddenView {
-                    since: human_date(since),
+                    since: ui.date(since),
                     reason: p.hidden_reason.clone().unwrap_or_default(),
                 }),
                 slug: p.slug,
@@ -119,6 +123,7 @@ async fn render_admin(
     render(
         status,
         &AdminPage {
+            l: ui,
             rows,
             total,
             page,
@@ -144,16 +149,17 @@ pub struct IndexQuery {
 /// these fixed messages, so the address cannot put words on the page.
 fn notice_for(done: Option<&str>) -> Option<&'static str> {
     Some(match done? {
-        "hidden" => "The petition is hidden. Its organizer sees your reason on their dashboard.",
-        "unhidden" => "The petition is public again.",
-        "promoted" => "That organizer is now an admin.",
-        "closed" => "The petition is closed to new signatures.",
+        "hidden" => "admin-done-hidden",
+        "unhidden" => "admin-done-unhidden",
+        "promoted" => "admin-done-promoted",
+        "closed" => "admin-done-closed",
         _ => return None,
     })
 }
 
 pub async fn index(
     state: web::Data<AppState>,
+    ui: Ui,
     current: CurrentOrganizer,
     query: web::Query<IndexQuery>,
 ) -> Result<HttpResponse, AppError> {
@@ -165,14 +171,14 @@ pub async fn index(
             .ok()
             .filter(|n| (1..=1_000_000).contains(n))
             .ok_or_else(|| {
-                AppError::BadRequest("page must be a whole number of 1 or more".into())
+                AppError::BadRequest(Message::new("error-param-positive").arg("name", "page"))
             })?,
     };
     let extra = PageState {
         notice: notice_for(query.done.as_deref()),
         ..PageState::default()
     };
-    render_admin(&state, &current, page, extra, StatusCode::OK).await
+    render_admin(&state, ui, &current, page, extra, StatusCode::OK).await
 }
 
 #[derive(Deserialize)]
@@ -183,22 +189,23 @@ pub struct HideForm {
     csrf_token: String,
 }
 
-fn parse_reason(input: &str) -> Result<String, String> {
-    let reason = clean_text(input, true).map_err(|e| format!("The reason {e}."))?;
+fn parse_reason(input: &str) -> Result<String, Message> {
+    let reason = clean_text(input, true).map_err(|_| Message::new("error-reason-characters"))?;
     if reason.is_empty() {
-        return Err("Say why the petition is hidden: its organizer will read it.".into());
+        return Err(Message::new("error-reason-empty"));
     }
     let chars = reason.chars().count();
     if chars > MAX_REASON_CHARS {
-        return Err(format!(
-            "The reason must be {MAX_REASON_CHARS} characters or fewer; it has {chars}."
-        ));
+        return Err(Message::new("error-reason-too-long")
+            .arg("max", MAX_REASON_CHARS)
+            .arg("count", chars));
     }
     Ok(reason)
 }
 
 pub async fn hide(
     state: web::Data<AppState>,
+    ui: Ui,
     req: HttpRequest,
     current: CurrentOrganizer,
     slug: web::Path<String>,
@@ -230,8 +237,15 @@ pub async fn hide(
                 }),
                 ..PageState::default()
             };
-            return render_admin(&state, &current, 1, extra, StatusCode::UNPROCESSABLE_ENTITY)
-                .await;
+            return render_admin(
+                &state,
+                ui,
+                &current,
+                1,
+                extra,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await;
         }
     };
     let admin_id = current.organizer.id.clone();
@@ -281,6 +295,7 @@ pub struct PromoteForm {
 
 pub async fn promote(
     state: web::Data<AppState>,
+    ui: Ui,
     req: HttpRequest,
     current: CurrentOrganizer,
     form: web::Form<PromoteForm>,
@@ -291,10 +306,8 @@ pub async fn promote(
         .verify(&req, &current.csrf_scope(), &form.csrf_token)?;
     let form = form.into_inner();
     let problem = match Email::parse(&form.email) {
-        Err(EmailError::Empty) => {
-            Some("Enter the email address of the organizer to make an admin.".to_owned())
-        }
-        Err(err) => Some(err.to_string()),
+        Err(EmailError::Empty) => Some(Message::new("error-promote-empty")),
+        Err(err) => Some(err.into()),
         Ok(email) => {
             let canonical = email.canonical().to_owned();
             // Admins are trusted, so saying that nobody has this address
@@ -305,10 +318,9 @@ pub async fn promote(
                 .await?
             {
                 PromoteOutcome::Promoted | PromoteOutcome::AlreadyAdmin => None,
-                PromoteOutcome::NoSuchOrganizer => Some(format!(
-                    "No organizer has the email address {}. They need an account first.",
-                    email.as_typed()
-                )),
+                PromoteOutcome::NoSuchOrganizer => {
+                    Some(Message::new("error-promote-unknown").arg("email", email.as_typed()))
+                }
             }
         }
     };
@@ -322,5 +334,13 @@ pub async fn promote(
         promote_email: form.email,
         ..PageState::default()
     };
-    render_admin(&state, &current, 1, extra, StatusCode::UNPROCESSABLE_ENTITY).await
+    render_admin(
+        &state,
+        ui,
+        &current,
+        1,
+        extra,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await
 }

@@ -15,6 +15,7 @@ use crate::domain::share;
 use crate::domain::signer::SignatureForm;
 use crate::domain::target::TargetKind;
 use crate::error::{ApiError, AppError};
+use crate::i18n::{Locale, Message};
 use crate::state::AppState;
 
 const MAX_PER_PAGE: i64 = 100;
@@ -174,7 +175,11 @@ pub(crate) fn in_range(
             .ok()
             .filter(|n| (1..=max).contains(n))
             .ok_or_else(|| {
-                AppError::BadRequest(format!("{name} must be a whole number from 1 to {max}"))
+                AppError::BadRequest(
+                    Message::new("error-param-range")
+                        .arg("name", name)
+                        .arg("max", max),
+                )
             }),
     }
 }
@@ -199,14 +204,12 @@ pub async fn list_petitions(
         None | Some("") => ListState::Any,
         Some("open") => ListState::Open,
         Some("closed") => ListState::Closed,
-        Some(_) => return Err(AppError::BadRequest("state must be open or closed".into()).into()),
+        Some(_) => return Err(AppError::BadRequest(Message::new("error-param-state")).into()),
     };
     let sort = match params.sort.as_deref() {
         None | Some("") | Some("signatures") => ListSort::Signatures,
         Some("recent") => ListSort::Recent,
-        Some(_) => {
-            return Err(AppError::BadRequest("sort must be signatures or recent".into()).into())
-        }
+        Some(_) => return Err(AppError::BadRequest(Message::new("error-param-sort")).into()),
     };
     let page = in_range(params.page.as_deref(), "page", 1, MAX_PAGE)?;
     let per_page = in_range(params.per_page.as_deref(), "per_page", 20, MAX_PER_PAGE)?;
@@ -339,19 +342,22 @@ pub struct SignedJson {
 pub async fn sign_petition(
     state: web::Data<AppState>,
     req: HttpRequest,
+    locale: Locale,
     slug: web::Path<String>,
     body: web::Json<serde_json::Value>,
 ) -> Result<HttpResponse, ApiError> {
     let body: SignatureForm = from_object(body.into_inner())?;
     state.limits.sign(client_addr(&req), &slug)?;
-    match submit(&state, &slug, &body, client_ip(&req)).await {
+    // The confirmation email speaks the client's Accept-Language (or
+    // ?lang=); the JSON answers stay in English.
+    match submit(&state, &slug, &body, client_ip(&req), locale).await {
         Ok(()) => Ok(HttpResponse::Accepted().json(SignedJson {
             status: "pending_confirmation".into(),
         })),
         Err(SubmitError::Invalid(fields)) => Err(AppError::Validation(fields).into()),
         Err(SubmitError::Closed) => Err(AppError::Conflict {
             code: "petition_closed",
-            message: "This petition is closed and no longer takes signatures.".into(),
+            message: Message::new("error-petition-closed"),
         }
         .into()),
         Err(SubmitError::Other(err)) => Err(err.into()),
@@ -393,12 +399,13 @@ pub(crate) fn from_object<T: serde::de::DeserializeOwned>(
     body: serde_json::Value,
 ) -> Result<T, AppError> {
     if !body.is_object() {
-        return Err(AppError::BadRequest(
-            "The JSON body must be an object, like {\"name\": \"…\"}.".into(),
-        ));
+        return Err(AppError::BadRequest(Message::text(
+            "The JSON body must be an object, like {\"name\": \"…\"}.",
+        )));
     }
-    serde_json::from_value(body)
-        .map_err(|e| AppError::BadRequest(format!("The JSON body could not be read: {e}")))
+    serde_json::from_value(body).map_err(|e| {
+        AppError::BadRequest(Message::new("error-json-unreadable").arg("detail", e.to_string()))
+    })
 }
 
 pub async fn not_found(_req: HttpRequest) -> Result<HttpResponse, ApiError> {

@@ -16,6 +16,7 @@ use crate::db::models::petitions::{self, EditOutcome, Petition};
 use crate::db::models::signatures::{self as signature_rows, After, ExportCursor, ExportRow};
 use crate::domain::petition::{today_utc, NewPetition, PetitionForm};
 use crate::error::{ApiError, AppError};
+use crate::i18n::Message;
 use crate::security::api_token::ApiOrganizer;
 use crate::state::AppState;
 
@@ -182,7 +183,7 @@ fn targets_of(
 fn refused(outcome: EditOutcome) -> AppError {
     match outcome {
         EditOutcome::NotYours => {
-            AppError::Forbidden("This petition belongs to another organizer.".into())
+            AppError::Forbidden(Message::text("This petition belongs to another organizer."))
         }
         _ => AppError::NotFound,
     }
@@ -400,7 +401,7 @@ pub async fn list_signatures(
     )?;
     let after = match params.cursor.as_deref().filter(|c| !c.is_empty()) {
         Some(cursor) => Some(After::Cursor(decode_cursor(cursor).ok_or_else(|| {
-            AppError::BadRequest("cursor is not one this API gave out".into())
+            AppError::BadRequest(Message::text("cursor is not one this API gave out"))
         })?)),
         None => {
             let page = in_range(params.page.as_deref(), "page", 1, MAX_PAGE)?;

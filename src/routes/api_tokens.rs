@@ -5,12 +5,13 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
 
-use super::{human_date, render, see_other};
+use super::{render, see_other};
 use crate::db::models::api_tokens::{self, ApiToken};
 use crate::domain::petition::required_text;
 use crate::domain::token::generate_api_token;
 use crate::domain::FieldErrors;
 use crate::error::AppError;
+use crate::i18n::{Locale, Ui};
 use crate::security::csrf::CsrfForm;
 use crate::security::session::CurrentOrganizer;
 use crate::state::AppState;
@@ -20,6 +21,7 @@ pub const MAX_NAME_CHARS: usize = 100;
 #[derive(Template)]
 #[template(path = "dashboard/tokens.html")]
 struct TokensPage {
+    l: Ui,
     tokens: Vec<TokenRow>,
     /// The token just made: shown on this response only, never again.
     created: Option<String>,
@@ -37,14 +39,14 @@ struct TokenRow {
     revoked_on: Option<String>,
 }
 
-impl From<ApiToken> for TokenRow {
-    fn from(token: ApiToken) -> Self {
+impl TokenRow {
+    fn new(token: ApiToken, l: Locale) -> Self {
         Self {
             id: token.id,
             name: token.name,
-            created_on: human_date(token.created_at),
-            last_used_on: token.last_used_at.map(human_date),
-            revoked_on: token.revoked_at.map(human_date),
+            created_on: l.date(token.created_at),
+            last_used_on: token.last_used_at.map(|at| l.date(at)),
+            revoked_on: token.revoked_at.map(|at| l.date(at)),
         }
     }
 }
@@ -63,6 +65,7 @@ pub struct TokenForm {
 
 async fn page(
     state: &AppState,
+    ui: Ui,
     current: &CurrentOrganizer,
     status: StatusCode,
     view: PageView,
@@ -75,7 +78,11 @@ async fn page(
     let mut response = render(
         status,
         &TokensPage {
-            tokens: tokens.into_iter().map(TokenRow::from).collect(),
+            tokens: tokens
+                .into_iter()
+                .map(|t| TokenRow::new(t, ui.locale()))
+                .collect(),
+            l: ui,
             created: view.created,
             notice: view.notice,
             name: view.name,
@@ -101,15 +108,17 @@ struct PageView {
 
 pub async fn index(
     state: web::Data<AppState>,
+    ui: Ui,
     current: CurrentOrganizer,
     query: web::Query<IndexQuery>,
 ) -> Result<HttpResponse, AppError> {
     let notice = match query.done.as_deref() {
-        Some("revoked") => Some("The token is revoked. Requests that use it are now refused."),
+        Some("revoked") => Some("tokens-revoked-notice"),
         _ => None,
     };
     page(
         &state,
+        ui,
         &current,
         StatusCode::OK,
         PageView {
@@ -122,6 +131,7 @@ pub async fn index(
 
 pub async fn create(
     state: web::Data<AppState>,
+    ui: Ui,
     req: HttpRequest,
     current: CurrentOrganizer,
     form: web::Form<TokenForm>,
@@ -130,13 +140,14 @@ pub async fn create(
     state
         .csrf
         .verify(&req, &current.csrf_scope(), &form.csrf_token)?;
-    let name = match required_text(&form.name, MAX_NAME_CHARS, "a name for the token", false) {
+    let name = match required_text(&form.name, MAX_NAME_CHARS, "token", false) {
         Ok(name) => name,
         Err(message) => {
             let mut errors = FieldErrors::default();
             errors.add("name", message);
             return page(
                 &state,
+                ui,
                 &current,
                 StatusCode::UNPROCESSABLE_ENTITY,
                 PageView {
@@ -157,6 +168,7 @@ pub async fn create(
         .await?;
     page(
         &state,
+        ui,
         &current,
         StatusCode::CREATED,
         PageView {

@@ -90,11 +90,7 @@ fn refuse(req: &ServiceRequest, refusal: Refusal) -> HttpResponse {
             return response;
         }
         Refusal::TooLarge => AppError::PayloadTooLarge,
-        Refusal::NotText => AppError::BadRequest(
-            "The form contains bytes that are not valid text (UTF-8). Nothing was saved: \
-             check what you typed or pasted, then send it again."
-                .into(),
-        ),
+        Refusal::NotText => AppError::BadRequest(crate::i18n::Message::new("error-body-not-text")),
     };
     if req.path().starts_with("/api/") {
         ApiError(error).error_response()

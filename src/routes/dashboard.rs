@@ -4,7 +4,7 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 
-use super::{human_date, render, see_other};
+use super::{render, see_other};
 use crate::db::models::petitions::EditOutcome;
 use crate::db::models::{now, petitions};
 use crate::domain::petition::{
@@ -12,6 +12,7 @@ use crate::domain::petition::{
 };
 use crate::domain::FieldErrors;
 use crate::error::AppError;
+use crate::i18n::{Message, Ui};
 use crate::security::csrf::CsrfForm;
 use crate::security::session::CurrentOrganizer;
 use crate::state::AppState;
@@ -19,6 +20,7 @@ use crate::state::AppState;
 #[derive(Template)]
 #[template(path = "dashboard/index.html")]
 struct DashboardPage {
+    l: Ui,
     organizer_name: String,
     is_admin: bool,
     petitions: Vec<DashboardRow>,
@@ -28,6 +30,8 @@ struct DashboardPage {
 struct DashboardRow {
     slug: String,
     title: String,
+    /// The petition's own language, for its title.
+    lang: &'static str,
     count: i64,
     goal: i64,
     open: bool,
@@ -38,6 +42,7 @@ struct DashboardRow {
 
 pub async fn index(
     state: web::Data<AppState>,
+    ui: Ui,
     current: CurrentOrganizer,
 ) -> Result<HttpResponse, AppError> {
     let owner = current.organizer.id.clone();
@@ -51,8 +56,9 @@ pub async fn index(
         .map(|p| DashboardRow {
             count: state.counts.count_of(&p.id),
             open: p.is_open_at(at),
-            created_on: human_date(p.created_at),
+            created_on: ui.date(p.created_at),
             hidden_reason: hidden_reason(&p),
+            lang: p.language().code(),
             slug: p.slug,
             title: p.title,
             goal: p.goal,
@@ -61,6 +67,7 @@ pub async fn index(
     render(
         StatusCode::OK,
         &DashboardPage {
+            l: ui,
             organizer_name: current.organizer.name.clone(),
             is_admin: current.organizer.is_admin,
             petitions,
@@ -76,12 +83,12 @@ fn hidden_reason(petition: &petitions::Petition) -> Option<String> {
         .map(|_| petition.hidden_reason.clone().unwrap_or_default())
 }
 
-const SESSION_EXPIRED: &str = "You have been logged out, so the petition was not published yet. \
-     Your text is kept below: log in again in a new tab, then come back here and press Publish.";
+const SESSION_EXPIRED: &str = "petition-form-session-expired";
 
 #[derive(Template)]
 #[template(path = "dashboard/petition_form.html")]
 struct PetitionFormPage {
+    l: Ui,
     values: PetitionForm,
     errors: FieldErrors,
     suggestions: Vec<String>,
@@ -101,7 +108,7 @@ struct PetitionFormPage {
 }
 
 impl PetitionFormPage {
-    fn error(&self, field: &str) -> Option<&str> {
+    fn error(&self, field: &str) -> Option<&Message> {
         self.errors.get(field)
     }
 }
@@ -121,6 +128,7 @@ enum FormMode {
 
 async fn render_form(
     state: &AppState,
+    ui: Ui,
     current: &CurrentOrganizer,
     mode: FormMode,
     values: PetitionForm,
@@ -128,11 +136,12 @@ async fn render_form(
     status: StatusCode,
 ) -> Result<HttpResponse, AppError> {
     let csrf_token = state.csrf.issue(&current.csrf_scope());
-    render_form_with(state, mode, values, errors, csrf_token, status).await
+    render_form_with(state, ui, mode, values, errors, csrf_token, status).await
 }
 
 async fn render_form_with(
     state: &AppState,
+    ui: Ui,
     mode: FormMode,
     values: PetitionForm,
     errors: FieldErrors,
@@ -143,8 +152,8 @@ async fn render_form_with(
     let (action, heading, submit, notice, preview, can_preview, hidden_reason) = match mode {
         FormMode::New { notice } => (
             "/dashboard/petitions/new".to_owned(),
-            "Start a petition",
-            "Publish the petition",
+            "nav-start-petition",
+            "petition-form-publish",
             notice,
             None,
             false,
@@ -156,8 +165,8 @@ async fn render_form_with(
             hidden_reason,
         } => (
             format!("/dashboard/petitions/{slug}/edit"),
-            "Edit the petition",
-            "Save changes",
+            "petition-form-edit-heading",
+            "petition-form-save",
             None,
             preview,
             true,
@@ -167,6 +176,7 @@ async fn render_form_with(
     render(
         status,
         &PetitionFormPage {
+            l: ui,
             values,
             errors,
             suggestions,
@@ -185,15 +195,14 @@ async fn render_form_with(
 
 fn edit_refused(outcome: EditOutcome) -> AppError {
     match outcome {
-        EditOutcome::NotYours => {
-            AppError::Forbidden("Only the organizer of this petition can change it.".into())
-        }
+        EditOutcome::NotYours => AppError::Forbidden(Message::new("error-petition-not-yours")),
         _ => AppError::NotFound,
     }
 }
 
 pub async fn edit_petition_form(
     state: web::Data<AppState>,
+    ui: Ui,
     current: CurrentOrganizer,
     slug: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
@@ -231,6 +240,7 @@ pub async fn edit_petition_form(
     };
     render_form(
         &state,
+        ui,
         &current,
         FormMode::Edit {
             slug: slug.clone(),
@@ -255,6 +265,7 @@ pub struct EditForm {
 
 pub async fn edit_petition(
     state: web::Data<AppState>,
+    ui: Ui,
     req: HttpRequest,
     current: CurrentOrganizer,
     slug: web::Path<String>,
@@ -284,6 +295,7 @@ pub async fn edit_petition(
         let errors = parsed.err().unwrap_or_default();
         return render_form(
             &state,
+            ui,
             &current,
             FormMode::Edit {
                 slug: slug.clone(),
@@ -301,6 +313,7 @@ pub async fn edit_petition(
         Err(errors) => {
             return render_form(
                 &state,
+                ui,
                 &current,
                 FormMode::Edit {
                     slug: slug.clone(),
@@ -336,6 +349,7 @@ pub async fn edit_petition(
 
 pub async fn new_petition_form(
     state: web::Data<AppState>,
+    ui: Ui,
     current: CurrentOrganizer,
 ) -> Result<HttpResponse, AppError> {
     let values = PetitionForm {
@@ -344,6 +358,7 @@ pub async fn new_petition_form(
     };
     render_form(
         &state,
+        ui,
         &current,
         FormMode::New { notice: None },
         values,
@@ -355,6 +370,7 @@ pub async fn new_petition_form(
 
 pub async fn create_petition(
     state: web::Data<AppState>,
+    ui: Ui,
     req: HttpRequest,
     current: Option<CurrentOrganizer>,
     form: web::Form<PetitionForm>,
@@ -367,6 +383,7 @@ pub async fn create_petition(
         let token = form.csrf_token.clone();
         return render_form_with(
             &state,
+            ui,
             FormMode::New {
                 notice: Some(SESSION_EXPIRED),
             },
@@ -385,6 +402,7 @@ pub async fn create_petition(
         Err(errors) => {
             return render_form(
                 &state,
+                ui,
                 &current,
                 FormMode::New { notice: None },
                 form,

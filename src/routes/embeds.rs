@@ -7,10 +7,11 @@ use askama::Template;
 use serde::{Deserialize, Serialize};
 
 use super::petitions::{PetitionView, SignFormView, Surface};
-use super::{render, thousands};
+use super::render;
 use crate::domain::signer::SignatureForm;
 use crate::domain::FieldErrors;
 use crate::error::AppError;
+use crate::i18n::{Locale, Message, Ui};
 use crate::state::AppState;
 
 /// The widget may sit in any site's frame; every other page may not.
@@ -33,23 +34,34 @@ pub struct EmbedSnippets {
 }
 
 impl EmbedSnippets {
-    pub fn new(public_url: &str, petition_url: &str) -> Self {
+    /// The snippets in `locale`'s language: English ones name none, so
+    /// the widget follows each visitor's browser; others ask for theirs.
+    pub fn new(public_url: &str, petition_url: &str, locale: Locale) -> Self {
+        let (data_lang, query) = match locale {
+            Locale::En => (String::new(), String::new()),
+            other => (
+                format!(" data-lang=\"{}\"", other.code()),
+                format!("?lang={}", other.code()),
+            ),
+        };
         Self {
             oembed_href: format!(
                 "{public_url}/oembed?url={}&format=json",
                 crate::domain::share::enc(petition_url)
             ),
             script: format!(
-                "<div data-undersigned=\"{petition_url}\"></div>\n\
+                "<div data-undersigned=\"{petition_url}\"{data_lang}></div>\n\
                  <script src=\"{public_url}/embed.js\" async></script>"
             ),
             iframe: format!(
-                "<iframe src=\"{petition_url}/embed\" width=\"{EMBED_WIDTH}\" \
+                "<iframe src=\"{petition_url}/embed{query}\" width=\"{EMBED_WIDTH}\" \
                  height=\"{EMBED_HEIGHT}\" style=\"border:0;max-width:100%\" \
-                 title=\"Petition\"></iframe>"
+                 title=\"{}\"></iframe>",
+                crate::i18n::escape_html(&locale.t("embed-frame-title"))
             ),
             badge_markdown: format!(
-                "[![Signatures]({petition_url}/badge.svg)]({petition_url}?source=badge)"
+                "[![{}]({petition_url}/badge.svg{query})]({petition_url}?source=badge)",
+                locale.t("embed-badge-alt").replace(['[', ']'], "")
             ),
         }
     }
@@ -58,9 +70,10 @@ impl EmbedSnippets {
 #[derive(Template)]
 #[template(path = "petitions/embed.html")]
 struct EmbedPage {
+    l: Ui,
     petition: PetitionView,
     form: SignFormView,
-    form_notice: Option<String>,
+    form_notice: Option<Message>,
     /// Just signed: show "check your inbox" instead of the form.
     signed: bool,
 }
@@ -75,6 +88,7 @@ pub struct EmbedQuery {
 
 pub async fn embed(
     state: web::Data<AppState>,
+    ui: Ui,
     slug: web::Path<String>,
     query: web::Query<EmbedQuery>,
 ) -> Result<HttpResponse, AppError> {
@@ -87,6 +101,7 @@ pub async fn embed(
     };
     render_embed(
         &state,
+        ui,
         &slug,
         form,
         FieldErrors::default(),
@@ -97,12 +112,14 @@ pub async fn embed(
     .await
 }
 
+#[allow(clippy::too_many_arguments)]
 pub async fn render_embed(
     state: &AppState,
+    ui: Ui,
     slug: &str,
     values: SignatureForm,
     errors: FieldErrors,
-    form_notice: Option<String>,
+    form_notice: Option<Message>,
     signed: bool,
     status: StatusCode,
 ) -> Result<HttpResponse, AppError> {
@@ -112,11 +129,13 @@ pub async fn render_embed(
         .await?
         .ok_or(AppError::NotFound)?;
     let (petition, targets) = (snapshot.petition.clone(), snapshot.targets.clone());
-    let form = SignFormView::new(state, Surface::Embed, &petition.slug, values, errors);
+    let locale = ui.locale();
+    let form = SignFormView::new(state, Surface::Embed, &petition.slug, values, errors, &ui);
     let mut response = render(
         status,
         &EmbedPage {
-            petition: PetitionView::new(state, petition, targets),
+            l: ui.at(&format!("/petitions/{}/embed", petition.slug)),
+            petition: PetitionView::new(state, petition, targets, locale),
             form,
             form_notice,
             signed,
@@ -237,13 +256,26 @@ pub async fn oembed(
 
 /// The badge: the count and a progress bar, from memory, never the
 /// database. Revalidated often, and cheap to answer with 304.
+///
+/// Its words are English unless the address asks otherwise (`?lang=ko`):
+/// an image is fetched by proxies and Markdown renderers, whose
+/// `Accept-Language` is not the reader's.
 pub async fn badge(
     state: web::Data<AppState>,
     req: HttpRequest,
     slug: web::Path<String>,
+    query: web::Query<BadgeQuery>,
 ) -> Result<HttpResponse, AppError> {
     let count = state.counts.get(&slug).ok_or(AppError::NotFound)?;
-    let etag = format!("\"{}-{}\"", count.count, count.goal);
+    let locale = query
+        .lang
+        .as_deref()
+        .and_then(Locale::parse)
+        .unwrap_or_default();
+    let etag = match locale {
+        Locale::En => format!("\"{}-{}\"", count.count, count.goal),
+        other => format!("\"{}-{}-{}\"", count.count, count.goal, other.code()),
+    };
     let matches = req
         .headers()
         .get(header::IF_NONE_MATCH)
@@ -266,17 +298,23 @@ pub async fn badge(
     }
     Ok(response
         .content_type("image/svg+xml; charset=utf-8")
-        .body(badge_svg(count.count, count.goal)))
+        .body(badge_svg(count.count, count.goal, locale)))
 }
 
-fn badge_svg(count: i64, goal: i64) -> String {
+#[derive(Deserialize)]
+pub struct BadgeQuery {
+    #[serde(default)]
+    lang: Option<String>,
+}
+
+fn badge_svg(count: i64, goal: i64, locale: Locale) -> String {
     const WIDTH: i64 = 240;
     let filled = if goal > 0 {
         (count.clamp(0, goal) * WIDTH / goal).max(i64::from(count > 0) * 2)
     } else {
         0
     };
-    let label = format!("{} of {} signatures", thousands(&count), thousands(&goal));
+    let label = crate::i18n::escape_html(&locale.t2("badge-label", "count", count, "goal", goal));
     format!(
         r##"<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="28" viewBox="0 0 {WIDTH} 28" role="img" aria-label="{label}">
 <title>{label}</title>
@@ -322,10 +360,12 @@ mod tests {
 
     #[test]
     fn the_badge_shows_a_sliver_for_a_tiny_share() {
-        assert!(badge_svg(4, 10_000).contains(r#"<rect width="2" "#));
-        assert!(badge_svg(0, 10_000).contains(r#"<rect width="0" "#));
-        assert!(badge_svg(20_000, 10_000)
+        let en = Locale::En;
+        assert!(badge_svg(4, 10_000, en).contains(r#"<rect width="2" "#));
+        assert!(badge_svg(0, 10_000, en).contains(r#"<rect width="0" "#));
+        assert!(badge_svg(20_000, 10_000, en)
             .contains(r##"<rect width="240" height="28" rx="4" fill="#0b6e4f"/>"##));
-        assert!(badge_svg(1234, 10_000).contains("1,234 of 10,000 signatures"));
+        assert!(badge_svg(1234, 10_000, en).contains("1,234 of 10,000 signatures"));
+        assert!(badge_svg(1234, 10_000, Locale::Ko).contains("서명 1,234명 / 목표 10,000명"));
     }
 }

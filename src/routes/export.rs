@@ -40,9 +40,9 @@ pub async fn signatures_csv(
         .await?
         .ok_or(AppError::NotFound)?;
     if petition.owner_id != current.organizer.id && !current.organizer.is_admin {
-        return Err(AppError::Forbidden(
-            "Only the organizer of this petition can download its signatures.".into(),
-        ));
+        return Err(AppError::Forbidden(crate::i18n::Message::new(
+            "error-export-not-yours",
+        )));
     }
 
     let first = csv_chunk(std::iter::once(HEADER.map(String::from).to_vec()))?;

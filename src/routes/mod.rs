@@ -32,6 +32,7 @@ use actix_web::{error, guard, web, HttpRequest, HttpResponse};
 use askama::Template;
 
 use crate::error::{ApiError, AppError};
+use crate::i18n::Message;
 use crate::security::limits::retry_after_secs;
 use crate::state::AppState;
 
@@ -49,7 +50,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     .app_data(web::QueryConfig::default().error_handler(|err, req| {
         error_for(
             req,
-            AppError::BadRequest(format!("The address has a malformed query: {err}")),
+            AppError::BadRequest(
+                Message::new("error-malformed-query").arg("detail", err.to_string()),
+            ),
         )
     }))
     .app_data(
@@ -295,9 +298,11 @@ fn form_error(err: error::UrlencodedError) -> AppError {
     match err {
         error::UrlencodedError::Overflow { .. } => AppError::PayloadTooLarge,
         error::UrlencodedError::ContentType => {
-            AppError::BadRequest("Send the form as application/x-www-form-urlencoded.".into())
+            AppError::BadRequest(Message::new("error-form-content-type"))
         }
-        other => AppError::BadRequest(format!("The form could not be read: {other}")),
+        other => AppError::BadRequest(
+            Message::new("error-form-unreadable").arg("detail", other.to_string()),
+        ),
     }
 }
 
@@ -306,12 +311,14 @@ fn json_error(err: error::JsonPayloadError) -> AppError {
         error::JsonPayloadError::OverflowKnownLength { .. }
         | error::JsonPayloadError::Overflow { .. } => AppError::PayloadTooLarge,
         error::JsonPayloadError::ContentType => {
-            AppError::BadRequest("Send the body as application/json.".into())
+            AppError::BadRequest(Message::new("error-json-content-type"))
         }
         error::JsonPayloadError::Deserialize(e) => {
-            AppError::BadRequest(format!("The JSON body could not be read: {e}"))
+            AppError::BadRequest(Message::new("error-json-unreadable").arg("detail", e.to_string()))
         }
-        other => AppError::BadRequest(format!("The body could not be read: {other}")),
+        other => AppError::BadRequest(
+            Message::new("error-body-unreadable").arg("detail", other.to_string()),
+        ),
     }
 }
 
@@ -374,27 +381,10 @@ pub fn with_retry_after(mut response: HttpResponse, wait: Duration) -> HttpRespo
     response
 }
 
-/// Formats a stored UTC time for people, e.g. "28 November 2026".
-pub fn human_date(at: time::PrimitiveDateTime) -> String {
-    let format = time::macros::format_description!("[day padding:none] [month repr:long] [year]");
-    at.format(&format).unwrap_or_default()
-}
-
 /// Formats a number with thousands separators: 12,345. Called from
 /// templates, which pass values by reference.
 pub fn thousands(n: &i64) -> String {
-    let digits = n.unsigned_abs().to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
-    if *n < 0 {
-        out.push('-');
-    }
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
+    crate::i18n::group_thousands(*n)
 }
 
 #[cfg(test)]

@@ -11,6 +11,7 @@ use super::{client_addr, render, see_other, with_retry_after};
 use crate::db::models::organizers;
 use crate::domain::Email;
 use crate::error::{rate_limited_message, AppError};
+use crate::i18n::{Message, Ui};
 use crate::security::csrf::CsrfForm;
 use crate::security::password::BUSY_MESSAGE;
 use crate::security::session;
@@ -21,15 +22,17 @@ const LOGIN_SCOPE: &str = "anon";
 #[derive(Template)]
 #[template(path = "organizers/login.html")]
 struct LoginPage {
+    l: Ui,
     email: String,
-    error: Option<String>,
+    error: Option<Message>,
     csrf_token: String,
 }
 
-pub async fn login_form(state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
+pub async fn login_form(state: web::Data<AppState>, ui: Ui) -> Result<HttpResponse, AppError> {
     render(
         StatusCode::OK,
         &LoginPage {
+            l: ui,
             email: String::new(),
             error: None,
             csrf_token: state.csrf.issue(LOGIN_SCOPE),
@@ -50,6 +53,7 @@ pub struct LoginForm {
 pub async fn login(
     state: web::Data<AppState>,
     req: HttpRequest,
+    ui: Ui,
     form: web::Form<LoginForm>,
 ) -> Result<HttpResponse, AppError> {
     let form = form.into_inner();
@@ -62,7 +66,7 @@ pub async fn login(
     if let Err(limited) = state.limits.login(client_addr(&req), account) {
         let message = rate_limited_message(&limited);
         let status = StatusCode::TOO_MANY_REQUESTS;
-        return login_refused(&state, form.email, status, limited.retry_after, message);
+        return login_refused(&state, ui, form.email, status, limited.retry_after, message);
     }
     let organizer = match email {
         Some(email) => {
@@ -80,9 +84,9 @@ pub async fn login(
     let valid = match state.hashing.verify(stored, form.password).await {
         Ok(valid) => valid,
         Err(busy) => {
-            let message = BUSY_MESSAGE.into();
+            let message = Message::new(BUSY_MESSAGE);
             let status = StatusCode::SERVICE_UNAVAILABLE;
-            return login_refused(&state, form.email, status, busy.retry_after, message);
+            return login_refused(&state, ui, form.email, status, busy.retry_after, message);
         }
     };
     match organizer {
@@ -91,6 +95,14 @@ pub async fn login(
             // A new session id at every login, and the one the browser came
             // with ends: a session planted before login is worth nothing.
             session::end(&state, &req).await?;
+            // Account emails sent later speak the language they log in in.
+            if organizer.locale() != ui.locale() || organizer.locale_code.is_none() {
+                let (id, locale) = (organizer.id.clone(), ui.locale());
+                state
+                    .db
+                    .run(move |conn| organizers::set_locale(conn, &id, locale))
+                    .await?;
+            }
             let cookie = session::start(&state, organizer.id).await?;
             let mut response = see_other("/dashboard");
             response
@@ -101,8 +113,9 @@ pub async fn login(
         _ => render(
             StatusCode::UNAUTHORIZED,
             &LoginPage {
+                l: ui,
                 email: form.email,
-                error: Some("The email address or password is incorrect.".into()),
+                error: Some(Message::new("error-login-incorrect")),
                 csrf_token: state.csrf.issue(LOGIN_SCOPE),
             },
         ),
@@ -112,14 +125,16 @@ pub async fn login(
 /// 429 or 503: the login form again with the email kept, and `Retry-After`.
 fn login_refused(
     state: &AppState,
+    ui: Ui,
     email: String,
     status: StatusCode,
     wait: Duration,
-    message: String,
+    message: Message,
 ) -> Result<HttpResponse, AppError> {
     let page = render(
         status,
         &LoginPage {
+            l: ui,
             email,
             error: Some(message),
             csrf_token: state.csrf.issue(LOGIN_SCOPE),

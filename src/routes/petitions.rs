@@ -6,16 +6,17 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::embeds::EmbedSnippets;
-use super::{human_date, render};
+use super::render;
 use crate::db::models::now;
 use crate::db::models::petitions::{self, ListQuery, ListSort, ListState, Petition, Target};
 use crate::db::models::signatures::PublicSigner;
 use crate::db::models::updates::PetitionUpdate;
-use crate::domain::country;
+use crate::domain::petition::PetitionLanguage;
 use crate::domain::share::SharePanel;
 use crate::domain::signer::SignatureForm;
 use crate::domain::FieldErrors;
 use crate::error::AppError;
+use crate::i18n::{Arg, Locale, Message, Ui};
 use crate::petition_cache::PetitionSnapshot;
 use crate::state::AppState;
 
@@ -31,18 +32,22 @@ pub struct PetitionView {
     pub open: bool,
     pub closes_on: Option<String>,
     pub url: String,
+    /// The language the petition is written in, which marks its title,
+    /// summary and text whatever the page's language.
+    pub language: PetitionLanguage,
 }
 
 impl PetitionView {
-    pub fn new(state: &AppState, petition: Petition, targets: Vec<Target>) -> Self {
+    pub fn new(state: &AppState, petition: Petition, targets: Vec<Target>, locale: Locale) -> Self {
         let count = state.counts.count_of(&petition.id);
         Self {
             open: petition.is_open_at(now()),
             // closes_at is the midnight after the last open day.
             closes_on: petition
                 .closes_at
-                .map(|c| human_date(c - time::Duration::days(1))),
+                .map(|c| locale.date(c - time::Duration::days(1))),
             url: state.petition_url(&petition.slug),
+            language: petition.language(),
             slug: petition.slug,
             title: petition.title,
             summary: petition.summary,
@@ -63,6 +68,21 @@ impl PetitionView {
         let hundredths = (self.count as f64 * 10_000.0 / self.goal as f64).floor();
         hundredths.clamp(1.0, 10_000.0) / 100.0
     }
+
+    /// [`Self::percent`] as the progress label writes it: "0.04", "25".
+    pub fn percent_text(&self) -> String {
+        self.percent().to_string()
+    }
+
+    /// The count as live pages show it: the plain number in an element
+    /// that `live.js` and embedding sites update.
+    pub fn count_html(&self) -> Arg {
+        crate::i18n::html(format!(
+            "<strong data-live-count=\"{}\">{}</strong>",
+            crate::i18n::escape_html(&self.slug),
+            self.count
+        ))
+    }
 }
 
 /// The sign form's state: what was typed, what is wrong, a fresh token.
@@ -82,10 +102,16 @@ impl SignFormView {
         slug: &str,
         values: SignatureForm,
         errors: FieldErrors,
+        ui: &Ui,
     ) -> Self {
         let action = match surface {
             Surface::Page => format!("/petitions/{slug}/signatures"),
-            Surface::Embed => format!("/petitions/{slug}/embed"),
+            // The widget gets no cookies of ours in a third-party frame, so
+            // a chosen language travels in its addresses.
+            Surface::Embed => match ui.chosen_code() {
+                Some(code) => format!("/petitions/{slug}/embed?lang={code}"),
+                None => format!("/petitions/{slug}/embed"),
+            },
         };
         Self {
             values,
@@ -97,11 +123,7 @@ impl SignFormView {
         }
     }
 
-    pub fn countries(&self) -> &'static [(&'static str, String)] {
-        country::all()
-    }
-
-    pub fn error(&self, field: &str) -> Option<&str> {
+    pub fn error(&self, field: &str) -> Option<&Message> {
         self.errors.get(field)
     }
 
@@ -125,6 +147,7 @@ pub fn sign_scope(slug: &str) -> String {
 #[derive(Template)]
 #[template(path = "petitions/show.html")]
 pub struct PetitionPage {
+    pub l: Ui,
     pub petition: PetitionView,
     pub form: SignFormView,
     pub signers: Vec<SignerView>,
@@ -133,7 +156,7 @@ pub struct PetitionPage {
     pub share: SharePanel,
     pub embed: EmbedSnippets,
     /// A message above the form for problems that are not one field's.
-    pub form_notice: Option<String>,
+    pub form_notice: Option<Message>,
 }
 
 pub struct NewsView {
@@ -143,10 +166,10 @@ pub struct NewsView {
     pub body_html: String,
 }
 
-impl From<&PetitionUpdate> for NewsView {
-    fn from(u: &PetitionUpdate) -> Self {
+impl NewsView {
+    fn new(u: &PetitionUpdate, locale: Locale) -> Self {
         Self {
-            posted_on: human_date(u.created_at),
+            posted_on: locale.date(u.created_at),
             subject: u.subject.clone(),
             body_html: u.body_html.clone(),
         }
@@ -158,10 +181,10 @@ pub struct SignerView {
     pub country: String,
 }
 
-impl From<&PublicSigner> for SignerView {
-    fn from(s: &PublicSigner) -> Self {
+impl SignerView {
+    fn new(s: &PublicSigner, locale: Locale) -> Self {
         Self {
-            country: country::name(&s.country).to_owned(),
+            country: locale.country(&s.country),
             name: s.name.clone(),
         }
     }
@@ -174,6 +197,7 @@ pub struct ShowQuery {
 
 pub async fn show(
     state: web::Data<AppState>,
+    ui: Ui,
     slug: web::Path<String>,
     query: web::Query<ShowQuery>,
 ) -> Result<HttpResponse, AppError> {
@@ -183,6 +207,7 @@ pub async fn show(
     };
     render_petition_page(
         &state,
+        ui,
         &slug,
         form,
         FieldErrors::default(),
@@ -201,21 +226,23 @@ pub enum Surface {
 }
 
 /// Renders the sign form's surface, as fetched or with a rejected submission.
+#[allow(clippy::too_many_arguments)]
 pub async fn render_sign_surface(
     state: &AppState,
+    ui: Ui,
     surface: Surface,
     slug: &str,
     values: SignatureForm,
     errors: FieldErrors,
-    form_notice: Option<String>,
+    form_notice: Option<Message>,
     status: StatusCode,
 ) -> Result<HttpResponse, AppError> {
     match surface {
         Surface::Page => {
-            render_petition_page(state, slug, values, errors, form_notice, status).await
+            render_petition_page(state, ui, slug, values, errors, form_notice, status).await
         }
         Surface::Embed => {
-            super::embeds::render_embed(state, slug, values, errors, form_notice, false, status)
+            super::embeds::render_embed(state, ui, slug, values, errors, form_notice, false, status)
                 .await
         }
     }
@@ -224,10 +251,11 @@ pub async fn render_sign_surface(
 /// Renders a petition page, as fetched or with a rejected submission.
 pub async fn render_petition_page(
     state: &AppState,
+    ui: Ui,
     slug: &str,
     values: SignatureForm,
     errors: FieldErrors,
-    form_notice: Option<String>,
+    form_notice: Option<Message>,
     status: StatusCode,
 ) -> Result<HttpResponse, AppError> {
     let snapshot = state
@@ -243,15 +271,20 @@ pub async fn render_petition_page(
     } = snapshot.as_ref();
     let (petition, targets) = (petition.clone(), targets.clone());
     let url = state.petition_url(&petition.slug);
-    let share = SharePanel::new(&url, &petition.title);
-    let embed = EmbedSnippets::new(&state.settings.server.public_url, &url);
+    let locale = ui.locale();
+    let form = SignFormView::new(state, Surface::Page, &petition.slug, values, errors, &ui);
+    let share = SharePanel::new(&url, &petition.title, locale);
+    let embed = EmbedSnippets::new(&state.settings.server.public_url, &url, locale);
     let page = PetitionPage {
+        // A rejected form answers at another address; the switcher leads
+        // back to the petition.
+        l: ui.at(&format!("/petitions/{}", petition.slug)),
         share,
         embed,
-        form: SignFormView::new(state, Surface::Page, &petition.slug, values, errors),
-        petition: PetitionView::new(state, petition, targets),
-        signers: signers.iter().map(SignerView::from).collect(),
-        news: news.iter().map(NewsView::from).collect(),
+        form,
+        petition: PetitionView::new(state, petition, targets, locale),
+        signers: signers.iter().map(|s| SignerView::new(s, locale)).collect(),
+        news: news.iter().map(|n| NewsView::new(n, locale)).collect(),
         form_notice,
     };
     render(status, &page)
@@ -260,6 +293,7 @@ pub async fn render_petition_page(
 #[derive(Template)]
 #[template(path = "petitions/index.html")]
 struct HomePage {
+    l: Ui,
     query: String,
     most_signed: Vec<PetitionCard>,
     newest: Vec<PetitionCard>,
@@ -271,6 +305,17 @@ struct PetitionCard {
     summary: String,
     count: i64,
     goal: i64,
+    language: PetitionLanguage,
+}
+
+impl PetitionCard {
+    fn count_html(&self) -> Arg {
+        crate::i18n::html(format!(
+            "<strong data-live-count=\"{}\">{}</strong>",
+            crate::i18n::escape_html(&self.slug),
+            self.count
+        ))
+    }
 }
 
 #[derive(Deserialize)]
@@ -280,6 +325,7 @@ pub struct HomeQuery {
 
 pub async fn home(
     state: web::Data<AppState>,
+    ui: Ui,
     query: web::Query<HomeQuery>,
 ) -> Result<HttpResponse, AppError> {
     let search = petitions::search_terms(query.q.as_deref());
@@ -306,6 +352,7 @@ pub async fn home(
         .await?;
     let card = |p: Petition| PetitionCard {
         count: state.counts.count_of(&p.id),
+        language: p.language(),
         slug: p.slug,
         title: p.title,
         summary: p.summary,
@@ -317,6 +364,7 @@ pub async fn home(
     render(
         StatusCode::OK,
         &HomePage {
+            l: ui,
             query: search.unwrap_or_default(),
             most_signed,
             newest: newest.into_iter().map(card).collect(),
@@ -326,9 +374,11 @@ pub async fn home(
 
 #[derive(Template)]
 #[template(path = "privacy.html")]
-struct PrivacyPage;
+struct PrivacyPage {
+    l: Ui,
+}
 
 /// `GET /privacy`: what happens to a signer's details.
-pub async fn privacy() -> Result<HttpResponse, AppError> {
-    render(StatusCode::OK, &PrivacyPage)
+pub async fn privacy(ui: Ui) -> Result<HttpResponse, AppError> {
+    render(StatusCode::OK, &PrivacyPage { l: ui })
 }

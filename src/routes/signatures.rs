@@ -17,6 +17,7 @@ use crate::domain::token::looks_like_token;
 use crate::domain::FieldErrors;
 use crate::email::messages::{AlreadySigned, ConfirmSignature};
 use crate::error::{rate_limited_message, AppError};
+use crate::i18n::{Locale, Message, Ui};
 use crate::security::csrf::CsrfError;
 use crate::security::limits::EmailQuota;
 use crate::security::limits::Limited;
@@ -51,6 +52,7 @@ pub async fn submit(
     slug: &str,
     form: &SignatureForm,
     ip: Option<String>,
+    locale: Locale,
 ) -> Result<(), SubmitError> {
     if form.filled_by_a_bot() {
         // The same answer a person gets, so the bot learns nothing, and
@@ -65,11 +67,7 @@ pub async fn submit(
     let parsed = NewSignature::try_from(form).and_then(|signature| {
         if state.settings.fraud.block_disposable_emails && is_disposable(signature.email.domain()) {
             let mut errors = FieldErrors::default();
-            errors.add(
-                "email",
-                "Use an email address you will keep: addresses from disposable email services \
-                 are not accepted for this petition",
-            );
+            errors.add("email", Message::new("error-email-disposable"));
             return Err(errors);
         }
         Ok(signature)
@@ -99,6 +97,7 @@ pub async fn submit(
                 &petition.id,
                 &signature,
                 ip.as_deref(),
+                locale,
                 now(),
                 |mail, to| {
                     let email = match mail {
@@ -111,13 +110,13 @@ pub async fn submit(
                             confirm_url: format!("{confirm_base}{confirm_token}"),
                             withdraw_url: format!("{withdraw_base}{withdraw_token}"),
                         }
-                        .to_email(to),
+                        .to_email(to, locale),
                         SignatureMail::AlreadySigned { withdraw_token } => AlreadySigned {
                             petition_title: title,
                             petition_url,
                             withdraw_url: format!("{withdraw_base}{withdraw_token}"),
                         }
-                        .to_email(to),
+                        .to_email(to, locale),
                     };
                     // Past the per-address daily cap an email waits its turn,
                     // within a day; beyond that it is not sent at all.
@@ -145,6 +144,7 @@ pub async fn submit(
 pub async fn sign(
     state: web::Data<AppState>,
     req: HttpRequest,
+    ui: Ui,
     slug: web::Path<String>,
     form: web::Form<SignatureForm>,
 ) -> Result<HttpResponse, AppError> {
@@ -152,6 +152,7 @@ pub async fn sign(
         Surface::Page,
         &state,
         &req,
+        ui,
         slug.into_inner(),
         form.into_inner(),
     )
@@ -163,6 +164,7 @@ pub async fn sign(
 pub async fn sign_embedded(
     state: web::Data<AppState>,
     req: HttpRequest,
+    ui: Ui,
     slug: web::Path<String>,
     form: web::Form<SignatureForm>,
 ) -> Result<HttpResponse, AppError> {
@@ -170,6 +172,7 @@ pub async fn sign_embedded(
         Surface::Embed,
         &state,
         &req,
+        ui,
         slug.into_inner(),
         form.into_inner(),
     )
@@ -180,38 +183,44 @@ async fn sign_on(
     surface: Surface,
     state: &AppState,
     req: &HttpRequest,
+    ui: Ui,
     slug: String,
     mut form: SignatureForm,
 ) -> Result<HttpResponse, AppError> {
     if let Err(err) = state.csrf.verify(req, &sign_scope(&slug), &form.csrf_token) {
         // Keep what was typed and offer a fresh token.
         let notice = match err {
-            CsrfError::Expired => "This form had expired. Check your details and submit it again.",
-            _ => "This form could not be accepted. Check your details and submit it again.",
+            CsrfError::Expired => "error-sign-form-expired",
+            _ => "error-sign-form-refused",
         };
         form.csrf_token.clear();
         return render_sign_surface(
             state,
+            ui,
             surface,
             &slug,
             form,
             FieldErrors::default(),
-            Some(notice.into()),
+            Some(Message::new(notice)),
             StatusCode::FORBIDDEN,
         )
         .await;
     }
     if let Err(limited) = state.limits.sign(client_addr(req), &slug) {
-        return rate_limited(state, surface, &slug, form, limited).await;
+        return rate_limited(state, ui, surface, &slug, form, limited).await;
     }
-    match submit(state, &slug, &form, client_ip(req)).await {
-        Ok(()) => Ok(see_other(&match surface {
-            Surface::Page => format!("/petitions/{slug}/signed"),
-            Surface::Embed => format!("/petitions/{slug}/embed?signed=1"),
+    match submit(state, &slug, &form, client_ip(req), ui.locale()).await {
+        Ok(()) => Ok(see_other(&match (surface, ui.chosen_code()) {
+            (Surface::Page, _) => format!("/petitions/{slug}/signed"),
+            (Surface::Embed, None) => format!("/petitions/{slug}/embed?signed=1"),
+            (Surface::Embed, Some(code)) => {
+                format!("/petitions/{slug}/embed?signed=1&lang={code}")
+            }
         })),
         Err(SubmitError::Invalid(errors)) => {
             render_sign_surface(
                 state,
+                ui,
                 surface,
                 &slug,
                 form,
@@ -222,11 +231,12 @@ async fn sign_on(
             .await
         }
         Err(SubmitError::Closed) => match surface {
-            Surface::Page => render_closed(&slug),
+            Surface::Page => render_closed(ui, &slug),
             // The widget shows itself closed.
             Surface::Embed => {
                 render_sign_surface(
                     state,
+                    ui,
                     surface,
                     &slug,
                     SignatureForm::default(),
@@ -244,17 +254,17 @@ async fn sign_on(
 /// 429: the form again, with what was typed and when to retry.
 async fn rate_limited(
     state: &AppState,
+    ui: Ui,
     surface: Surface,
     slug: &str,
     form: SignatureForm,
     limited: Limited,
 ) -> Result<HttpResponse, AppError> {
-    let notice = format!(
-        "{} Your details are kept below.",
-        rate_limited_message(&limited)
-    );
+    let notice = Message::new("error-rate-limited-kept")
+        .arg("message", ui.locale().msg(&rate_limited_message(&limited)));
     let page = render_sign_surface(
         state,
+        ui,
         surface,
         slug,
         form,
@@ -269,28 +279,38 @@ async fn rate_limited(
 #[derive(Template)]
 #[template(path = "signatures/closed.html")]
 struct ClosedPage<'a> {
+    l: Ui,
     slug: &'a str,
 }
 
-fn render_closed(slug: &str) -> Result<HttpResponse, AppError> {
-    render(StatusCode::CONFLICT, &ClosedPage { slug })
+fn render_closed(ui: Ui, slug: &str) -> Result<HttpResponse, AppError> {
+    render(
+        StatusCode::CONFLICT,
+        &ClosedPage {
+            l: ui.at(&format!("/petitions/{slug}")),
+            slug,
+        },
+    )
 }
 
 #[derive(Template)]
 #[template(path = "signatures/signed.html")]
 struct SignedPage {
+    l: Ui,
     slug: String,
 }
 
 /// "Check your inbox": the same page whatever happened to the submission.
 pub async fn signed(
     state: web::Data<AppState>,
+    ui: Ui,
     slug: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let petition = state.counts.get(&slug).ok_or(AppError::NotFound)?;
     render(
         StatusCode::OK,
         &SignedPage {
+            l: ui,
             slug: petition.slug,
         },
     )
@@ -299,6 +319,7 @@ pub async fn signed(
 #[derive(Template)]
 #[template(path = "signatures/confirmed.html")]
 struct ConfirmedPage {
+    l: Ui,
     /// `None` when the petition is hidden: the page then names no petition.
     slug: Option<String>,
     already: bool,
@@ -308,11 +329,12 @@ struct ConfirmedPage {
 #[derive(Template)]
 #[template(path = "signatures/link_invalid.html")]
 struct LinkInvalidPage {
+    l: Ui,
     slug: Option<String>,
 }
 
-fn link_invalid(slug: Option<String>) -> Result<HttpResponse, AppError> {
-    render(StatusCode::NOT_FOUND, &LinkInvalidPage { slug })
+fn link_invalid(ui: Ui, slug: Option<String>) -> Result<HttpResponse, AppError> {
+    render(StatusCode::NOT_FOUND, &LinkInvalidPage { l: ui, slug })
 }
 
 /// The slug, if the public may see its petition. Signers' links keep
@@ -323,11 +345,12 @@ fn public_slug(state: &AppState, slug: String) -> Option<String> {
 
 pub async fn confirm(
     state: web::Data<AppState>,
+    ui: Ui,
     token: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let token = token.into_inner();
     if !looks_like_token(&token) {
-        return link_invalid(None);
+        return link_invalid(ui, None);
     }
     let counts = state.counts.clone();
     let outcome = state
@@ -344,7 +367,7 @@ pub async fn confirm(
         ConfirmOutcome::Confirmed { slug, .. } => (slug, false),
         ConfirmOutcome::AlreadyConfirmed { slug } => (slug, true),
         ConfirmOutcome::NotFound { slug } => {
-            return link_invalid(slug.and_then(|s| public_slug(&state, s)))
+            return link_invalid(ui, slug.and_then(|s| public_slug(&state, s)))
         }
     };
     // A petition hidden after someone signed it still records their
@@ -358,12 +381,13 @@ pub async fn confirm(
             .db
             .run(move |conn| petitions::find_by_slug(conn, &lookup))
             .await?
-            .map(|p| SharePanel::new(&state.petition_url(&p.slug), &p.title)),
+            .map(|p| SharePanel::new(&state.petition_url(&p.slug), &p.title, ui.locale())),
         None => None,
     };
     render(
         StatusCode::OK,
         &ConfirmedPage {
+            l: ui,
             slug,
             already,
             share,
@@ -376,6 +400,7 @@ const WITHDRAW_SCOPE: &str = "withdraw";
 #[derive(Template)]
 #[template(path = "signatures/withdraw.html")]
 struct WithdrawPage {
+    l: Ui,
     token: String,
     slug: Option<String>,
     csrf_token: String,
@@ -383,11 +408,12 @@ struct WithdrawPage {
 
 pub async fn withdraw_form(
     state: web::Data<AppState>,
+    ui: Ui,
     token: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let token = token.into_inner();
     if !looks_like_token(&token) {
-        return link_invalid(None);
+        return link_invalid(ui, None);
     }
     let lookup = token.clone();
     let Some(slug) = state
@@ -395,11 +421,12 @@ pub async fn withdraw_form(
         .run(move |conn| signature_rows::withdrawal_slug(conn, &lookup, now()))
         .await?
     else {
-        return link_invalid(None);
+        return link_invalid(ui, None);
     };
     render(
         StatusCode::OK,
         &WithdrawPage {
+            l: ui,
             token,
             slug: public_slug(&state, slug),
             csrf_token: state.csrf.issue(WITHDRAW_SCOPE),
@@ -410,14 +437,22 @@ pub async fn withdraw_form(
 #[derive(Template)]
 #[template(path = "signatures/withdrawn.html")]
 struct WithdrawnPage {
+    l: Ui,
     slug: Option<String>,
 }
 
 #[derive(Template)]
 #[template(path = "signatures/erased.html")]
 struct ErasedPage {
+    l: Ui,
     token: String,
     slug: Option<String>,
+}
+
+impl ErasedPage {
+    fn withdraw_path(&self) -> String {
+        format!("/signatures/withdraw/{}", self.token)
+    }
 }
 
 /// The withdrawal form: `action=erase` keeps the signature and erases the
@@ -432,13 +467,14 @@ pub struct WithdrawForm {
 pub async fn withdraw(
     state: web::Data<AppState>,
     req: HttpRequest,
+    ui: Ui,
     token: web::Path<String>,
     form: web::Form<WithdrawForm>,
 ) -> Result<HttpResponse, AppError> {
     state.csrf.verify(&req, WITHDRAW_SCOPE, &form.csrf_token)?;
     let token = token.into_inner();
     if !looks_like_token(&token) {
-        return link_invalid(None);
+        return link_invalid(ui, None);
     }
     if form.action == "erase" {
         let plain = token.clone();
@@ -450,11 +486,12 @@ pub async fn withdraw(
             EraseOutcome::Erased { slug } => render(
                 StatusCode::OK,
                 &ErasedPage {
+                    l: ui,
                     token,
                     slug: public_slug(&state, slug),
                 },
             ),
-            EraseOutcome::NotFound => link_invalid(None),
+            EraseOutcome::NotFound => link_invalid(ui, None),
         };
     }
     let counts = state.counts.clone();
@@ -477,9 +514,10 @@ pub async fn withdraw(
         WithdrawOutcome::Withdrawn { slug, .. } => render(
             StatusCode::OK,
             &WithdrawnPage {
+                l: ui,
                 slug: public_slug(&state, slug),
             },
         ),
-        WithdrawOutcome::NotFound => link_invalid(None),
+        WithdrawOutcome::NotFound => link_invalid(ui, None),
     }
 }

@@ -8,12 +8,12 @@ use askama::Template;
 use time::{Date, Duration, PrimitiveDateTime, Time};
 
 use self::chart::{Bar, BarChart};
-use super::{human_date, render, thousands};
+use super::render;
 use crate::db::models::now;
 use crate::db::models::petitions::{self, EditOutcome, Petition};
 use crate::db::models::statistics::{self, PetitionStatistics};
-use crate::domain::country;
 use crate::error::AppError;
+use crate::i18n::{Locale, Message, Ui};
 use crate::security::session::CurrentOrganizer;
 use crate::state::AppState;
 
@@ -34,6 +34,7 @@ const MAX_DAYS: i32 = 5 * 366;
 #[derive(Template)]
 #[template(path = "dashboard/statistics.html")]
 struct StatisticsPage {
+    l: Ui,
     slug: String,
     title: String,
     open: bool,
@@ -64,15 +65,14 @@ struct Row {
 
 fn refused(outcome: EditOutcome) -> AppError {
     match outcome {
-        EditOutcome::NotYours => AppError::Forbidden(
-            "Only the organizer of this petition can see its statistics.".into(),
-        ),
+        EditOutcome::NotYours => AppError::Forbidden(Message::new("error-statistics-not-yours")),
         _ => AppError::NotFound,
     }
 }
 
 pub async fn show(
     state: web::Data<AppState>,
+    ui: Ui,
     current: CurrentOrganizer,
     slug: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
@@ -115,7 +115,7 @@ pub async fn show(
             (at, stats)
         }
     };
-    let page = build_page(petition, stats, at, large);
+    let page = build_page(ui, petition, stats, at, large);
     let mut response = render(StatusCode::OK, &page)?;
     response.headers_mut().insert(
         header::CACHE_CONTROL,
@@ -170,11 +170,13 @@ mod recent {
 }
 
 fn build_page(
+    ui: Ui,
     petition: Petition,
     stats: PetitionStatistics,
     at: PrimitiveDateTime,
     recounted_every: bool,
 ) -> StatisticsPage {
+    let l = ui.locale();
     let hours_from = first_hour(at);
     let open = petition.is_open_at(at);
     let confirmed = stats.confirmed;
@@ -190,31 +192,42 @@ fn build_page(
         .enumerate()
         .map(|(i, (day, value))| Bar {
             tick: if i % stride == 0 {
-                short_day(day, cross_years)
+                short_day(l, day, cross_years)
             } else {
                 String::new()
             },
-            label: human_date(day.midnight()),
+            label: l.date(day.midnight()),
             value,
         })
         .collect();
     let shown_days = day_bars.iter().map(|b| b.value).sum::<i64>();
+    let unit = (l.t("chart-unit-one"), l.t("chart-unit-many"));
+    let per_day_description = format!(
+        "{}{}",
+        l.msg(
+            &Message::new("chart-per-day-description")
+                .arg("total", shown_days)
+                .arg("days", day_bars.len())
+                .arg(
+                    "from",
+                    days.first()
+                        .map(|d| l.date(d.midnight()))
+                        .unwrap_or_default()
+                )
+                .arg(
+                    "to",
+                    days.last()
+                        .map(|d| l.date(d.midnight()))
+                        .unwrap_or_default()
+                )
+        ),
+        peak(l, &day_bars),
+    );
     let per_day_chart = BarChart {
         id: "per-day",
-        title: "Confirmed signatures per day",
-        description: &format!(
-            "{} confirmed signatures over {} days, from {} to {} (UTC).{}",
-            thousands(&shown_days),
-            day_bars.len(),
-            days.first()
-                .map(|d| human_date(d.midnight()))
-                .unwrap_or_default(),
-            days.last()
-                .map(|d| human_date(d.midnight()))
-                .unwrap_or_default(),
-            peak(&day_bars),
-        ),
-        unit: ("signature", "signatures"),
+        title: &l.t("chart-per-day-title"),
+        description: &per_day_description,
+        unit: (&unit.0, &unit.1),
         bars: &day_bars,
     }
     .to_svg();
@@ -224,27 +237,28 @@ fn build_page(
         .collect();
     let hour_bars: Vec<Bar> = fill(&hour_slots, &stats.per_hour)
         .map(|(hour, value)| Bar {
-            tick: hour_tick(hour),
-            label: hour_label(hour),
+            tick: hour_tick(l, hour),
+            label: hour_label(l, hour),
             value,
         })
         .collect();
     let hours_total = hour_bars.iter().map(|b| b.value).sum::<i64>();
+    let per_hour_description = format!(
+        "{}{}",
+        l.t1("chart-per-hour-description", "total", hours_total),
+        peak(l, &hour_bars),
+    );
     let per_hour_chart = BarChart {
         id: "per-hour",
-        title: "Confirmed signatures per hour, last 48 hours",
-        description: &format!(
-            "{} confirmed signatures in the last 48 hours (UTC).{}",
-            thousands(&hours_total),
-            peak(&hour_bars),
-        ),
-        unit: ("signature", "signatures"),
+        title: &l.t("chart-per-hour-title"),
+        description: &per_hour_description,
+        unit: (&unit.0, &unit.1),
         bars: &hour_bars,
     }
     .to_svg();
 
     let mut countries = stats.by_country.into_iter().map(|(code, count)| Row {
-        label: format!("{} ({code})", country::name(&code)),
+        label: format!("{} ({code})", l.country(&code)),
         count,
         share: share(count),
     });
@@ -254,13 +268,14 @@ fn build_page(
         .by_source
         .into_iter()
         .map(|(source, count)| Row {
-            label: source.unwrap_or_else(|| "direct".into()),
+            label: source.unwrap_or_else(|| l.t("statistics-source-direct")),
             count,
             share: share(count),
         })
         .collect();
 
     StatisticsPage {
+        l: ui,
         slug: petition.slug,
         title: petition.title,
         open,
@@ -278,12 +293,12 @@ fn build_page(
         top_countries,
         other_countries,
         sources,
-        counted_at: format!(
-            "{} at {:02}:{:02}:{:02} UTC",
-            human_date(at),
-            at.hour(),
-            at.minute(),
-            at.second()
+        counted_at: l.t2(
+            "statistics-counted-at",
+            "date",
+            l.date(at),
+            "time",
+            format!("{:02}:{:02}:{:02}", at.hour(), at.minute(), at.second()),
         ),
         recount_seconds: recounted_every.then_some(RECOUNT_EVERY.as_secs()),
     }
@@ -353,7 +368,7 @@ fn rows_of(bars: &[Bar], total: i64) -> Vec<Row> {
 }
 
 /// A sentence naming the busiest bar, for the chart's description.
-fn peak(bars: &[Bar]) -> String {
+fn peak(l: Locale, bars: &[Bar]) -> String {
     // `max_by_key` keeps the last of equals; the first busiest reads better.
     let best = bars
         .iter()
@@ -362,9 +377,8 @@ fn peak(bars: &[Bar]) -> String {
         .filter(|b| b.value > 0);
     best.map(|b| {
         format!(
-            " The busiest was {}, with {}.",
-            b.label,
-            thousands(&b.value)
+            " {}",
+            l.t2("chart-peak", "label", &b.label, "count", b.value)
         )
     })
     .unwrap_or_default()
@@ -385,28 +399,40 @@ fn start_of_hour(at: PrimitiveDateTime) -> PrimitiveDateTime {
     PrimitiveDateTime::new(at.date(), hour)
 }
 
-fn short_day(day: Date, with_year: bool) -> String {
-    let month = &day.month().to_string()[..3];
-    if with_year {
-        format!("{} {month} {}", day.day(), day.year())
-    } else {
-        format!("{} {month}", day.day())
+fn short_day(l: Locale, day: Date, with_year: bool) -> String {
+    match l {
+        Locale::En => {
+            let month = &day.month().to_string()[..3];
+            if with_year {
+                format!("{} {month} {}", day.day(), day.year())
+            } else {
+                format!("{} {month}", day.day())
+            }
+        }
+        Locale::Ko => {
+            let (month, d) = (u8::from(day.month()), day.day());
+            if with_year {
+                format!("{}. {month}. {d}.", day.year())
+            } else {
+                format!("{month}월 {d}일")
+            }
+        }
     }
 }
 
 /// Every sixth hour is labelled, midnight with its date.
-fn hour_tick(hour: PrimitiveDateTime) -> String {
+fn hour_tick(l: Locale, hour: PrimitiveDateTime) -> String {
     match hour.hour() {
-        0 => short_day(hour.date(), false),
+        0 => short_day(l, hour.date(), false),
         h if h % 6 == 0 => format!("{h:02}:00"),
         _ => String::new(),
     }
 }
 
-fn hour_label(hour: PrimitiveDateTime) -> String {
+fn hour_label(l: Locale, hour: PrimitiveDateTime) -> String {
     format!(
         "{}, {:02}:00–{:02}:00 UTC",
-        human_date(hour),
+        l.date(hour),
         hour.hour(),
         (hour.hour() + 1) % 24
     )
@@ -443,14 +469,23 @@ mod tests {
 
     #[test]
     fn labels_read_well() {
-        assert_eq!(short_day(date!(2026 - 11 - 03), false), "3 Nov");
-        assert_eq!(short_day(date!(2026 - 01 - 13), true), "13 Jan 2026");
-        assert_eq!(hour_tick(datetime!(2026-11-30 00:00)), "30 Nov");
-        assert_eq!(hour_tick(datetime!(2026-11-30 18:00)), "18:00");
-        assert_eq!(hour_tick(datetime!(2026-11-30 19:00)), "");
+        let en = Locale::En;
+        assert_eq!(short_day(en, date!(2026 - 11 - 03), false), "3 Nov");
+        assert_eq!(short_day(en, date!(2026 - 01 - 13), true), "13 Jan 2026");
         assert_eq!(
-            hour_label(datetime!(2026-11-30 23:00)),
+            short_day(Locale::Ko, date!(2026 - 11 - 03), false),
+            "11월 3일"
+        );
+        assert_eq!(hour_tick(en, datetime!(2026-11-30 00:00)), "30 Nov");
+        assert_eq!(hour_tick(en, datetime!(2026-11-30 18:00)), "18:00");
+        assert_eq!(hour_tick(en, datetime!(2026-11-30 19:00)), "");
+        assert_eq!(
+            hour_label(en, datetime!(2026-11-30 23:00)),
             "30 November 2026, 23:00–00:00 UTC"
+        );
+        assert_eq!(
+            hour_label(Locale::Ko, datetime!(2026-11-30 23:00)),
+            "2026년 11월 30일, 23:00–00:00 UTC"
         );
         assert_eq!(
             start_of_hour(datetime!(2026-11-30 07:59:59.9)),
@@ -465,7 +500,7 @@ mod tests {
             label: label.into(),
             value,
         });
-        assert_eq!(peak(&bars), " The busiest was b, with 4.");
-        assert_eq!(peak(&[]), "");
+        assert_eq!(peak(Locale::En, &bars), " The busiest was b, with 4.");
+        assert_eq!(peak(Locale::En, &[]), "");
     }
 }

@@ -6,7 +6,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
 
-use super::{human_date, render, see_other};
+use super::{render, see_other};
 use crate::db::models::now;
 use crate::db::models::petitions::{self, EditOutcome, Petition};
 use crate::db::models::updates::{self, Allowance, PetitionUpdate, PostOutcome};
@@ -14,6 +14,7 @@ use crate::domain::token::looks_like_token;
 use crate::domain::update::{NewUpdate, UpdateForm};
 use crate::domain::FieldErrors;
 use crate::error::AppError;
+use crate::i18n::{Locale, Message, Ui};
 use crate::security::session::CurrentOrganizer;
 use crate::state::AppState;
 
@@ -23,6 +24,7 @@ const HISTORY: i64 = 50;
 #[derive(Template)]
 #[template(path = "dashboard/updates.html")]
 struct UpdatesPage {
+    l: Ui,
     slug: String,
     title: String,
     /// Confirmed signers who asked for news: who an update would reach.
@@ -37,7 +39,7 @@ struct UpdatesPage {
 }
 
 impl UpdatesPage {
-    fn error(&self, field: &str) -> Option<&str> {
+    fn error(&self, field: &str) -> Option<&Message> {
         self.errors.get(field)
     }
 }
@@ -47,11 +49,11 @@ struct AllowanceView {
     next_on: Option<String>,
 }
 
-impl From<Allowance> for AllowanceView {
-    fn from(a: Allowance) -> Self {
+impl AllowanceView {
+    fn new(a: Allowance, locale: Locale) -> Self {
         Self {
             remaining: a.remaining,
-            next_on: a.next_at.map(human_date),
+            next_on: a.next_at.map(|at| locale.date(at)),
         }
     }
 }
@@ -63,19 +65,18 @@ struct UpdateRow {
     finished: bool,
 }
 
-impl From<PetitionUpdate> for UpdateRow {
-    fn from(u: PetitionUpdate) -> Self {
+impl UpdateRow {
+    fn new(u: PetitionUpdate, locale: Locale) -> Self {
         Self {
             subject: u.subject,
-            sent_on: human_date(u.created_at),
+            sent_on: locale.date(u.created_at),
             recipients: u.recipients,
             finished: u.delivered_at.is_some(),
         }
     }
 }
 
-const SENT_NOTICE: &str = "Your update is published on the petition page, and is being emailed to \
-     the signers who asked for news.";
+const SENT_NOTICE: &str = "updates-sent-notice";
 
 #[derive(Deserialize)]
 pub struct PageQuery {
@@ -100,9 +101,9 @@ async fn editable(
         .await?
     {
         Ok((petition, _)) => Ok(petition),
-        Err(EditOutcome::NotYours) => Err(AppError::Forbidden(
-            "Only the organizer of this petition can write to its signers.".into(),
-        )),
+        Err(EditOutcome::NotYours) => {
+            Err(AppError::Forbidden(Message::new("error-updates-not-yours")))
+        }
         Err(_) => Err(AppError::NotFound),
     }
 }
@@ -116,6 +117,7 @@ struct PageInput {
 
 async fn render_page(
     state: &AppState,
+    ui: Ui,
     current: &CurrentOrganizer,
     petition: Petition,
     input: PageInput,
@@ -139,19 +141,24 @@ async fn render_page(
             slug: petition.slug,
             title: petition.title,
             audience,
-            allowance: allowance.into(),
+            allowance: AllowanceView::new(allowance, ui.locale()),
             values: input.values,
             errors: input.errors,
             preview: input.preview,
             notice: input.notice,
-            history: history.into_iter().map(UpdateRow::from).collect(),
+            history: history
+                .into_iter()
+                .map(|u| UpdateRow::new(u, ui.locale()))
+                .collect(),
             csrf_token: state.csrf.issue(&current.csrf_scope()),
+            l: ui,
         },
     )
 }
 
 pub async fn updates_page(
     state: web::Data<AppState>,
+    ui: Ui,
     current: CurrentOrganizer,
     slug: web::Path<String>,
     query: web::Query<PageQuery>,
@@ -163,12 +170,13 @@ pub async fn updates_page(
         preview: None,
         notice: query.sent.is_some().then_some(SENT_NOTICE),
     };
-    render_page(&state, &current, petition, input, StatusCode::OK).await
+    render_page(&state, ui, &current, petition, input, StatusCode::OK).await
 }
 
 pub async fn post_update(
     state: web::Data<AppState>,
     req: HttpRequest,
+    ui: Ui,
     current: CurrentOrganizer,
     slug: web::Path<String>,
     form: web::Form<UpdateForm>,
@@ -180,10 +188,7 @@ pub async fn post_update(
     let petition = editable(&state, &current, &slug).await?;
     if petition.hidden_at.is_some() {
         // Moderation stops the mail too, not only the page.
-        return Err(AppError::Forbidden(
-            "This petition is hidden by an admin, so it cannot send updates until it is shown again."
-                .into(),
-        ));
+        return Err(AppError::Forbidden(Message::new("error-updates-hidden")));
     }
     let parsed = NewUpdate::parse(&form);
     if form.preview.is_some() {
@@ -195,7 +200,7 @@ pub async fn post_update(
             preview,
             notice: None,
         };
-        return render_page(&state, &current, petition, input, StatusCode::OK).await;
+        return render_page(&state, ui, &current, petition, input, StatusCode::OK).await;
     }
     let new = match parsed {
         Ok(new) => new,
@@ -208,6 +213,7 @@ pub async fn post_update(
             };
             return render_page(
                 &state,
+                ui,
                 &current,
                 petition,
                 input,
@@ -233,12 +239,9 @@ pub async fn post_update(
             let mut errors = FieldErrors::default();
             errors.add(
                 "subject",
-                format!(
-                    "This petition has sent {} updates in the last 7 days, the most it may. \
-                     You can send the next one on {}; your text is kept below.",
-                    updates::WEEKLY_LIMIT,
-                    human_date(next_at)
-                ),
+                Message::new("error-updates-weekly-limit")
+                    .arg("limit", updates::WEEKLY_LIMIT)
+                    .arg("date", ui.locale().date(next_at)),
             );
             let input = PageInput {
                 values: form,
@@ -248,6 +251,7 @@ pub async fn post_update(
             };
             render_page(
                 &state,
+                ui,
                 &current,
                 petition,
                 input,
@@ -261,6 +265,7 @@ pub async fn post_update(
 #[derive(Template)]
 #[template(path = "signatures/unsubscribe.html")]
 struct UnsubscribePage {
+    l: Ui,
     token: String,
     slug: String,
     title: String,
@@ -271,6 +276,7 @@ struct UnsubscribePage {
 #[derive(Template)]
 #[template(path = "signatures/unsubscribed.html")]
 struct UnsubscribedPage {
+    l: Ui,
     slug: String,
     title: String,
 }
@@ -279,21 +285,24 @@ const UNSUBSCRIBE_SCOPE: &str = "unsubscribe";
 
 #[derive(Template)]
 #[template(path = "signatures/unsubscribe_invalid.html")]
-struct UnsubscribeInvalidPage;
+struct UnsubscribeInvalidPage {
+    l: Ui,
+}
 
-fn unknown_link() -> Result<HttpResponse, AppError> {
-    render(StatusCode::NOT_FOUND, &UnsubscribeInvalidPage)
+fn unknown_link(ui: Ui) -> Result<HttpResponse, AppError> {
+    render(StatusCode::NOT_FOUND, &UnsubscribeInvalidPage { l: ui })
 }
 
 /// Asks before unsubscribing: link scanners in mail systems open every
 /// link, and must not unsubscribe anyone by doing so.
 pub async fn unsubscribe_form(
     state: web::Data<AppState>,
+    ui: Ui,
     token: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let token = token.into_inner();
     if !looks_like_token(&token) {
-        return unknown_link();
+        return unknown_link(ui);
     }
     let lookup = token.clone();
     let Some(found) = state
@@ -301,11 +310,12 @@ pub async fn unsubscribe_form(
         .run(move |conn| updates::subscription(conn, &lookup, now()))
         .await?
     else {
-        return unknown_link();
+        return unknown_link(ui);
     };
     render(
         StatusCode::OK,
         &UnsubscribePage {
+            l: ui,
             token,
             slug: found.slug,
             title: found.title,
@@ -334,6 +344,7 @@ fn one_click_or_token(body: &[u8]) -> (bool, String) {
 pub async fn unsubscribe(
     state: web::Data<AppState>,
     req: HttpRequest,
+    ui: Ui,
     token: web::Path<String>,
     body: web::Bytes,
 ) -> Result<HttpResponse, AppError> {
@@ -345,18 +356,19 @@ pub async fn unsubscribe(
     }
     let token = token.into_inner();
     if !looks_like_token(&token) {
-        return unknown_link();
+        return unknown_link(ui);
     }
     let Some(done) = state
         .db
         .run(move |conn| updates::unsubscribe(conn, &token, now()))
         .await?
     else {
-        return unknown_link();
+        return unknown_link(ui);
     };
     render(
         StatusCode::OK,
         &UnsubscribedPage {
+            l: ui,
             slug: done.slug,
             title: done.title,
         },

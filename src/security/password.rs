@@ -4,6 +4,7 @@
 //! CPU and the queue at a fixed length, so a login flood cannot take all
 //! the memory (19 MiB per hash) or queue up forever.
 
+use crate::i18n::Message;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
@@ -21,17 +22,13 @@ pub const MAX_PASSWORD_CHARS: usize = 128;
 pub struct Password(String);
 
 impl Password {
-    pub fn parse(input: String) -> Result<Self, String> {
+    pub fn parse(input: String) -> Result<Self, Message> {
         let len = input.chars().count();
         if len < MIN_PASSWORD_CHARS {
-            return Err(format!(
-                "Password must be at least {MIN_PASSWORD_CHARS} characters long"
-            ));
+            return Err(Message::new("error-password-too-short").arg("min", MIN_PASSWORD_CHARS));
         }
         if len > MAX_PASSWORD_CHARS {
-            return Err(format!(
-                "Password must be {MAX_PASSWORD_CHARS} characters or fewer"
-            ));
+            return Err(Message::new("error-password-too-long").arg("max", MAX_PASSWORD_CHARS));
         }
         Ok(Self(input))
     }
@@ -39,22 +36,23 @@ impl Password {
     /// Like [`Password::parse`], and also strong enough: zxcvbn must
     /// estimate at least 10^10 guesses, counting what the person typed
     /// elsewhere on the form (their name, their address) as known words.
-    pub fn parse_strong(input: String, user_inputs: &[&str]) -> Result<Self, String> {
+    /// zxcvbn's advice is in English; the English message carries it.
+    pub fn parse_strong(input: String, user_inputs: &[&str]) -> Result<Self, Message> {
         let password = Self::parse(input)?;
         let estimate = zxcvbn::zxcvbn(password.expose(), user_inputs);
         if estimate.score() >= zxcvbn::Score::Three {
             return Ok(password);
         }
-        let mut message = String::from("Choose a password that is harder to guess.");
+        let mut advice = String::new();
         if let Some(feedback) = estimate.feedback() {
             if let Some(warning) = feedback.warning() {
-                message.push_str(&format!(" {warning}"));
+                advice.push_str(&format!(" {warning}"));
             }
             for suggestion in feedback.suggestions() {
-                message.push_str(&format!(" {suggestion}"));
+                advice.push_str(&format!(" {suggestion}"));
             }
         }
-        Err(message)
+        Err(Message::new("error-password-weak").arg("advice", advice))
     }
 
     pub fn expose(&self) -> &str {
@@ -100,7 +98,8 @@ fn dummy_hash() -> &'static str {
 }
 
 /// What a person is told when the hashing queue is full.
-pub const BUSY_MESSAGE: &str = "We are very busy right now. Wait a moment, then try again.";
+/// What a person reads when hashing is too busy: a catalogue id.
+pub const BUSY_MESSAGE: &str = "error-busy";
 
 /// The hashing queue was full: answer 503 with this `Retry-After`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

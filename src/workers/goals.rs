@@ -91,13 +91,14 @@ fn compose(
     public_url: &str,
     petition: &GoalReached,
 ) -> anyhow::Result<crate::db::models::outbox::OutgoingEmail> {
+    let locale = crate::i18n::Locale::from_stored(petition.owner_locale.as_deref());
     messages::GoalReached {
         organizer_name: petition.owner_name.clone(),
         petition_title: petition.title.clone(),
-        goal: crate::routes::thousands(&petition.goal),
+        goal: locale.number(&petition.goal),
         petition_url: format!("{public_url}/petitions/{}", petition.slug),
         statistics_url: format!("{public_url}/dashboard/petitions/{}", petition.slug),
         updates_url: format!("{public_url}/dashboard/petitions/{}/updates", petition.slug),
     }
-    .to_email(&petition.owner_email)
+    .to_email(&petition.owner_email, locale)
 }

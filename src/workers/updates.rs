@@ -90,5 +90,5 @@ fn compose(
             mail.unsubscribe_token
         ),
     }
-    .to_bulk_email(mail.to)
+    .to_bulk_email(mail.to, mail.locale)
 }

@@ -91,6 +91,17 @@ const PUBLIC_PAGES: &[Check] = &[
     ("forgotten password", "/password/forgot", None),
     ("reset password", "/password/reset/{reset}", None),
     ("not found (404)", NOT_FOUND, None),
+    // In Korean (remembered from here on), then back to English.
+    ("petition, in Korean", "/petitions/{slug}?lang=ko", None),
+    (
+        "sign form with errors, in Korean (422)",
+        "/petitions/{slug}",
+        Some((
+            "form[action$='/signatures'] button[type=submit]",
+            ".error-summary",
+        )),
+    ),
+    ("home, in English again", "/?lang=en", None),
 ];
 
 /// Visited logged in as the petition's owner, who is also an admin.

@@ -21,6 +21,7 @@ mod export;
 mod faults;
 mod fraud;
 mod http;
+mod i18n;
 mod integrity;
 mod live;
 mod live_browser;

@@ -6,7 +6,7 @@ use anyhow::Context;
 use diesel::prelude::*;
 use time::PrimitiveDateTime;
 
-use super::organizers::{self, NewOrganizer};
+use super::organizers::{self, NewOrganizer, Organizer};
 use super::outbox::{self, OutgoingEmail};
 use crate::db::schema::{organizers as organizer_rows, sessions, tokens};
 use crate::db::{write_transaction, DbConnection};
@@ -19,7 +19,10 @@ pub enum SignUpMail {
     Verify { token: String },
     /// The address already has an account: tell its owner, who may simply
     /// have forgotten.
-    AlreadyRegistered,
+    AlreadyRegistered {
+        /// The account's language, if it has one.
+        locale: Option<crate::i18n::Locale>,
+    },
 }
 
 /// Opens an unverified account and queues its verification email, or, if
@@ -46,7 +49,13 @@ pub fn sign_up(
                 token: issue(conn, new.id, TokenPurpose::VerifyOrganizer, now)?,
             }
         } else {
-            SignUpMail::AlreadyRegistered
+            let locale =
+                organizers::find_by_canonical_email(conn, new.email_canonical)?.and_then(|o| {
+                    o.locale_code
+                        .as_deref()
+                        .and_then(crate::i18n::Locale::parse)
+                });
+            SignUpMail::AlreadyRegistered { locale }
         };
         outbox::enqueue(conn, &compose(&mail)?, None, now)?;
         Ok(())
@@ -164,14 +173,14 @@ pub fn request_reset(
     conn: &mut DbConnection,
     canonical_email: &str,
     now: PrimitiveDateTime,
-    compose: impl FnOnce(&str, &str) -> anyhow::Result<OutgoingEmail>,
+    compose: impl FnOnce(&Organizer, &str) -> anyhow::Result<OutgoingEmail>,
 ) -> anyhow::Result<()> {
     write_transaction(conn, |conn| {
         let Some(organizer) = organizers::find_by_canonical_email(conn, canonical_email)? else {
             return Ok(());
         };
         let token = issue(conn, &organizer.id, TokenPurpose::ResetPassword, now)?;
-        outbox::enqueue(conn, &compose(&organizer.email, &token)?, None, now)?;
+        outbox::enqueue(conn, &compose(&organizer, &token)?, None, now)?;
         Ok(())
     })
 }

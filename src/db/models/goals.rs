@@ -22,6 +22,9 @@ pub struct GoalReached {
     pub owner_email: String,
     #[diesel(sql_type = Text)]
     pub owner_name: String,
+    /// The organizer's language, if known.
+    #[diesel(sql_type = diesel::sql_types::Nullable<Text>)]
+    pub owner_locale: Option<String>,
 }
 
 /// Marks every petition (or only `slug`) whose confirmed count has reached
@@ -63,4 +66,5 @@ WHERE goal_reached_at IS NULL
                WHERE s.petition_id = petitions.id)
 RETURNING slug, title, goal,
   (SELECT o.email FROM organizers o WHERE o.id = petitions.owner_id) AS owner_email,
-  (SELECT o.name FROM organizers o WHERE o.id = petitions.owner_id) AS owner_name";
+  (SELECT o.name FROM organizers o WHERE o.id = petitions.owner_id) AS owner_name,
+  (SELECT o.locale FROM organizers o WHERE o.id = petitions.owner_id) AS owner_locale";

@@ -16,6 +16,16 @@ pub struct Organizer {
     pub is_admin: bool,
     pub verified_at: Option<time::PrimitiveDateTime>,
     pub created_at: time::PrimitiveDateTime,
+    /// The language account emails are written in; see [`Organizer::locale`].
+    #[diesel(column_name = locale)]
+    pub locale_code: Option<String>,
+}
+
+impl Organizer {
+    /// The language the organizer last used the site in.
+    pub fn locale(&self) -> crate::i18n::Locale {
+        crate::i18n::Locale::from_stored(self.locale_code.as_deref())
+    }
 }
 
 #[derive(Insertable)]
@@ -29,6 +39,22 @@ pub struct NewOrganizer<'a> {
     pub is_admin: bool,
     pub verified_at: Option<time::PrimitiveDateTime>,
     pub created_at: time::PrimitiveDateTime,
+    pub locale: Option<&'a str>,
+}
+
+/// Remembers the language the organizer uses the site in.
+pub fn set_locale(
+    conn: &mut DbConnection,
+    organizer_id: &str,
+    locale: crate::i18n::Locale,
+) -> anyhow::Result<()> {
+    db_run!(conn: {
+        diesel::update(organizers::table.filter(organizers::id.eq(organizer_id)))
+            .set(organizers::locale.eq(locale.code()))
+            .execute(conn)
+    })
+    .context("storing an organizer's language")?;
+    Ok(())
 }
 
 #[derive(Debug, thiserror::Error)]

@@ -9,6 +9,7 @@ use crate::db::{write_transaction, DbConnection};
 use crate::db_run;
 use crate::domain::signer::{NewSignature, SignatureState};
 use crate::domain::token::{hash_token, SecretToken, TokenPurpose};
+use crate::i18n::Locale;
 
 /// At most this many emails go to one signature in one window, whatever
 /// is resubmitted. The window rolls, so a spent cap never locks an address
@@ -57,10 +58,13 @@ pub(crate) struct SignerDetails {
     updates: bool,
     source: Option<String>,
     ip: Option<String>,
+    /// The language they signed in; absent in details stored before.
+    #[serde(default)]
+    locale: Option<String>,
 }
 
 impl SignerDetails {
-    fn of(new: &NewSignature, ip: Option<&str>) -> Self {
+    fn of(new: &NewSignature, ip: Option<&str>, locale: Locale) -> Self {
         Self {
             name: new.name.clone(),
             country: new.country.code().to_owned(),
@@ -70,6 +74,7 @@ impl SignerDetails {
             updates: new.updates,
             source: new.source.clone(),
             ip: ip.map(str::to_owned),
+            locale: Some(locale.code().to_owned()),
         }
     }
 }
@@ -87,12 +92,13 @@ pub fn record(
     petition_id: &str,
     new: &NewSignature,
     ip: Option<&str>,
+    locale: Locale,
     now: PrimitiveDateTime,
     compose: impl FnOnce(&SignatureMail, &str) -> anyhow::Result<Option<OutgoingEmail>>,
 ) -> anyhow::Result<SignOutcome> {
     write_transaction(conn, |conn| {
         let id = new_id();
-        let details = SignerDetails::of(new, ip);
+        let details = SignerDetails::of(new, ip, locale);
         let inserted = db_run!(conn: {
             diesel::insert_into(signatures::table)
                 .values((
@@ -112,6 +118,7 @@ pub fn record(
                     signatures::emails_window_start.eq(now),
                     signatures::pending_until.eq(now + CONFIRM_TOKEN_TTL),
                     signatures::ip.eq(&details.ip),
+                    signatures::locale.eq(&details.locale),
                     signatures::created_at.eq(now),
                 ))
                 .on_conflict((signatures::petition_id, signatures::email_canonical))
@@ -396,6 +403,7 @@ pub fn confirm(
                         signatures::updates.eq(d.updates),
                         signatures::source.eq(&d.source),
                         signatures::ip.eq(&d.ip),
+                        signatures::locale.eq(&d.locale),
                     ))
                     .execute(conn)
             }),

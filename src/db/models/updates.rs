@@ -188,6 +188,8 @@ pub struct UpdateMail<'a> {
     pub petition_slug: &'a str,
     pub petition_title: &'a str,
     pub to: &'a str,
+    /// The recipient's language, from when they signed.
+    pub locale: crate::i18n::Locale,
     /// The plain unsubscribe token for this recipient.
     pub unsubscribe_token: &'a str,
 }
@@ -244,7 +246,8 @@ pub fn queue_batch(
         let Some((update, cursor_at, cursor_id, slug, title)) = row else {
             return Ok(0);
         };
-        let recipients: Vec<(String, String, Option<PrimitiveDateTime>)> = db_run!(conn: {
+        type Recipient = (String, String, Option<PrimitiveDateTime>, Option<String>);
+        let recipients: Vec<Recipient> = db_run!(conn: {
             let mut query = signatures::table
                 .filter(signatures::petition_id.eq(&update.petition_id))
                 .filter(signatures::state.eq(SignatureState::Confirmed))
@@ -252,7 +255,12 @@ pub fn queue_batch(
                 .filter(signatures::updates.eq(true))
                 .order((signatures::confirmed_at, signatures::id))
                 .limit(batch)
-                .select((signatures::id, signatures::email, signatures::confirmed_at))
+                .select((
+                    signatures::id,
+                    signatures::email,
+                    signatures::confirmed_at,
+                    signatures::locale,
+                ))
                 .into_boxed();
             if let (Some(at), Some(id)) = (cursor_at, cursor_id.clone()) {
                 let after = BoolExpressionMethods::and(
@@ -267,20 +275,21 @@ pub fn queue_batch(
             query.load(conn)
         })
         .context("loading update recipients")?;
-        for (signature_id, email, _) in &recipients {
+        for (signature_id, email, _, locale) in &recipients {
             let token = issue_token(conn, signature_id, TokenPurpose::Unsubscribe, None, now)?;
             let message = compose(&UpdateMail {
                 update: &update,
                 petition_slug: &slug,
                 petition_title: &title,
                 to: email,
+                locale: crate::i18n::Locale::from_stored(locale.as_deref()),
                 unsubscribe_token: &token,
             })?;
             outbox::enqueue_for_update(conn, &message, signature_id, &update.id, now)?;
         }
         let queued = recipients.len();
         let (next_at, next_id) = match recipients.last() {
-            Some((id, _, at)) => (*at, Some(id.clone())),
+            Some((id, _, at, _)) => (*at, Some(id.clone())),
             None => (cursor_at, cursor_id),
         };
         let finished = (queued as i64) < batch;

@@ -27,8 +27,8 @@ pub struct BarChart<'a> {
     pub id: &'a str,
     pub title: &'a str,
     pub description: &'a str,
-    /// What the units are called in tooltips: one and many, e.g.
-    /// ("signature", "signatures").
+    /// What the units are called in tooltips, after the number: one and
+    /// many, e.g. (" signature", " signatures"), or ("명", "명").
     pub unit: (&'a str, &'a str),
     pub bars: &'a [Bar],
 }
@@ -85,7 +85,7 @@ impl BarChart<'_> {
             // few signatures is as easy to point at as a busy one.
             let _ = write!(
                 svg,
-                "<g><title>{}: {} {}</title>\
+                "<g><title>{}: {}{}</title>\
                  <rect x=\"{x:.2}\" y=\"{TOP}\" width=\"{slot:.2}\" height=\"{plot_h}\" \
                  fill=\"transparent\"/>",
                 escape(&bar.label),
@@ -188,7 +188,7 @@ mod tests {
             id: "per-day",
             title: "Signatures per day",
             description: "A description.",
-            unit: ("signature", "signatures"),
+            unit: (" signature", " signatures"),
             bars,
         }
         .to_svg()
@@ -259,7 +259,7 @@ mod tests {
             id: "x\"y",
             title: "<script>alert(1)</script>",
             description: "a & b",
-            unit: ("<u>", "<u>"),
+            unit: (" <u>", " <u>"),
             bars: &[evil],
         }
         .to_svg();

@@ -1,0 +1,2 @@
+ALTER TABLE organizers DROP COLUMN locale;
+ALTER TABLE signatures DROP COLUMN locale;

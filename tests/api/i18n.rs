@@ -1,0 +1,547 @@
+//! English and Korean: the language comes from `?lang=` (remembered in a
+//! cookie), the cookie, or `Accept-Language`, and reaches pages, form
+//! errors, country names and emails, including emails sent later.
+
+use std::collections::HashMap;
+
+use reqwest::header::{ACCEPT_LANGUAGE, SET_COOKIE, VARY};
+use reqwest::redirect::Policy;
+
+use crate::app_tests;
+use crate::helpers::{signature, Page, TestApp, PASSWORD};
+
+app_tests!(
+    accept_language_korean_gives_a_korean_petition_page,
+    english_is_the_default_language,
+    lang_in_the_address_is_remembered_and_can_be_switched_back,
+    a_korean_signer_gets_korean_emails_now_and_later,
+    sign_form_errors_are_in_korean_and_keep_what_was_typed,
+    organizer_pages_and_their_errors_are_in_korean,
+    password_reset_email_speaks_the_accounts_language,
+    error_pages_and_the_widget_follow_the_language,
+    a_petitions_own_language_marks_its_text_on_any_page,
+);
+
+/// A browser of its own, with its own cookies, that asks for `language`.
+fn browser(language: &str) -> reqwest::Client {
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert(ACCEPT_LANGUAGE, language.parse().unwrap());
+    reqwest::Client::builder()
+        .redirect(Policy::none())
+        .cookie_store(true)
+        .default_headers(headers)
+        .build()
+        .unwrap()
+}
+
+async fn get(app: &TestApp, client: &reqwest::Client, path: &str) -> Page {
+    Page::from(client.get(app.url(path)).send().await.unwrap()).await
+}
+
+/// Signs `slug` from `client`'s browser.
+async fn sign_as(
+    app: &TestApp,
+    client: &reqwest::Client,
+    slug: &str,
+    fields: &HashMap<&'static str, String>,
+) -> reqwest::Response {
+    let token = get(app, client, &format!("/petitions/{slug}"))
+        .await
+        .csrf_token();
+    let mut form = fields.clone();
+    form.insert("csrf_token", token);
+    client
+        .post(app.url(&format!("/petitions/{slug}/signatures")))
+        .form(&form)
+        .send()
+        .await
+        .unwrap()
+}
+
+fn html_lang(page: &Page) -> String {
+    page.attr("html", "lang").expect("<html lang>")
+}
+
+async fn accept_language_korean_gives_a_korean_petition_page(app: TestApp) {
+    let slug = app.petition("Save the bees").await;
+    let korean = browser("ko-KR,ko;q=0.9,en-US;q=0.8,en;q=0.7");
+    let response = korean
+        .get(app.url(&format!("/petitions/{slug}")))
+        .send()
+        .await
+        .unwrap();
+    let vary = response.headers()[VARY].to_str().unwrap().to_owned();
+    assert!(vary.contains("Accept-Language"), "{vary}");
+    assert!(vary.contains("Cookie"), "{vary}");
+    assert!(
+        response.headers().get(SET_COOKIE).is_none(),
+        "only ?lang= sets the cookie"
+    );
+    let page = Page::from(response).await;
+    assert_eq!(page.status, 200);
+    assert_eq!(html_lang(&page), "ko");
+    assert_eq!(
+        page.text_of("form button[type=submit]").unwrap().trim(),
+        "서명하기"
+    );
+    assert_eq!(page.text_of("#sign-heading").unwrap(), "이 청원에 서명하기");
+    assert_eq!(
+        page.text_of("select#country option[value=KR]").unwrap(),
+        "대한민국"
+    );
+    assert_eq!(
+        page.text_of("select#country option[value=GB]").unwrap(),
+        "영국"
+    );
+    assert_eq!(
+        page.text_of("select#country option[value=CI]").unwrap(),
+        "코트디부아르"
+    );
+    assert!(!page.body.contains("Republic Of Korea"));
+    // The count element keeps the plain number embedding sites read.
+    assert_eq!(
+        page.text_of(&format!("[data-live-count=\"{slug}\"]"))
+            .unwrap(),
+        "0"
+    );
+    assert!(page.body.contains("명이 서명했습니다"), "{}", page.body);
+    // The page is Korean; the petition, written in English, says so.
+    assert_eq!(page.attr("h1", "lang").as_deref(), Some("en"));
+    assert_eq!(
+        page.attr("meta[property='og:locale']", "content")
+            .as_deref(),
+        Some("en_US")
+    );
+
+    // The switcher: this page in each language, the current one marked.
+    let english = page
+        .attr("nav.languages a[lang=en]", "href")
+        .expect("a link to English");
+    assert_eq!(english, format!("/petitions/{slug}?lang=en"));
+    assert_eq!(page.text_of("nav.languages a[lang=en]").unwrap(), "English");
+    assert_eq!(
+        page.attr("nav.languages a[lang=ko]", "aria-current")
+            .as_deref(),
+        Some("true")
+    );
+    assert_eq!(page.text_of("nav.languages a[lang=ko]").unwrap(), "한국어");
+    assert!(page
+        .attr("nav.languages a[lang=en]", "aria-current")
+        .is_none());
+}
+
+async fn english_is_the_default_language(app: TestApp) {
+    let slug = app.petition("Save the bees").await;
+    for language in [None, Some("de-DE,fr;q=0.8"), Some("ko;q=0, en;q=0.5")] {
+        let mut request = reqwest::Client::new().get(app.url(&format!("/petitions/{slug}")));
+        if let Some(language) = language {
+            request = request.header(ACCEPT_LANGUAGE, language);
+        }
+        let page = Page::from(request.send().await.unwrap()).await;
+        assert_eq!(html_lang(&page), "en", "{language:?}");
+        assert_eq!(
+            page.text_of("select#country option[value=KR]").unwrap(),
+            "South Korea"
+        );
+        assert_eq!(
+            page.text_of("select#country option[value=CI]").unwrap(),
+            "Côte d’Ivoire"
+        );
+        assert_eq!(
+            page.text_of("form button[type=submit]").unwrap().trim(),
+            "Sign"
+        );
+    }
+}
+
+async fn lang_in_the_address_is_remembered_and_can_be_switched_back(app: TestApp) {
+    let client = browser("en");
+    let response = client.get(app.url("/?lang=ko")).send().await.unwrap();
+    let cookie = response.headers()[SET_COOKIE].to_str().unwrap().to_owned();
+    assert!(cookie.starts_with("lang=ko"), "{cookie}");
+    assert!(cookie.contains("Path=/"), "{cookie}");
+    assert!(cookie.contains("SameSite=Lax"), "{cookie}");
+    assert!(cookie.contains("Max-Age=31536000"), "{cookie}");
+    let page = Page::from(response).await;
+    assert_eq!(html_lang(&page), "ko");
+    assert_eq!(page.text_of("h1").unwrap(), "청원");
+
+    // Later visits without it stay Korean, though the browser asks for
+    // English: the choice wins.
+    let later = get(&app, &client, "/privacy").await;
+    assert_eq!(html_lang(&later), "ko");
+    assert_eq!(later.text_of("h1").unwrap(), "개인정보 처리방침");
+    assert_eq!(
+        later.attr("nav.languages a[lang=en]", "href").as_deref(),
+        Some("/privacy?lang=en")
+    );
+
+    // Other parameters are kept when switching.
+    let search = get(&app, &client, "/?q=bees").await;
+    assert_eq!(
+        search.attr("nav.languages a[lang=en]", "href").as_deref(),
+        Some("/?q=bees&lang=en")
+    );
+
+    let back = get(&app, &client, "/?lang=en").await;
+    assert_eq!(html_lang(&back), "en");
+    let after = get(&app, &client, "/privacy").await;
+    assert_eq!(html_lang(&after), "en");
+    assert_eq!(after.text_of("h1").unwrap(), "Privacy");
+
+    // An unknown language changes nothing.
+    let odd = client.get(app.url("/?lang=xx")).send().await.unwrap();
+    assert!(odd.headers().get(SET_COOKIE).is_none());
+    assert_eq!(html_lang(&Page::from(odd).await), "en");
+}
+
+async fn a_korean_signer_gets_korean_emails_now_and_later(app: TestApp) {
+    let slug = app.petition("Save the bees").await;
+    let korean = browser("ko");
+    let mut fields = signature("minjun@example.com");
+    fields.insert("updates", "on".into());
+    let response = sign_as(&app, &korean, &slug, &fields).await;
+    assert_eq!(response.status(), 303);
+    let signed = get(&app, &korean, &format!("/petitions/{slug}/signed")).await;
+    assert_eq!(signed.text_of("h1").unwrap(), "받은편지함을 확인하세요");
+
+    let mail = &app.mail.wait_for("minjun@example.com", 1).await[0];
+    assert_eq!(mail.subject, "서명을 확인해 주세요: Save the bees");
+    assert!(mail.html.contains("<html lang=\"ko\">"), "{}", mail.html);
+    assert!(mail.html.contains("서명 확인하기"), "{}", mail.html);
+    assert!(
+        mail.text.contains("링크는 7일 동안 유효합니다."),
+        "{}",
+        mail.text
+    );
+    assert!(!mail.text.contains("Hello"), "{}", mail.text);
+    assert_eq!(
+        app.db
+            .strings("SELECT locale AS value FROM signatures")
+            .as_slice(),
+        ["ko"]
+    );
+
+    // The confirmation page, in the browser that signed.
+    let link = mail.link_containing("/signatures/confirm/");
+    let path = link.strip_prefix(&app.address).unwrap();
+    let confirmed = get(&app, &korean, path).await;
+    assert_eq!(confirmed.text_of("h1").unwrap(), "서명해 주셔서 감사합니다");
+
+    // Signing again from an English browser: the stored signer is told
+    // again, in the language of this submission.
+    let english = browser("en");
+    assert_eq!(sign_as(&app, &english, &slug, &fields).await.status(), 303);
+    let again = &app.mail.wait_for("minjun@example.com", 2).await[1];
+    assert!(
+        again.subject.starts_with("You have already signed"),
+        "{}",
+        again.subject
+    );
+
+    // An update written later, by an organizer browsing in English, reaches
+    // the signer in Korean.
+    let path = format!("/dashboard/petitions/{slug}/updates");
+    let token = app.get(&path).await.csrf_token();
+    let response = app
+        .post_form(
+            &path,
+            &[
+                ("subject", "We did it"),
+                ("body", "Thank you all."),
+                ("csrf_token", &token),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), 303);
+    let update = &app.mail.wait_for("minjun@example.com", 3).await[2];
+    assert_eq!(update.subject, "We did it – Save the bees");
+    assert!(
+        update
+            .text
+            .contains("서명하신 ‘Save the bees’ 청원의 소식입니다"),
+        "{}",
+        update.text
+    );
+    assert!(update.html.contains("이메일 그만 받기"), "{}", update.html);
+}
+
+async fn sign_form_errors_are_in_korean_and_keep_what_was_typed(app: TestApp) {
+    let slug = app.petition("Save the bees").await;
+    let korean = browser("ko");
+    let mut fields = signature("not-an-address");
+    fields.insert("name", "  ".into());
+    fields.insert("country", "KR".into());
+    fields.insert("comment", "꿀벌이 사라지면 안 됩니다".into());
+    let response = sign_as(&app, &korean, &slug, &fields).await;
+    assert_eq!(response.status(), 422);
+    let page = Page::from(response).await;
+    assert_eq!(html_lang(&page), "ko");
+    assert_eq!(page.text_of("#name-error").unwrap(), "이름을 입력하세요");
+    assert_eq!(
+        page.text_of("#email-error").unwrap(),
+        "name@example.com과 같은 올바른 형식으로 이메일 주소를 입력하세요"
+    );
+    assert_eq!(
+        page.text_of(".error-summary h3").unwrap(),
+        "문제가 있습니다"
+    );
+    assert_eq!(
+        page.attr("input#email", "value").as_deref(),
+        Some("not-an-address")
+    );
+    assert_eq!(
+        page.attr("select#country option[selected]", "value")
+            .as_deref(),
+        Some("KR")
+    );
+    assert_eq!(
+        page.text_of("textarea#comment").unwrap(),
+        "꿀벌이 사라지면 안 됩니다"
+    );
+    // The switcher leads back to the petition, not to the form's address.
+    assert_eq!(
+        page.attr("nav.languages a[lang=en]", "href").as_deref(),
+        Some(format!("/petitions/{slug}?lang=en").as_str())
+    );
+
+    // The same mistake in English reads in English; the JSON API too.
+    let response = sign_as(&app, &browser("en"), &slug, &fields).await;
+    let page = Page::from(response).await;
+    assert_eq!(page.text_of("#name-error").unwrap(), "Enter your name");
+    let korean_api = browser("ko")
+        .post(app.url(&format!("/api/v1/petitions/{slug}/signatures")))
+        .json(&serde_json::json!({"name": "", "email": "x@example.com", "country": "DE"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(korean_api.status(), 422);
+    let body: serde_json::Value = korean_api.json().await.unwrap();
+    assert_eq!(body["error"]["fields"]["name"], "Enter your name");
+}
+
+async fn organizer_pages_and_their_errors_are_in_korean(app: TestApp) {
+    app.create_organizer("olga@example.org").await;
+    let korean = browser("ko");
+    let login = get(&app, &korean, "/login").await;
+    assert_eq!(html_lang(&login), "ko");
+    assert_eq!(login.text_of("h1").unwrap(), "로그인");
+    let token = login.csrf_token();
+    let wrong = korean
+        .post(app.url("/login"))
+        .form(&[
+            ("email", "olga@example.org"),
+            ("password", "not the password at all"),
+            ("csrf_token", &token),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(wrong.status(), 401);
+    let wrong = Page::from(wrong).await;
+    assert!(
+        wrong
+            .body
+            .contains("이메일 주소 또는 비밀번호가 올바르지 않습니다."),
+        "{}",
+        wrong.body
+    );
+
+    let token = wrong.csrf_token();
+    let ok = korean
+        .post(app.url("/login"))
+        .form(&[
+            ("email", "olga@example.org"),
+            ("password", PASSWORD),
+            ("csrf_token", &token),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(ok.status(), 303);
+    let dashboard = get(&app, &korean, "/dashboard").await;
+    assert_eq!(dashboard.text_of("h1").unwrap(), "내 청원");
+
+    // A petition form with mistakes explains them in Korean.
+    let new = get(&app, &korean, "/dashboard/petitions/new").await;
+    assert_eq!(new.text_of("h1").unwrap(), "청원 시작하기");
+    let response = korean
+        .post(app.url("/dashboard/petitions/new"))
+        .form(&[
+            ("title", ""),
+            ("summary", "요약"),
+            ("body", "본문"),
+            ("targets", "국회"),
+            ("goal", "많이"),
+            ("closes_on", ""),
+            ("csrf_token", &new.csrf_token()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 422);
+    let page = Page::from(response).await;
+    assert!(page.body.contains("제목을 입력하세요"), "{}", page.body);
+    assert!(page.body.contains("서명 목표는 1부터"), "{}", page.body);
+}
+
+async fn password_reset_email_speaks_the_accounts_language(app: TestApp) {
+    app.create_organizer("olga@example.org").await;
+    // Logging in from a Korean browser records the account's language.
+    let korean = browser("ko");
+    let token = get(&app, &korean, "/login").await.csrf_token();
+    let ok = korean
+        .post(app.url("/login"))
+        .form(&[
+            ("email", "olga@example.org"),
+            ("password", PASSWORD),
+            ("csrf_token", &token),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(ok.status(), 303);
+
+    // Whoever asks for the reset, and in whatever language, the owner
+    // reads it in theirs.
+    let english = browser("en");
+    let page = get(&app, &english, "/password/forgot").await;
+    let response = english
+        .post(app.url("/password/forgot"))
+        .form(&[
+            ("email", "olga@example.org"),
+            ("csrf_token", &page.csrf_token()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    let answer = Page::from(response).await;
+    assert_eq!(answer.text_of("h1").unwrap(), "Check your inbox");
+    let mail = &app.mail.wait_for("olga@example.org", 1).await[0];
+    assert_eq!(mail.subject, "undersigned 새 비밀번호 정하기");
+    assert!(mail.html.contains("새 비밀번호 정하기"), "{}", mail.html);
+
+    // A new account gets its verification email in the sign-up's language.
+    let page = get(&app, &korean, "/signup?lang=ko").await;
+    let response = korean
+        .post(app.url("/signup"))
+        .form(&[
+            ("name", "김민준"),
+            ("email", "minjun@example.org"),
+            ("password", "꿀벌 지키기 위한 긴 비밀번호 문장"),
+            ("csrf_token", &page.csrf_token()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let verify = &app.mail.wait_for("minjun@example.org", 1).await[0];
+    assert_eq!(verify.subject, "이메일 주소를 확인하고 청원을 시작하세요");
+}
+
+async fn error_pages_and_the_widget_follow_the_language(app: TestApp) {
+    let korean = browser("ko");
+    let response = korean
+        .get(app.url("/petitions/no-such-petition"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 404);
+    let page = Page::from(response).await;
+    assert_eq!(html_lang(&page), "ko");
+    assert_eq!(page.text_of("h1").unwrap(), "페이지를 찾을 수 없습니다");
+    let english = get(&app, &browser("en"), "/petitions/no-such-petition").await;
+    assert_eq!(english.text_of("h1").unwrap(), "Page not found");
+
+    let slug = app.petition("Save the bees").await;
+    // A widget in a third-party frame gets no cookies; ?lang= and
+    // Accept-Language still work, and its form keeps the language.
+    let widget = get(
+        &app,
+        &reqwest::Client::new(),
+        &format!("/petitions/{slug}/embed?lang=ko"),
+    )
+    .await;
+    assert_eq!(html_lang(&widget), "ko");
+    assert_eq!(
+        widget.attr("form", "action"),
+        Some(format!("/petitions/{slug}/embed?lang=ko"))
+    );
+    let widget = get(&app, &korean, &format!("/petitions/{slug}/embed")).await;
+    assert_eq!(html_lang(&widget), "ko");
+    assert_eq!(
+        widget.text_of("form button[type=submit]").unwrap().trim(),
+        "서명하기"
+    );
+
+    // A Korean page offers Korean snippets, and the badge speaks Korean
+    // when its address asks.
+    let page = get(&app, &korean, &format!("/petitions/{slug}")).await;
+    let snippet = page.text_of("#embed-script").unwrap();
+    assert!(snippet.contains("data-lang=\"ko\""), "{snippet}");
+    let badge = page.text_of("#embed-badge").unwrap();
+    assert!(badge.contains("/badge.svg?lang=ko"), "{badge}");
+    let svg = get(
+        &app,
+        &korean,
+        &format!("/petitions/{slug}/badge.svg?lang=ko"),
+    )
+    .await;
+    assert!(svg.body.contains("서명 0명 / 목표 1,000명"), "{}", svg.body);
+    let svg = get(&app, &korean, &format!("/petitions/{slug}/badge.svg")).await;
+    assert!(svg.body.contains("0 of 1,000 signatures"), "{}", svg.body);
+}
+
+async fn a_petitions_own_language_marks_its_text_on_any_page(app: TestApp) {
+    app.petition("Save the bees").await;
+    let token = app.get("/dashboard/petitions/new").await.csrf_token();
+    let response = app
+        .post_form(
+            "/dashboard/petitions/new",
+            &[
+                ("title", "꿀벌을 지켜 주세요"),
+                ("summary", "꽃가루받이 곤충을 보호해야 합니다."),
+                ("body", "우리가 먹는 음식의 **3분의 1**은 꿀벌 덕분입니다."),
+                ("targets", "국회"),
+                ("goal", "1000"),
+                ("closes_on", ""),
+                ("language", "ko"),
+                ("csrf_token", &token),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), 303);
+    let path = response.headers()["location"].to_str().unwrap().to_owned();
+
+    // An English page around a Korean petition.
+    let page = get(&app, &browser("en"), &path).await;
+    assert_eq!(html_lang(&page), "en");
+    assert_eq!(page.attr("h1", "lang").as_deref(), Some("ko"));
+    assert_eq!(page.attr("p.summary", "lang").as_deref(), Some("ko"));
+    assert_eq!(page.attr("section.body", "lang").as_deref(), Some("ko"));
+    assert_eq!(
+        page.attr("meta[property='og:locale']", "content")
+            .as_deref(),
+        Some("ko_KR")
+    );
+    let home = get(&app, &browser("en"), "/").await;
+    assert_eq!(
+        home.text_of(".cards h3 a[lang=ko]").as_deref(),
+        Some("꿀벌을 지켜 주세요")
+    );
+    assert_eq!(
+        home.text_of(".cards h3 a[lang=en]").as_deref(),
+        Some("Save the bees")
+    );
+
+    // And a Korean page around an English one.
+    let slug = app.petition("Protect the wetlands").await;
+    let page = get(&app, &browser("ko"), &format!("/petitions/{slug}")).await;
+    assert_eq!(html_lang(&page), "ko");
+    assert_eq!(page.attr("h1", "lang").as_deref(), Some("en"));
+    assert_eq!(
+        page.attr("meta[property='og:locale']", "content")
+            .as_deref(),
+        Some("en_US")
+    );
+}
