@@ -3,7 +3,8 @@
 // number. A <progress> in the same .progress-box, or one marked
 // data-live-progress="{slug}", follows the count towards the goal.
 //
-// One EventSource per petition; where EventSource is missing, the count
+// One EventSource per petition, for the first two petitions on a page;
+// where EventSource is missing, the count
 // API is polled instead. Without JavaScript the page simply shows the
 // count it was served with.
 (function () {
@@ -75,11 +76,19 @@
     setTimeout(tick, POLL_MS);
   }
 
+  // Browsers open at most 6 connections to one host over HTTP/1.1, and
+  // every stream holds one: a page listing many petitions would leave
+  // none for the next navigation. So a page streams at most this many;
+  // the other counts stay as the page was served.
+  var MAX_STREAMS = 2;
+  var sources = [];
+
   function listen(slug) {
     var url = "/petitions/" + encodeURIComponent(slug) + "/live";
     var wait = RETRY_MIN_MS;
     function open() {
       var source = new EventSource(url);
+      sources.push(source);
       source.addEventListener("count", function (event) {
         wait = RETRY_MIN_MS;
         handle(slug, event.data);
@@ -96,11 +105,19 @@
     open();
   }
 
+  // Leaving the page frees its connections at once, before the next
+  // page's request needs one.
+  window.addEventListener("pagehide", function () {
+    sources.forEach(function (source) { source.close(); });
+  });
+
   var seen = {};
+  var live = 0;
   each("[data-live-count]", function (el) {
     var slug = el.getAttribute("data-live-count");
-    if (!slug || seen[slug]) return;
+    if (!slug || seen[slug] || live >= MAX_STREAMS) return;
     seen[slug] = true;
+    live += 1;
     if (window.EventSource) listen(slug);
     else poll(slug);
   });

@@ -325,6 +325,7 @@ impl Run<'_> {
     async fn check(&mut self, pages: &[Check]) {
         for (name, template, press) in pages {
             let path = self.tokens.path(template);
+            eprintln!("a11y: checking {name}");
             self.browser.goto(&self.app.url(&path)).await;
             if let Some((button, answer)) = press {
                 self.browser.click(button).await;
