@@ -394,10 +394,9 @@ pub fn options(allow: &'static str) -> impl Fn() -> std::future::Ready<HttpRespo
 }
 
 /// Reads a JSON body that must be an object. Serde alone would also read
-/// a struct from an array, by position, which no client means.
-pub(crate) fn from_object<T: serde::de::DeserializeOwned>(
-    body: serde_json::Value,
-) -> Result<T, AppError> {
+/// a struct from an array, by position, which no client means. Public so
+/// the fuzz targets read bodies exactly as the API does.
+pub fn from_object<T: serde::de::DeserializeOwned>(body: serde_json::Value) -> Result<T, AppError> {
     if !body.is_object() {
         return Err(AppError::BadRequest(Message::text(
             "The JSON body must be an object, like {\"name\": \"…\"}.",

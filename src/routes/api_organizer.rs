@@ -89,7 +89,7 @@ where
 impl PetitionInput {
     /// The form this input amounts to, over `base` (empty for a new
     /// petition, the current one for an edit), so one parser checks both.
-    fn over(self, mut base: PetitionForm) -> PetitionForm {
+    pub fn over(self, mut base: PetitionForm) -> PetitionForm {
         if let Some(title) = self.title {
             base.title = title;
         }
