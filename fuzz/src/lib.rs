@@ -301,20 +301,26 @@ pub fn check_safe_html(html: &str) {
                 "attribute {attr} in {html:?}"
             );
             if URL_ATTRIBUTES.contains(&attr.as_str()) {
-                // Browsers drop ASCII whitespace and controls anywhere in a
-                // scheme (`java\tscript:`), so compare without them.
-                let squeezed: String = value
-                    .chars()
-                    .filter(|c| !c.is_ascii_whitespace() && !c.is_ascii_control())
-                    .flat_map(char::to_lowercase)
-                    .collect();
-                // `srcset` holds several, comma-separated.
+                // `srcset` holds several `URL descriptor` candidates.
                 let urls: Vec<&str> = if attr == "srcset" {
-                    squeezed.split(',').collect()
+                    value
+                        .split(',')
+                        .filter_map(|c| c.split_ascii_whitespace().next())
+                        .collect()
                 } else {
-                    vec![&squeezed]
+                    vec![value]
                 };
                 for url in urls {
+                    // As the URL parser reads it: C0 controls and spaces
+                    // trimmed at the ends, tabs and line breaks dropped
+                    // anywhere (`java\tscript:` is `javascript:`). Any other
+                    // control inside a scheme makes it a relative URL.
+                    let url: String = url
+                        .trim_matches(|c: char| c <= ' ')
+                        .chars()
+                        .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
+                        .collect::<String>()
+                        .to_ascii_lowercase();
                     assert!(
                         !BAD_SCHEMES.iter().any(|s| url.starts_with(s)),
                         "{attr}={value:?} in {html:?}"
