@@ -88,7 +88,9 @@ async fn a_blog_on_another_site_embeds_the_petition_and_a_visitor_signs_in_it(ap
     let mut answered = false;
     for _ in 0..100 {
         if browser
-            .script("return document.body.innerText.includes('Check your inbox');")
+            .script(
+                "return !!document.body && document.body.innerText.includes('Check your inbox');",
+            )
             .await
             .as_bool()
             == Some(true)
