@@ -222,24 +222,7 @@ pub async fn edit_petition(
         .run(move |conn| petitions::find_editable(conn, &lookup, &id, admin))
         .await?
         .map_err(refused)?;
-    let current = PetitionForm {
-        title: existing.title.clone(),
-        summary: existing.summary.clone(),
-        body: existing.body_markdown.clone(),
-        targets: targets
-            .iter()
-            .map(|t| t.name.as_str())
-            .collect::<Vec<_>>()
-            .join("\n"),
-        goal: existing.goal.to_string(),
-        closes_on: existing
-            .closes_at
-            .and_then(|at| at.date().previous_day())
-            .map(|day| day.to_string())
-            .unwrap_or_default(),
-        language: existing.language.clone(),
-        csrf_token: String::new(),
-    };
+    let current = existing.as_form(&targets);
     let form = body.over(current);
     let edited = NewPetition::parse_edit(&form, today_utc(), existing.closes_at)
         .map_err(AppError::Validation)?;

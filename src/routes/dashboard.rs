@@ -218,26 +218,7 @@ pub async fn edit_petition_form(
         .await?
         .map_err(edit_refused)?;
     let hidden_reason = hidden_reason(&petition);
-    // Stored as the first moment it is closed; shown as its last open day.
-    let closes_on = petition
-        .closes_at
-        .and_then(|at| at.date().previous_day())
-        .map(|day| day.to_string())
-        .unwrap_or_default();
-    let values = PetitionForm {
-        title: petition.title,
-        summary: petition.summary,
-        body: petition.body_markdown,
-        targets: targets
-            .into_iter()
-            .map(|t| t.name)
-            .collect::<Vec<_>>()
-            .join("\n"),
-        goal: petition.goal.to_string(),
-        closes_on,
-        language: petition.language,
-        csrf_token: String::new(),
-    };
+    let values = petition.as_form(&targets);
     render_form(
         &state,
         ui,

@@ -9,7 +9,7 @@ use crate::db::schema::{petition_targets, petitions, signature_count_shards, tar
 use crate::db::{is_unique_violation, write_transaction, Backend, DbConnection};
 use crate::db_run;
 use crate::domain::petition::{
-    is_plausible_slug, slug_from_title, NewPetition, PetitionLanguage, PetitionState,
+    is_plausible_slug, slug_from_title, NewPetition, PetitionForm, PetitionLanguage, PetitionState,
 };
 use crate::domain::target::TargetKind;
 
@@ -40,6 +40,30 @@ pub struct Petition {
 }
 
 impl Petition {
+    /// The petition as its edit form (or an API edit) starts from.
+    pub fn as_form(&self, targets: &[Target]) -> PetitionForm {
+        PetitionForm {
+            title: self.title.clone(),
+            summary: self.summary.clone(),
+            body: self.body_markdown.clone(),
+            targets: targets
+                .iter()
+                .map(|t| t.name.as_str())
+                .collect::<Vec<_>>()
+                .join("\n"),
+            goal: self.goal.to_string(),
+            // Stored as the first moment it is closed; shown as its last
+            // open day.
+            closes_on: self
+                .closes_at
+                .and_then(|at| at.date().previous_day())
+                .map(|day| day.to_string())
+                .unwrap_or_default(),
+            language: self.language.clone(),
+            csrf_token: String::new(),
+        }
+    }
+
     pub fn language(&self) -> PetitionLanguage {
         PetitionLanguage::parse(&self.language).unwrap_or_default()
     }
