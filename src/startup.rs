@@ -13,11 +13,14 @@ use tracing_actix_web::TracingLogger;
 use crate::config::Settings;
 use crate::counts::CountStore;
 use crate::db::{migrations, Backend, Db};
+use crate::email::mailer::Mailer;
 use crate::email::outbox::OutboxWorker;
+use crate::email::relay::RelayMonitor;
 use crate::live::{bridge, Hub};
 use crate::metrics::{self, Metrics};
 use crate::routes;
 use crate::security::csrf::Csrf;
+use crate::security::erasure::ErasedSigners;
 use crate::security::limits::Limits;
 use crate::security::password::HashingGate;
 use crate::state::AppState;
@@ -123,8 +126,12 @@ impl Application {
             });
         }
         let outbox_wake = Arc::new(Notify::new());
+        let relay = Arc::new(RelayMonitor::new(Arc::new(Mailer::from_settings(
+            &settings.email,
+        )?)));
         let outbox = Arc::new(OutboxWorker::new(
             db.clone(),
+            relay.clone(),
             settings.email.clone(),
             outbox_wake.clone(),
             metrics.clone(),
@@ -182,6 +189,8 @@ impl Application {
         let checkpoint_db = db.clone();
         let state = web::Data::new(AppState {
             csrf: Csrf::new(&settings.security.secret_key, &settings.server.public_url),
+            erased_signers: ErasedSigners::new(&settings.security.secret_key),
+            email_relay: relay,
             settings,
             db,
             counts,

@@ -6,10 +6,12 @@ use crate::config::Settings;
 use crate::counts::CountStore;
 use crate::db::models::petitions::Petition;
 use crate::db::Db;
+use crate::email::relay::RelayMonitor;
 use crate::live::Hub;
 use crate::metrics::Metrics;
 use crate::petition_cache::PetitionCache;
 use crate::security::csrf::Csrf;
+use crate::security::erasure::ErasedSigners;
 use crate::security::limits::Limits;
 use crate::security::password::HashingGate;
 use crate::share_card::ShareCards;
@@ -24,6 +26,10 @@ pub struct AppState {
     /// Live count streams.
     pub live: Arc<Hub>,
     pub csrf: Csrf,
+    /// Fingerprints that stand in for erased signers' addresses.
+    pub erased_signers: ErasedSigners,
+    /// The mail relay's state, for `/health`.
+    pub email_relay: Arc<RelayMonitor>,
     /// Wakes the outbox worker after queueing an email.
     pub outbox_wake: Arc<Notify>,
     /// The background workers' heartbeats, for `/health`.

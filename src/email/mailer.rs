@@ -18,6 +18,7 @@ pub struct Mailer {
     transport: Transport,
     /// Bounds a whole send: connecting, the greeting, every reply.
     send_timeout: Duration,
+    outbox_dir: std::path::PathBuf,
 }
 
 enum Transport {
@@ -69,7 +70,38 @@ impl Mailer {
         Ok(Self {
             transport,
             send_timeout,
+            outbox_dir: settings.outbox_dir.clone(),
         })
+    }
+
+    /// `smtp` or `file`, as configured.
+    pub fn transport_name(&self) -> &'static str {
+        match self.transport {
+            Transport::Smtp(_) => "smtp",
+            Transport::File(_) => "file",
+        }
+    }
+
+    /// Checks that mail could go out now: the relay answers a NOOP (on a
+    /// pooled connection when one is idle), or the outbox folder is a
+    /// writable folder. The error never holds an address.
+    pub async fn probe(&self) -> Result<(), String> {
+        match &self.transport {
+            Transport::Smtp(transport) => match transport.test_connection().await {
+                Ok(true) => Ok(()),
+                Ok(false) => Err("the mail relay did not answer NOOP".to_owned()),
+                Err(e) => Err(without_addresses(&e.to_string())),
+            },
+            Transport::File(_) => {
+                let metadata = tokio::fs::metadata(&self.outbox_dir)
+                    .await
+                    .map_err(|e| format!("the outbox folder: {e}"))?;
+                if !metadata.is_dir() || metadata.permissions().readonly() {
+                    return Err("the outbox folder is not a writable folder".to_owned());
+                }
+                Ok(())
+            }
+        }
     }
 
     /// Sends one message. A send that has not finished within the timeout

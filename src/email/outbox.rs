@@ -23,7 +23,8 @@ use rand::Rng;
 use tokio::sync::{watch, Notify};
 use tokio::task::JoinSet;
 
-use super::mailer::{Mailer, SendError};
+use super::mailer::SendError;
+use super::relay::RelayMonitor;
 use crate::config::EmailSettings;
 use crate::db::models::now;
 use crate::db::models::outbox::{self, Attempt, AttemptRecord, QueuedEmail};
@@ -39,7 +40,7 @@ const DB_RETRY: Duration = Duration::from_secs(1);
 
 pub struct OutboxWorker {
     db: Db,
-    mailer: Arc<Mailer>,
+    relay: Arc<RelayMonitor>,
     from: Mailbox,
     settings: EmailSettings,
     wake: Arc<Notify>,
@@ -53,15 +54,15 @@ pub struct OutboxWorker {
 impl OutboxWorker {
     pub fn new(
         db: Db,
+        relay: Arc<RelayMonitor>,
         settings: EmailSettings,
         wake: Arc<Notify>,
         metrics: Arc<Metrics>,
     ) -> anyhow::Result<Self> {
-        let mailer = Arc::new(Mailer::from_settings(&settings)?);
         let from = settings.from.parse()?;
         Ok(Self {
             db,
-            mailer,
+            relay,
             from,
             settings,
             wake,
@@ -136,14 +137,13 @@ impl OutboxWorker {
                     Ok(batch) => {
                         claimed_all = batch.len() == free;
                         for email in batch {
-                            let mailer = self.mailer.clone();
+                            let relay = self.relay.clone();
                             let from = self.from.clone();
                             let max_attempts = self.settings.max_attempts;
                             let backoff = self.backoff_fn();
                             let metrics = self.metrics.clone();
                             in_flight.spawn(async move {
-                                deliver(&mailer, &from, email, max_attempts, backoff, &metrics)
-                                    .await
+                                deliver(&relay, &from, email, max_attempts, backoff, &metrics).await
                             });
                         }
                     }
@@ -230,18 +230,25 @@ fn collect(done: Result<AttemptRecord, tokio::task::JoinError>, into: &mut Vec<A
 }
 
 async fn deliver(
-    mailer: &Mailer,
+    relay: &RelayMonitor,
     from: &Mailbox,
     email: QueuedEmail,
     max_attempts: i32,
     backoff: Backoff,
     metrics: &Metrics,
 ) -> AttemptRecord {
-    let result = mailer.send(from, &email).await;
+    let result = relay.mailer().send(from, &email).await;
     match &result {
-        Ok(()) => {}
-        Err(SendError::Temporary(_)) => metrics.email_send_failed(EmailFailure::Temporary),
-        Err(SendError::Permanent(_)) => metrics.email_send_failed(EmailFailure::Permanent),
+        Ok(()) => relay.observe(None),
+        Err(SendError::Temporary(reason)) => {
+            relay.observe(Some(reason.clone()));
+            metrics.email_send_failed(EmailFailure::Temporary)
+        }
+        // The relay answered; it is the message it refused.
+        Err(SendError::Permanent(_)) => {
+            relay.observe(None);
+            metrics.email_send_failed(EmailFailure::Permanent)
+        }
     }
     let attempts = email.attempts + 1;
     let attempt = match result {

@@ -8,15 +8,16 @@ use crate::state::AppState;
 
 /// Checks the database, the background workers and the email queue. A
 /// database that does not answer, a worker that died or hangs, or an
-/// email that has waited past `email.max_due_age_s` makes it 503.
+/// email that has waited past `email.max_due_age_s` makes it 503. The
+/// relay's own state is reported beside them (see `email::relay`).
 pub async fn health(state: web::Data<AppState>) -> HttpResponse {
-    let due_age = state
-        .db
-        .run(|conn| {
-            conn.ping()?;
-            outbox::oldest_due_age(conn, now())
-        })
-        .await;
+    // The relay probe and the database checks run side by side, so a slow
+    // relay does not add to a slow database.
+    let database = state.db.run(|conn| {
+        conn.ping()?;
+        outbox::oldest_due_age(conn, now())
+    });
+    let (due_age, relay) = tokio::join!(database, state.email_relay.report());
     let dead = state.workers.dead();
     let max_due_age = time::Duration::seconds(state.settings.email.max_due_age_s as i64);
 
@@ -33,6 +34,7 @@ pub async fn health(state: web::Data<AppState>) -> HttpResponse {
         "status": if healthy { "ok" } else { "unavailable" },
         "database": database,
         "email": email,
+        "email_relay": relay,
         "workers": workers,
         "dead_workers": dead,
     });

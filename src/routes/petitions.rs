@@ -376,9 +376,16 @@ pub async fn home(
 #[template(path = "privacy.html")]
 struct PrivacyPage {
     l: Ui,
+    retention_days: u32,
 }
 
 /// `GET /privacy`: what happens to a signer's details.
-pub async fn privacy(ui: Ui) -> Result<HttpResponse, AppError> {
-    render(StatusCode::OK, &PrivacyPage { l: ui })
+pub async fn privacy(state: web::Data<AppState>, ui: Ui) -> Result<HttpResponse, AppError> {
+    render(
+        StatusCode::OK,
+        &PrivacyPage {
+            l: ui,
+            retention_days: state.settings.privacy.retention_days,
+        },
+    )
 }

@@ -7,7 +7,8 @@ use askama::Template;
 use super::petitions::{render_sign_surface, sign_scope, Surface};
 use super::{client_addr, client_ip, render, see_other, with_retry_after};
 use crate::db::models::signatures::{
-    self as signature_rows, ConfirmOutcome, EraseOutcome, SignatureMail, WithdrawOutcome,
+    self as signature_rows, ConfirmOutcome, EraseOutcome, SignatureMail, SignedFrom,
+    WithdrawOutcome,
 };
 use crate::db::models::{now, petitions};
 use crate::domain::disposable::is_disposable;
@@ -76,6 +77,7 @@ pub async fn submit(
     let confirm_base = state.url("/signatures/confirm/");
     let withdraw_base = state.url("/signatures/withdraw/");
     let limits = state.limits.clone();
+    let erased_signers = state.erased_signers.clone();
     state
         .db
         .run_batched(move |conn| {
@@ -96,8 +98,11 @@ pub async fn submit(
                 conn,
                 &petition.id,
                 &signature,
-                ip.as_deref(),
-                locale,
+                SignedFrom {
+                    ip: ip.as_deref(),
+                    locale,
+                },
+                &erased_signers,
                 now(),
                 |mail, to| {
                     let email = match mail {
@@ -478,9 +483,10 @@ pub async fn withdraw(
     }
     if form.action == "erase" {
         let plain = token.clone();
+        let erased_signers = state.erased_signers.clone();
         let outcome = state
             .db
-            .run(move |conn| signature_rows::erase_details(conn, &plain, now()))
+            .run(move |conn| signature_rows::erase_details(conn, &plain, &erased_signers, now()))
             .await?;
         return match outcome {
             EraseOutcome::Erased { slug } => render(

@@ -10,6 +10,7 @@ app_tests!(
     withdrawing_a_signature_deletes_its_emails,
     unconfirmed_signatures_are_purged_once_their_link_expires,
     a_signer_can_erase_their_details_and_keep_their_signature,
+    a_signer_who_erased_their_details_is_not_counted_twice,
 );
 
 /// `(recipient, subject, body_text, body_html)` of every outbox row, joined
@@ -166,4 +167,78 @@ async fn a_signer_can_erase_their_details_and_keep_their_signature(app: TestApp)
         .await;
     assert_eq!(withdrawn.status(), 200);
     assert_eq!(app.count(&slug).await, 1);
+}
+
+/// Signs, confirms and erases `address`'s details on `slug`; returns the
+/// withdrawal link, which survives the erasure.
+async fn sign_then_erase(app: &TestApp, slug: &str, address: &str) -> String {
+    app.sign(slug, &signature(address)).await;
+    let link = app.confirmation_link(address, 1).await;
+    assert_eq!(app.follow(&link).await.status, 200);
+    let mails = app.mail.wait_for(address, 1).await;
+    let withdraw_link = mails[0].link_containing("/signatures/withdraw/");
+    let form = app.follow(&withdraw_link).await;
+    let path = withdraw_link.strip_prefix(&app.address).unwrap();
+    let done = app
+        .post_form(
+            path,
+            &[
+                ("csrf_token", form.csrf_token().as_str()),
+                ("action", "erase"),
+            ],
+        )
+        .await;
+    assert_eq!(done.status(), 200);
+    withdraw_link
+}
+
+async fn a_signer_who_erased_their_details_is_not_counted_twice(app: TestApp) {
+    let slug = app.petition("Count me once").await;
+    let other = app.petition("Another cause").await;
+    sign_then_erase(&app, &slug, "twice@example.com").await;
+    assert_eq!(app.count(&slug).await, 1);
+    // Nothing readable is left where the address was.
+    let left = app
+        .db
+        .strings("SELECT email_canonical AS value FROM signatures");
+    assert_eq!(left.len(), 1);
+    assert!(
+        left[0].starts_with("erased:") && !left[0].contains("twice"),
+        "{left:?}"
+    );
+
+    // The same person, typed differently, signs again: they are told they
+    // signed already, at the address they typed, and still count once.
+    app.sign(&slug, &signature("Twice@Example.com")).await;
+    let mails = app.mail.wait_for("twice@example.com", 2).await;
+    let again = &mails[1];
+    assert!(
+        again.subject.starts_with("You have already signed"),
+        "{}",
+        again.subject
+    );
+    assert_eq!(again.to, ["Twice@Example.com"]);
+    assert_eq!(app.count(&slug).await, 1);
+    assert_eq!(
+        app.db
+            .strings("SELECT CAST(COUNT(*) AS TEXT) AS value FROM signatures"),
+        ["1"]
+    );
+
+    // Its withdrawal link removes the erased signature itself.
+    let withdraw_link = again.link_containing("/signatures/withdraw/");
+    let form = app.follow(&withdraw_link).await;
+    let path = withdraw_link.strip_prefix(&app.address).unwrap();
+    let withdrawn = app
+        .post_form(path, &[("csrf_token", form.csrf_token())])
+        .await;
+    assert_eq!(withdrawn.status(), 200);
+    assert_eq!(app.count(&slug).await, 0);
+
+    // The fingerprint is per petition: the same address signs another
+    // petition as anyone would.
+    app.sign(&other, &signature("twice@example.com")).await;
+    let link = app.confirmation_link("twice@example.com", 3).await;
+    assert_eq!(app.follow(&link).await.status, 200);
+    assert_eq!(app.count(&other).await, 1);
 }

@@ -15,6 +15,7 @@ on_both_backends!(
     mail_flows_again_after_a_relay_that_never_answers_recovers,
     one_hung_send_does_not_hold_back_the_others,
     health_reports_mail_waiting_on_a_relay_that_refuses_connections,
+    health_probes_an_idle_relay,
 );
 
 /// Signs `emails` through the API with `clients` requests in flight, and
@@ -186,14 +187,47 @@ async fn health_reports_mail_waiting_on_a_relay_that_refuses_connections(backend
     }
     let body = unhealthy.expect("/health turns 503 while the relay refuses");
     assert_eq!(body["email"], "delayed", "{body}");
+    // The failed sends say why, without the address.
+    assert_eq!(body["email_relay"]["transport"], "smtp", "{body}");
+    assert_eq!(body["email_relay"]["state"], "failing", "{body}");
+    let error = body["email_relay"]["error"].as_str().unwrap_or_default();
+    assert!(error.contains("onnection"), "{body}");
+    assert!(!error.contains("refused@"), "{body}");
 
     let relay = MailSink::start_on(port).await;
     relay.wait_for("refused@example.com", 1).await;
     for _ in 0..50 {
-        if app.get_json("/health").await.0 == 200 {
+        let (status, body) = app.get_json("/health").await;
+        if status == 200 {
+            assert_eq!(body["email_relay"]["state"], "ok", "{body}");
+            assert!(body["email_relay"].get("error").is_none(), "{body}");
             return;
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     panic!("/health stays 503 after the mail went out");
+}
+
+/// With no mail sent lately, `/health` asks the relay itself: a relay that
+/// is down shows as failing before any signer's email is held up by it,
+/// and the instance stays healthy while nothing waits.
+async fn health_probes_an_idle_relay(backend: Backend) {
+    let port = free_port();
+    let Some(app) = spawn_configured(backend, MailSink::start().await, port, |_| {}).await else {
+        return;
+    };
+    let (status, body) = app.get_json("/health").await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["email"], "ok", "{body}");
+    assert_eq!(body["email_relay"]["state"], "failing", "{body}");
+    assert!(body["email_relay"]["error"].as_str().is_some(), "{body}");
+
+    // The default test app has a relay that answers.
+    let Some(app) = crate::helpers::spawn_app(backend).await else {
+        return;
+    };
+    let (status, body) = app.get_json("/health").await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["email_relay"]["state"], "ok", "{body}");
+    assert_eq!(body["email_relay"]["transport"], "smtp", "{body}");
 }

@@ -10,6 +10,7 @@ use crate::db_run;
 use crate::domain::signer::{NewSignature, SignatureState};
 use crate::domain::token::{hash_token, SecretToken, TokenPurpose};
 use crate::i18n::Locale;
+use crate::security::erasure::ErasedSigners;
 
 /// At most this many emails go to one signature in one window, whatever
 /// is resubmitted. The window rolls, so a spent cap never locks an address
@@ -79,6 +80,14 @@ impl SignerDetails {
     }
 }
 
+/// Where a submission came from: the network address (kept for fraud
+/// review) and the language the signer used (for every later email).
+#[derive(Debug, Clone, Copy)]
+pub struct SignedFrom<'a> {
+    pub ip: Option<&'a str>,
+    pub locale: Locale,
+}
+
 /// Records a signature and queues its email in one write transaction (a
 /// savepoint when the group-commit writer batches several).
 ///
@@ -91,14 +100,47 @@ pub fn record(
     conn: &mut DbConnection,
     petition_id: &str,
     new: &NewSignature,
-    ip: Option<&str>,
-    locale: Locale,
+    from: SignedFrom<'_>,
+    erased_signers: &ErasedSigners,
     now: PrimitiveDateTime,
     compose: impl FnOnce(&SignatureMail, &str) -> anyhow::Result<Option<OutgoingEmail>>,
 ) -> anyhow::Result<SignOutcome> {
     write_transaction(conn, |conn| {
         let id = new_id();
-        let details = SignerDetails::of(new, ip, locale);
+        let details = SignerDetails::of(new, from.ip, from.locale);
+        // Someone who signed, then erased their details, left a fingerprint
+        // instead of their address: they have signed already. Mail goes to
+        // the address just typed, the only one left, which has the same
+        // canonical form.
+        let marker = erased_signers.marker(petition_id, new.email.canonical());
+        let erased: Option<(String, SignatureState)> = db_run!(conn: {
+            signatures::table
+                .filter(signatures::petition_id.eq(petition_id))
+                .filter(signatures::email_canonical.eq(&marker))
+                .select((signatures::id, signatures::state))
+                .first(conn)
+                .optional()
+        })
+        .context("looking for an erased signature")?;
+        match erased {
+            Some((_, SignatureState::Invalidated)) => return Ok(SignOutcome::Invalidated),
+            Some((erased_id, SignatureState::Confirmed)) => {
+                if !take_email_from_cap(conn, &erased_id, now)? {
+                    return Ok(SignOutcome::EmailCapReached);
+                }
+                let withdraw_token =
+                    issue_token(conn, &erased_id, TokenPurpose::WithdrawSignature, None, now)?;
+                let mail = SignatureMail::AlreadySigned { withdraw_token };
+                let Some(email) = compose(&mail, new.email.as_typed())? else {
+                    return Ok(SignOutcome::EmailCapReached);
+                };
+                outbox::enqueue(conn, &email, Some(&erased_id), now)?;
+                return Ok(SignOutcome::AlreadySignedSent);
+            }
+            // Erased before it was confirmed: its links are gone, so it
+            // never counts, and the purge takes it. Signing anew is right.
+            Some((_, SignatureState::Pending)) | None => {}
+        }
         let inserted = db_run!(conn: {
             diesel::insert_into(signatures::table)
                 .values((
@@ -482,6 +524,7 @@ pub enum EraseOutcome {
 pub fn erase_details(
     conn: &mut DbConnection,
     plain: &str,
+    erased_signers: &ErasedSigners,
     now: PrimitiveDateTime,
 ) -> anyhow::Result<EraseOutcome> {
     write_transaction(conn, |conn| {
@@ -507,14 +550,27 @@ pub fn erase_details(
             .execute(conn)
         })
         .context("dropping an erased signer's links")?;
-        // The canonical address must stay unique per petition; the row id
-        // is, and says nothing about the person.
+        // The fingerprint keeps the row unique per petition and lets a
+        // second signing find it (see `record`), and cannot be read back.
+        let canonical: String = db_run!(conn: {
+            signatures::table
+                .filter(signatures::id.eq(id))
+                .select(signatures::email_canonical)
+                .first(conn)
+        })
+        .context("loading the address to erase")?;
+        let marker = if canonical.contains('@') {
+            erased_signers.marker(&token.petition_id, &canonical)
+        } else {
+            // Erased or anonymised already: nothing is left to fingerprint.
+            canonical
+        };
         db_run!(conn: {
             diesel::update(signatures::table.filter(signatures::id.eq(id)))
                 .set((
                     signatures::name.eq(""),
                     signatures::email.eq(""),
-                    signatures::email_canonical.eq(format!("erased:{id}")),
+                    signatures::email_canonical.eq(&marker),
                     signatures::postcode.eq(None::<String>),
                     signatures::comment.eq(None::<String>),
                     signatures::ip.eq(None::<String>),
