@@ -1,8 +1,8 @@
 """A local SMTP relay for benches/run: accepts every message and drops it.
 
-It writes "DELIVERED LAST_EPOCH" to --status about twenty times a second,
-where DELIVERED counts the messages accepted so far and LAST_EPOCH is when
-the last one arrived.
+It writes "DELIVERED FIRST_EPOCH LAST_EPOCH" to --status about twenty times
+a second, where DELIVERED counts the messages accepted so far and the epochs
+are when the first and the last one arrived.
 """
 
 import argparse
@@ -17,11 +17,14 @@ from aiosmtpd.controller import Controller
 class Counter:
     def __init__(self):
         self.delivered = 0
+        self.first = 0.0
         self.last = 0.0
 
     async def handle_DATA(self, server, session, envelope):
         self.delivered += len(envelope.rcpt_tos)
         self.last = time.time()
+        if not self.first:
+            self.first = self.last
         return "250 OK"
 
 
@@ -40,7 +43,7 @@ def main():
     tmp = args.status + ".tmp"
     while True:
         with open(tmp, "w") as f:
-            f.write(f"{counter.delivered} {counter.last:.3f}\n")
+            f.write(f"{counter.delivered} {counter.first:.3f} {counter.last:.3f}\n")
         os.replace(tmp, args.status)
         if stop.wait(0.05):
             break

@@ -5,8 +5,9 @@ use std::time::Duration;
 use anyhow::Context;
 use lettre::message::header::{HeaderName, HeaderValue};
 use lettre::message::{Mailbox, MultiPart};
-use lettre::transport::smtp::PoolConfig;
-use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use lettre::{AsyncFileTransport, AsyncTransport, Message, Tokio1Executor};
+
+use super::smtp::SmtpSessions;
 
 use crate::config::{EmailSettings, EmailTransport};
 use crate::db::models::outbox::QueuedEmail;
@@ -22,7 +23,7 @@ pub struct Mailer {
 }
 
 enum Transport {
-    Smtp(AsyncSmtpTransport<Tokio1Executor>),
+    Smtp(SmtpSessions),
     File(AsyncFileTransport<Tokio1Executor>),
 }
 
@@ -41,21 +42,16 @@ impl Mailer {
         let transport = match settings.transport {
             EmailTransport::Smtp => {
                 let url = secrecy::ExposeSecret::expose_secret(&settings.smtp_url);
-                let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
+                // As many sessions kept open as concurrent sends, so a burst
+                // reuses them instead of opening new ones.
+                let sessions = SmtpSessions::from_url(url, send_timeout, settings.concurrency)
                     .with_context(|| {
                         format!(
                             "email.smtp_url {:?} is not a valid SMTP URL",
                             settings.smtp_url
                         )
-                    })?
-                    // lettre's own timeout only covers opening the connection;
-                    // `send` bounds the rest.
-                    .timeout(Some(send_timeout))
-                    // As many pooled connections as concurrent sends, so a
-                    // burst reuses connections instead of opening new ones.
-                    .pool_config(PoolConfig::new().max_size(settings.concurrency as u32))
-                    .build();
-                Transport::Smtp(transport)
+                    })?;
+                Transport::Smtp(sessions)
             }
             EmailTransport::File => {
                 crate::config::create_private_dir(&settings.outbox_dir).with_context(|| {
@@ -82,16 +78,15 @@ impl Mailer {
         }
     }
 
-    /// Checks that mail could go out now: the relay answers a NOOP (on a
-    /// pooled connection when one is idle), or the outbox folder is a
-    /// writable folder. The error never holds an address.
+    /// Checks that mail could go out now: the relay greets a new session
+    /// and answers its EHLO, or the outbox folder is a writable folder.
+    /// The error never holds an address.
     pub async fn probe(&self) -> Result<(), String> {
         match &self.transport {
-            Transport::Smtp(transport) => match transport.test_connection().await {
-                Ok(true) => Ok(()),
-                Ok(false) => Err("the mail relay did not answer NOOP".to_owned()),
-                Err(e) => Err(without_addresses(&e.to_string())),
-            },
+            Transport::Smtp(sessions) => sessions
+                .probe()
+                .await
+                .map_err(|e| without_addresses(&e.to_string())),
             Transport::File(_) => {
                 let metadata = tokio::fs::metadata(&self.outbox_dir)
                     .await
@@ -145,13 +140,16 @@ impl Mailer {
             ))
             .map_err(|e| SendError::Permanent(format!("cannot build message: {e}")))?;
         match &self.transport {
-            Transport::Smtp(transport) => transport.send(message).await.map(drop).map_err(|e| {
-                if e.is_permanent() {
-                    SendError::Permanent(without_addresses(&e.to_string()))
-                } else {
-                    SendError::Temporary(without_addresses(&e.to_string()))
-                }
-            }),
+            Transport::Smtp(sessions) => sessions
+                .send(message.envelope(), &message.formatted())
+                .await
+                .map_err(|e| {
+                    if e.is_permanent() {
+                        SendError::Permanent(without_addresses(&e.to_string()))
+                    } else {
+                        SendError::Temporary(without_addresses(&e.to_string()))
+                    }
+                }),
             Transport::File(transport) => {
                 let id = transport
                     .send(message)

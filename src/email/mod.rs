@@ -4,3 +4,4 @@ pub mod mailer;
 pub mod messages;
 pub mod outbox;
 pub mod relay;
+pub mod smtp;

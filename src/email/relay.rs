@@ -15,7 +15,7 @@ use super::mailer::Mailer;
 
 /// A send or probe younger than this speaks for the relay; an older one is
 /// refreshed by a probe, so load balancers polling `/health` every few
-/// seconds cost the relay one NOOP per interval at most.
+/// seconds cost the relay one short session per interval at most.
 const FRESH: Duration = Duration::from_secs(30);
 /// `undersigned healthcheck` gives up after 3 s; the probe must not take
 /// the whole of it.
