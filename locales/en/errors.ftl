@@ -114,3 +114,6 @@ error-invalidation-ipv4-prefix = An IPv4 range ends in /0 to /32, like 203.0.113
 error-invalidation-ipv6-prefix = An IPv6 range ends in /0 to /128, like 2001:db8::/48
 error-invalidation-domain = Enter an email domain, like example.com: the part after the @
 error-invalidation-time = Enter a date and time in UTC, like 2026-12-01T14:30
+
+# A request body that arrived too slowly (plain text, not a page).
+error-too-slow = The request took too long to arrive. Try again.

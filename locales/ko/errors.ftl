@@ -111,3 +111,6 @@ error-invalidation-ipv4-prefix = IPv4 범위는 203.0.113.0/24처럼 /0부터 /3
 error-invalidation-ipv6-prefix = IPv6 범위는 2001:db8::/48처럼 /0부터 /128까지로 끝나야 합니다
 error-invalidation-domain = example.com처럼 이메일 주소의 @ 뒷부분인 도메인을 입력하세요
 error-invalidation-time = 2026-12-01T14:30처럼 UTC 날짜와 시각을 입력하세요
+
+# 너무 느리게 도착한 요청 본문(페이지가 아닌 일반 텍스트).
+error-too-slow = 요청이 도착하는 데 너무 오래 걸렸습니다. 다시 시도해 주세요.

@@ -20,6 +20,7 @@ app_tests!(
     password_reset_email_speaks_the_accounts_language,
     error_pages_and_the_widget_follow_the_language,
     a_petitions_own_language_marks_its_text_on_any_page,
+    refused_bodies_are_explained_in_the_readers_language,
 );
 
 /// A browser of its own, with its own cookies, that asks for `language`.
@@ -544,4 +545,76 @@ async fn a_petitions_own_language_marks_its_text_on_any_page(app: TestApp) {
             .as_deref(),
         Some("en_US")
     );
+}
+
+async fn refused_bodies_are_explained_in_the_readers_language(app: TestApp) {
+    let slug = app.petition("Save the bees").await;
+    let path = format!("/petitions/{slug}/signatures");
+    // A language chosen with ?lang= and remembered in the cookie, though
+    // the browser asks for English.
+    let client = browser("en");
+    assert_eq!(html_lang(&get(&app, &client, "/?lang=ko").await), "ko");
+    let mut form = signature("big@example.com");
+    form.insert("comment", "x".repeat(400 * 1024));
+    let response = client
+        .post(app.url(&path))
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 413);
+    let vary = response.headers()[VARY].to_str().unwrap().to_owned();
+    assert!(vary.contains("Accept-Language"), "{vary}");
+    let page = Page::from(response).await;
+    assert_eq!(html_lang(&page), "ko");
+    assert_eq!(page.text_of("h1").unwrap(), "문제가 있습니다");
+    assert!(
+        page.body.contains("보낸 내용이 너무 큽니다."),
+        "{}",
+        page.body
+    );
+
+    // Accept-Language alone, and bytes that are not UTF-8.
+    let response = browser("ko-KR,ko;q=0.9")
+        .post(app.url(&path))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("name=Ana%FF%FE&email=ana%40example.com&country=DE")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 400);
+    let page = Page::from(response).await;
+    assert_eq!(html_lang(&page), "ko");
+    assert!(
+        page.body.contains("올바른 텍스트(UTF-8)가 아닌 바이트"),
+        "{}",
+        page.body
+    );
+
+    // And ?lang= on the address of the post itself.
+    let response = browser("en")
+        .post(app.url(&format!("{path}?lang=ko")))
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 413);
+    assert_eq!(html_lang(&Page::from(response).await), "ko");
+
+    // English stays the default.
+    let response = browser("en")
+        .post(app.url(&path))
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 413);
+    let page = Page::from(response).await;
+    assert_eq!(html_lang(&page), "en");
+    assert!(
+        page.body.contains("What you sent is too large."),
+        "{}",
+        page.body
+    );
+    assert_eq!(app.db.count("signatures", "1 = 1"), 0);
 }
