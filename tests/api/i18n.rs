@@ -21,6 +21,7 @@ app_tests!(
     error_pages_and_the_widget_follow_the_language,
     a_petitions_own_language_marks_its_text_on_any_page,
     refused_bodies_are_explained_in_the_readers_language,
+    weak_password_advice_is_specific_in_korean,
 );
 
 /// A browser of its own, with its own cookies, that asks for `language`.
@@ -617,4 +618,40 @@ async fn refused_bodies_are_explained_in_the_readers_language(app: TestApp) {
         page.body
     );
     assert_eq!(app.db.count("signatures", "1 = 1"), 0);
+}
+
+async fn weak_password_advice_is_specific_in_korean(app: TestApp) {
+    let advice = |language: &'static str| {
+        let app = &app;
+        async move {
+            let client = browser(language);
+            let token = get(app, &client, "/signup").await.csrf_token();
+            let response = client
+                .post(app.url("/signup"))
+                .form(&[
+                    ("name", "Weak Wanda"),
+                    ("email", "wanda@example.org"),
+                    ("password", "password1234"),
+                    ("csrf_token", &token),
+                ])
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(response.status(), 422);
+            let page = Page::from(response).await;
+            page.text_of("#password-hint ~ .field-error")
+                .expect("the password's error")
+        }
+    };
+    assert_eq!(
+        advice("ko").await,
+        "추측하기 더 어려운 비밀번호를 정하세요. 아주 흔한 비밀번호입니다. \
+         단어를 한두 개 더 넣으세요. 잘 쓰지 않는 단어일수록 좋습니다."
+    );
+    assert_eq!(
+        advice("en").await,
+        "Choose a password that is harder to guess. This is a very common password. \
+         Add another word or two. Uncommon words are better."
+    );
+    assert!(app.mail.all().is_empty());
 }
