@@ -123,3 +123,8 @@ privacy-you-withdraw-what = 서명 철회.
 privacy-you-stop = { $what } 모든 소식 이메일에 수신을 중단하는 링크가 있으며, 서명은 계속 집계됩니다.
 privacy-you-stop-what = 소식 그만 받기.
 badge-label = 서명 { $count }명 / 목표 { $goal }명
+
+# 공유 카드 이미지(청원 자체의 언어로 그림).
+share-card-to = 청원 대상: { $targets }
+share-card-count = { $count }명
+share-card-of-goal = 서명 · 목표 { $goal }명
