@@ -129,3 +129,5 @@ badge-label = { $count } of { $goal } signatures
 share-card-to = To: { $targets }
 share-card-count = { $count }
 share-card-of-goal = signatures of { $goal }
+# The iframe an oEmbed consumer places.
+embed-frame-title-named = Petition: { $title }

@@ -128,3 +128,5 @@ badge-label = 서명 { $count }명 / 목표 { $goal }명
 share-card-to = 청원 대상: { $targets }
 share-card-count = { $count }명
 share-card-of-goal = 서명 · 목표 { $goal }명
+# oEmbed를 쓰는 사이트가 넣는 iframe.
+embed-frame-title-named = 청원: { $title }

@@ -22,6 +22,7 @@ app_tests!(
     a_petitions_own_language_marks_its_text_on_any_page,
     refused_bodies_are_explained_in_the_readers_language,
     weak_password_advice_is_specific_in_korean,
+    the_oembed_frame_follows_the_requests_language,
 );
 
 /// A browser of its own, with its own cookies, that asks for `language`.
@@ -654,4 +655,48 @@ async fn weak_password_advice_is_specific_in_korean(app: TestApp) {
          Add another word or two. Uncommon words are better."
     );
     assert!(app.mail.all().is_empty());
+}
+
+async fn the_oembed_frame_follows_the_requests_language(app: TestApp) {
+    let slug = app.petition("Save the bees").await;
+    let url = format!("{}/petitions/{slug}", app.address);
+    let oembed = |client: reqwest::Client, lang: Option<&'static str>| {
+        let app = &app;
+        let url = url.clone();
+        async move {
+            let mut query = vec![("url", url), ("format", "json".to_owned())];
+            if let Some(lang) = lang {
+                query.push(("lang", lang.to_owned()));
+            }
+            let response = client
+                .get(app.url("/oembed"))
+                .query(&query)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(response.status(), 200);
+            let vary = response.headers()[VARY].to_str().unwrap().to_owned();
+            assert!(vary.contains("Accept-Language"), "{vary}");
+            let json: serde_json::Value = response.json().await.unwrap();
+            json["html"].as_str().unwrap().to_owned()
+        }
+    };
+    let widget = format!("{}/petitions/{slug}/embed", app.address);
+
+    let korean = oembed(browser("ko"), None).await;
+    assert!(korean.contains("title=\"청원: Save the bees\""), "{korean}");
+    // The widget in the frame speaks the same language as its title.
+    assert!(
+        korean.contains(&format!("src=\"{widget}?lang=ko\"")),
+        "{korean}"
+    );
+    let asked = oembed(browser("en"), Some("ko")).await;
+    assert!(asked.contains("title=\"청원: Save the bees\""), "{asked}");
+
+    let english = oembed(reqwest::Client::new(), None).await;
+    assert!(
+        english.contains("title=\"Petition: Save the bees\""),
+        "{english}"
+    );
+    assert!(english.contains(&format!("src=\"{widget}\"")), "{english}");
 }
