@@ -54,6 +54,14 @@ dashboard-write = Write to signers
 dashboard-download = Download signatures (CSV)
 dashboard-close = Close
 
+export-col-name = name
+export-col-email = email
+export-col-country = country
+export-col-postcode = postcode
+export-col-comment = comment
+export-col-source = source
+export-col-confirmed-at = confirmed_at
+
 petition-form-edit-heading = Edit the petition
 petition-form-publish = Publish the petition
 petition-form-save = Save changes

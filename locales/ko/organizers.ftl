@@ -54,6 +54,14 @@ dashboard-write = 서명자에게 소식 보내기
 dashboard-download = 서명 내려받기(CSV)
 dashboard-close = 마감하기
 
+export-col-name = 이름
+export-col-email = 이메일
+export-col-country = 국가
+export-col-postcode = 우편번호
+export-col-comment = 서명 이유
+export-col-source = 유입 경로
+export-col-confirmed-at = 확인 시각(UTC)
+
 petition-form-edit-heading = 청원 수정
 petition-form-publish = 청원 게시하기
 petition-form-save = 변경 사항 저장

@@ -20,6 +20,7 @@ app_tests!(
     password_reset_email_speaks_the_accounts_language,
     error_pages_and_the_widget_follow_the_language,
     a_petitions_own_language_marks_its_text_on_any_page,
+    csv_headings_follow_the_organizers_language,
     refused_bodies_are_explained_in_the_readers_language,
     weak_password_advice_is_specific_in_korean,
     the_oembed_frame_follows_the_requests_language,
@@ -547,6 +548,31 @@ async fn a_petitions_own_language_marks_its_text_on_any_page(app: TestApp) {
             .as_deref(),
         Some("en_US")
     );
+}
+
+async fn csv_headings_follow_the_organizers_language(app: TestApp) {
+    let slug = app.petition("Save the bees").await;
+    let path = format!("/dashboard/petitions/{slug}/signatures.csv");
+    let first_line = |body: String| body.lines().next().unwrap_or_default().to_owned();
+
+    let english = app.get(&path).await;
+    assert_eq!(english.status, 200);
+    assert_eq!(
+        first_line(english.body),
+        "name,email,country,postcode,comment,source,confirmed_at"
+    );
+
+    // The organizer switches the dashboard to Korean; the download follows.
+    assert_eq!(html_lang(&app.get("/dashboard?lang=ko").await), "ko");
+    let korean = app.get(&path).await;
+    assert_eq!(korean.status, 200);
+    assert_eq!(
+        first_line(korean.body),
+        "이름,이메일,국가,우편번호,서명 이유,유입 경로,확인 시각(UTC)"
+    );
+    // And back.
+    let english = app.get(&format!("{path}?lang=en")).await;
+    assert!(english.body.starts_with("name,email,"), "{}", english.body);
 }
 
 async fn refused_bodies_are_explained_in_the_readers_language(app: TestApp) {
