@@ -11,6 +11,8 @@ use std::sync::{Arc, Mutex, OnceLock};
 use resvg::{tiny_skia, usvg};
 use unicode_width::UnicodeWidthChar;
 
+use crate::i18n::Locale;
+
 /// Nanum Square (SIL Open Font License; see `static/fonts/OFL.txt`): Latin
 /// and all 11,172 modern Hangul syllables, in under a megabyte each.
 const FONT_BOLD: &[u8] = include_bytes!("../static/fonts/NanumSquareB.ttf");
@@ -29,17 +31,21 @@ pub struct CardText {
     pub targets: Vec<String>,
     pub count: i64,
     pub goal: i64,
+    /// The language of the card's own words: the petition's, since the
+    /// crawlers that fetch it do not say the reader's.
+    pub locale: Locale,
 }
 
 impl CardText {
     /// Equal for counts too close to be worth a new picture.
     fn key(&self) -> String {
         format!(
-            "{}\u{1f}{}\u{1f}{}\u{1f}{}",
+            "{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}",
             self.title,
             self.targets.join("\u{1e}"),
             count_bucket(self.count),
-            self.goal
+            self.goal,
+            self.locale.code()
         )
     }
 }
@@ -189,8 +195,9 @@ fn card_svg(text: &CardText) -> String {
     const GREEN: &str = "#0b6e4f";
     let title_size = 60.0;
     let title_lines = wrap(&text.title, 1040.0 / title_size, 3);
+    let l = text.locale;
     let targets = wrap(
-        &format!("To: {}", text.targets.join(", ")),
+        &l.t1("share-card-to", "targets", text.targets.join(", ")),
         1040.0 / 30.0,
         1,
     );
@@ -209,8 +216,8 @@ fn card_svg(text: &CardText) -> String {
         } else {
             0.0
         };
-    let count = crate::routes::thousands(&text.count);
-    let goal = crate::routes::thousands(&text.goal);
+    let count = escape(&l.t1("share-card-count", "count", text.count));
+    let of_goal = escape(&l.t1("share-card-of-goal", "goal", text.goal));
     format!(
         r##"<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{HEIGHT}" viewBox="0 0 {WIDTH} {HEIGHT}" font-family="{FAMILY}">
 <rect width="{WIDTH}" height="{HEIGHT}" fill="#ffffff"/>
@@ -218,7 +225,7 @@ fn card_svg(text: &CardText) -> String {
 <text x="80" y="84" font-size="28" font-weight="bold" fill="{GREEN}">undersigned</text>
 <text x="80" y="124" font-size="30" fill="#555555">{targets}</text>
 {title}
-<text x="80" y="520" font-size="44" font-weight="bold" fill="#1a1a1a">{count} <tspan font-size="30" font-weight="normal" fill="#555555">signatures of {goal}</tspan></text>
+<text x="80" y="520" font-size="44" font-weight="bold" fill="#1a1a1a">{count} <tspan font-size="30" font-weight="normal" fill="#555555">{of_goal}</tspan></text>
 <rect x="80" y="550" width="1040" height="24" rx="12" fill="#e8efec"/>
 <rect x="80" y="550" width="{percent:.1}" height="24" rx="12" fill="{GREEN}"/>
 </svg>"##,
@@ -271,6 +278,7 @@ mod tests {
             targets: vec!["국회".into()],
             count: 1234,
             goal: 10_000,
+            locale: Locale::Ko,
         };
         let png = render_png(&text).unwrap();
         assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
@@ -286,5 +294,31 @@ mod tests {
             })
             .count();
         assert!(dark > 500, "only {dark} dark pixels where the title is");
+    }
+
+    #[test]
+    fn the_cards_words_are_in_the_petitions_language() {
+        let mut text = CardText {
+            title: "Save the bees".into(),
+            targets: vec!["UN".into(), "EU".into()],
+            count: 1234,
+            goal: 10_000,
+            locale: Locale::En,
+        };
+        let english = card_svg(&text);
+        assert!(english.contains(">To: UN, EU</text>"), "{english}");
+        assert!(
+            english.contains(">1,234 <tspan font-size=\"30\" font-weight=\"normal\" fill=\"#555555\">signatures of 10,000</tspan>"),
+            "{english}"
+        );
+        let english_key = text.key();
+        text.locale = Locale::Ko;
+        let korean = card_svg(&text);
+        assert!(korean.contains(">청원 대상: UN, EU</text>"), "{korean}");
+        assert!(korean.contains(">1,234명 <tspan"), "{korean}");
+        assert!(korean.contains(">서명 · 목표 10,000명</tspan>"), "{korean}");
+        assert!(!korean.contains("signatures"), "{korean}");
+        // A petition whose language changes gets a new card.
+        assert_ne!(text.key(), english_key);
     }
 }

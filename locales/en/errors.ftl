@@ -97,7 +97,7 @@ error-closes-on-format = Enter the closing date as YYYY-MM-DD, like 2027-03-31
 error-closes-on-past = The closing date must be in the future
 error-password-too-short = Password must be at least { $min } characters long
 error-password-too-long = Password must be { $max } characters or fewer
-error-password-weak = Choose a password that is harder to guess.{ $advice }
+error-password-weak = Choose a password that is harder to guess.
 error-reason-characters = The reason contains characters that cannot be used.
 error-reason-empty = Say why the petition is hidden: its organizer will read it.
 error-reason-too-long = The reason must be { $max } characters or fewer; it has { $count }.
@@ -114,3 +114,36 @@ error-invalidation-ipv4-prefix = An IPv4 range ends in /0 to /32, like 203.0.113
 error-invalidation-ipv6-prefix = An IPv6 range ends in /0 to /128, like 2001:db8::/48
 error-invalidation-domain = Enter an email domain, like example.com: the part after the @
 error-invalidation-time = Enter a date and time in UTC, like 2026-12-01T14:30
+
+# A weak password: zxcvbn's warning and suggestions, said after
+# error-password-weak. The English is zxcvbn's own.
+password-warning-straight-row = Straight rows of keys are easy to guess.
+password-warning-keyboard-pattern = Short keyboard patterns are easy to guess.
+password-warning-repeated-character = Repeats like "aaa" are easy to guess.
+password-warning-repeated-group = Repeats like "abcabcabc" are only slightly harder to guess than "abc".
+password-warning-top-10 = This is a top-10 common password.
+password-warning-top-100 = This is a top-100 common password.
+password-warning-common = This is a very common password.
+password-warning-similar-to-common = This is similar to a commonly used password.
+password-warning-sequence = Sequences like abc or 6543 are easy to guess.
+password-warning-recent-year = Recent years are easy to guess.
+password-warning-single-word = A word by itself is easy to guess.
+password-warning-date = Dates are often easy to guess.
+password-warning-name-alone = Names and surnames by themselves are easy to guess.
+password-warning-common-name = Common names and surnames are easy to guess.
+password-suggest-few-words = Use a few words, avoid common phrases.
+password-suggest-no-symbols-needed = No need for symbols, digits, or uppercase letters.
+password-suggest-another-word = Add another word or two. Uncommon words are better.
+password-suggest-capitals-help-little = Capitalization doesn't help very much.
+password-suggest-all-capitals = All-uppercase is almost as easy to guess as all-lowercase.
+password-suggest-reversed-words = Reversed words aren't much harder to guess.
+password-suggest-substitutions = Predictable substitutions like '@' instead of 'a' don't help very much.
+password-suggest-longer-pattern = Use a longer keyboard pattern with more turns.
+password-suggest-avoid-repeats = Avoid repeated words and characters.
+password-suggest-avoid-sequences = Avoid sequences.
+password-suggest-avoid-recent-years = Avoid recent years.
+password-suggest-avoid-your-years = Avoid years that are associated with you.
+password-suggest-avoid-your-dates = Avoid dates and years that are associated with you.
+
+# A request body that arrived too slowly (plain text, not a page).
+error-too-slow = The request took too long to arrive. Try again.

@@ -54,6 +54,14 @@ dashboard-write = Write to signers
 dashboard-download = Download signatures (CSV)
 dashboard-close = Close
 
+export-col-name = name
+export-col-email = email
+export-col-country = country
+export-col-postcode = postcode
+export-col-comment = comment
+export-col-source = source
+export-col-confirmed-at = confirmed_at
+
 petition-form-edit-heading = Edit the petition
 petition-form-publish = Publish the petition
 petition-form-save = Save changes
@@ -165,6 +173,99 @@ admin-close-button = Close “{ $title }”
 admin-pages = Pages of petitions
 admin-newer = Newer petitions
 admin-older = Older petitions
+
+abuse-title = Abuse review: { $title }
+abuse-download = Confirmed signatures (CSV)
+abuse-intro = Signatures made in the last hour and the last 24 hours, counted at { $time }, grouped by the IP address they came from, the domain of their email address and the country given. Confirmed signatures and pending ones (not yet confirmed by email) are counted apart; invalidated ones are left out. Each table shows its { $rows } biggest rows.
+abuse-outlier = Outlier
+abuse-outlier-rule = marks a row with at least { $min } signatures that has either { $share } % or more of all the signatures in its table, or { $times } times as many as the median row of its table. An outlier is worth a look, not proof of fraud: a large mail provider, or the petition's own country, can be one on a busy day.
+abuse-window = { $window ->
+    [hour] The last hour
+   *[day] The last 24 hours
+}
+abuse-by = { $dimension ->
+    [ip] By IP address
+    [domain] By email domain
+   *[country] By country
+}
+abuse-caption = Signatures by { $dimension ->
+    [ip] IP address
+    [domain] email domain
+   *[country] country
+} in { $window ->
+    [hour] the last hour
+   *[day] the last 24 hours
+}
+abuse-col-key = { $dimension ->
+    [ip] IP address
+    [domain] Email domain
+   *[country] Country
+}
+abuse-summary-none = No signatures in { $window ->
+    [hour] the last hour
+   *[day] the last 24 hours
+}.
+abuse-summary = { $total ->
+    [one] { $total } signature
+   *[other] { $total } signatures
+} from { $groups } { $dimension ->
+    [ip] { $groups ->
+        [one] address
+       *[other] addresses
+    }
+    [domain] { $groups ->
+        [one] domain
+       *[other] domains
+    }
+   *[country] { $groups ->
+        [one] country
+       *[other] countries
+    }
+}, a median of { $median } per { $dimension ->
+    [ip] address
+    [domain] domain
+   *[country] country
+}.
+abuse-summary-top = The { $rows } biggest are shown.
+abuse-col-confirmed = Confirmed
+abuse-col-pending = Pending
+abuse-col-total = Total
+abuse-col-flag = Flag
+abuse-share = { $percent } %
+abuse-share-under = under 0.1 %
+abuse-no-address = No address recorded
+abuse-none = None
+abuse-invalidate-row = Invalidate…
+abuse-invalidate-row-what = signatures from { $label }
+abuse-invalidate-heading = Invalidate signatures
+abuse-invalidate-intro = Invalidated signatures stop counting at once: they leave the count, the statistics, the list of recent signers and the download. Those still waiting for confirmation can no longer be confirmed. The rows are kept, and each invalidation is recorded below with your name.
+abuse-criteria-legend = Signatures that match all of what you give
+abuse-ip-label = IP address or range
+abuse-ip-hint = One address, like 203.0.113.7 or 2001:db8::7, or a range in CIDR notation, like 203.0.113.0/24 or 2001:db8::/48.
+abuse-domain-hint = Exactly this domain, as in the tables, like example.com; subdomains are not included.
+abuse-times-hint = Times are in UTC, not your own time zone, and refer to when the signature was made.
+abuse-since-label = Signed at or after (UTC)
+abuse-until-label = Signed before (UTC)
+abuse-invalidate-button = Invalidate matching signatures
+abuse-recent-heading = Recent invalidations
+abuse-recent-none = No signatures of this petition have been invalidated.
+abuse-recent-caption = The latest invalidations of this petition's signatures, newest first
+abuse-col-when = When
+abuse-col-admin = Admin
+abuse-col-criteria = Criteria
+abuse-col-invalidated = Invalidated
+abuse-col-of-which-confirmed = Of which confirmed
+abuse-former-admin = A former admin
+abuse-notice-none = No signatures matched { $criteria }, so none were invalidated.
+abuse-notice = Invalidated { $matched ->
+    [one] { $matched } signature
+   *[other] { $matched } signatures
+} matching { $criteria }: { $confirmed } confirmed, now taken off the count, and { $pending } pending, whose confirmation links no longer work.
+abuse-criteria-ip = IP { $ip }
+abuse-criteria-domain = email domain { $domain }
+abuse-criteria-since = signed at or after { $time } UTC
+abuse-criteria-until = signed before { $time } UTC
+abuse-criteria-and = { $first } and { $next }
 
 tokens-heading = API tokens
 tokens-intro = A token lets a script or a campaign tool use the { $api } as you: it can create and edit your petitions and read their confirmed signatures. Send it as { $header }. Keep it secret, and revoke it when it is no longer needed.

@@ -127,3 +127,10 @@ privacy-you-erase-what = Erase your details.
 privacy-you-stop = { $what } Every news email has a link to stop them; your signature keeps counting.
 privacy-you-stop-what = Stop news.
 badge-label = { $count } of { $goal } signatures
+
+# The share card image, in the petition's own language.
+share-card-to = To: { $targets }
+share-card-count = { $count }
+share-card-of-goal = signatures of { $goal }
+# The iframe an oEmbed consumer places.
+embed-frame-title-named = Petition: { $title }

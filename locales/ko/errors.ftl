@@ -94,7 +94,7 @@ error-closes-on-format = 마감일은 2027-03-31처럼 YYYY-MM-DD 형식으로 �
 error-closes-on-past = 마감일은 오늘 이후여야 합니다
 error-password-too-short = 비밀번호는 { $min }자 이상이어야 합니다
 error-password-too-long = 비밀번호는 { $max }자 이내로 입력하세요
-error-password-weak = 추측하기 더 어려운 비밀번호를 정하세요. 서로 관계없는 단어 몇 개를 이어 쓰면 안전합니다.
+error-password-weak = 추측하기 더 어려운 비밀번호를 정하세요.
 error-reason-characters = 사유에 쓸 수 없는 문자가 있습니다.
 error-reason-empty = 청원을 숨기는 사유를 적어 주세요. 청원인이 읽게 됩니다.
 error-reason-too-long = 사유는 { $max }자 이내로 입력하세요. 지금 { $count }자입니다.
@@ -111,3 +111,35 @@ error-invalidation-ipv4-prefix = IPv4 범위는 203.0.113.0/24처럼 /0부터 /3
 error-invalidation-ipv6-prefix = IPv6 범위는 2001:db8::/48처럼 /0부터 /128까지로 끝나야 합니다
 error-invalidation-domain = example.com처럼 이메일 주소의 @ 뒷부분인 도메인을 입력하세요
 error-invalidation-time = 2026-12-01T14:30처럼 UTC 날짜와 시각을 입력하세요
+
+# 약한 비밀번호: error-password-weak 다음에 붙는 zxcvbn의 경고와 제안.
+password-warning-straight-row = 키보드에서 한 줄로 늘어선 키는 추측하기 쉽습니다.
+password-warning-keyboard-pattern = 짧은 키보드 패턴은 추측하기 쉽습니다.
+password-warning-repeated-character = “aaa”처럼 같은 문자를 되풀이하면 추측하기 쉽습니다.
+password-warning-repeated-group = “abcabcabc”처럼 되풀이해도 “abc”보다 별로 어렵지 않습니다.
+password-warning-top-10 = 가장 흔한 비밀번호 10개 중 하나입니다.
+password-warning-top-100 = 가장 흔한 비밀번호 100개 중 하나입니다.
+password-warning-common = 아주 흔한 비밀번호입니다.
+password-warning-similar-to-common = 흔히 쓰는 비밀번호와 비슷합니다.
+password-warning-sequence = abc나 6543처럼 이어지는 문자는 추측하기 쉽습니다.
+password-warning-recent-year = 최근 연도는 추측하기 쉽습니다.
+password-warning-single-word = 단어 하나만으로는 추측하기 쉽습니다.
+password-warning-date = 날짜는 추측하기 쉬운 경우가 많습니다.
+password-warning-name-alone = 이름이나 성만으로는 추측하기 쉽습니다.
+password-warning-common-name = 흔한 이름과 성은 추측하기 쉽습니다.
+password-suggest-few-words = 단어 몇 개를 이어 쓰되, 흔한 문구는 피하세요.
+password-suggest-no-symbols-needed = 기호나 숫자, 대문자를 꼭 넣지 않아도 됩니다.
+password-suggest-another-word = 단어를 한두 개 더 넣으세요. 잘 쓰지 않는 단어일수록 좋습니다.
+password-suggest-capitals-help-little = 대문자로 시작해도 별 도움이 되지 않습니다.
+password-suggest-all-capitals = 모두 대문자로 써도 모두 소문자로 쓴 것만큼 추측하기 쉽습니다.
+password-suggest-reversed-words = 단어를 거꾸로 써도 별로 어려워지지 않습니다.
+password-suggest-substitutions = ‘a’ 대신 ‘@’를 쓰는 것처럼 뻔하게 바꿔 쓰는 것은 별 도움이 되지 않습니다.
+password-suggest-longer-pattern = 키보드 패턴을 쓰려면 더 길게, 방향을 더 자주 바꾸세요.
+password-suggest-avoid-repeats = 같은 단어나 문자를 되풀이하지 마세요.
+password-suggest-avoid-sequences = 이어지는 문자나 숫자는 피하세요.
+password-suggest-avoid-recent-years = 최근 연도는 피하세요.
+password-suggest-avoid-your-years = 나와 관련된 연도는 피하세요.
+password-suggest-avoid-your-dates = 나와 관련된 날짜와 연도는 피하세요.
+
+# 너무 느리게 도착한 요청 본문(페이지가 아닌 일반 텍스트).
+error-too-slow = 요청이 도착하는 데 너무 오래 걸렸습니다. 다시 시도해 주세요.

@@ -54,6 +54,14 @@ dashboard-write = 서명자에게 소식 보내기
 dashboard-download = 서명 내려받기(CSV)
 dashboard-close = 마감하기
 
+export-col-name = 이름
+export-col-email = 이메일
+export-col-country = 국가
+export-col-postcode = 우편번호
+export-col-comment = 서명 이유
+export-col-source = 유입 경로
+export-col-confirmed-at = 확인 시각(UTC)
+
 petition-form-edit-heading = 청원 수정
 petition-form-publish = 청원 게시하기
 petition-form-save = 변경 사항 저장
@@ -159,6 +167,84 @@ admin-close-button = “{ $title }” 마감하기
 admin-pages = 청원 목록 페이지
 admin-newer = 최신 청원
 admin-older = 이전 청원
+
+abuse-title = 부정 서명 검토: { $title }
+abuse-download = 확인된 서명(CSV)
+abuse-intro = 최근 1시간과 최근 24시간 동안의 서명을 { $time }에 집계해, 서명이 온 IP 주소, 이메일 주소의 도메인, 입력한 국가별로 묶었습니다. 확인된 서명과 대기 중인 서명(아직 이메일로 확인하지 않은 서명)은 따로 세고, 무효화된 서명은 빼고 셉니다. 표마다 가장 많은 { $rows }개 행을 보여 줍니다.
+abuse-outlier = 이상치
+abuse-outlier-rule = 표시는 서명이 { $min }건 이상이면서, 표 전체 서명의 { $share }% 이상을 차지하거나 표의 중앙값 행보다 { $times }배 이상 많은 행에 붙습니다. 이상치는 살펴볼 만하다는 뜻일 뿐 부정의 증거는 아닙니다. 서명이 몰리는 날에는 큰 메일 서비스나 청원이 속한 나라도 이상치가 될 수 있습니다.
+abuse-window = { $window ->
+    [hour] 최근 1시간
+   *[day] 최근 24시간
+}
+abuse-by = { $dimension ->
+    [ip] IP 주소별
+    [domain] 이메일 도메인별
+   *[country] 국가별
+}
+abuse-caption = { $window ->
+    [hour] 최근 1시간
+   *[day] 최근 24시간
+} 동안의 { $dimension ->
+    [ip] IP 주소별
+    [domain] 이메일 도메인별
+   *[country] 국가별
+} 서명
+abuse-col-key = { $dimension ->
+    [ip] IP 주소
+    [domain] 이메일 도메인
+   *[country] 국가
+}
+abuse-summary-none = { $window ->
+    [hour] 최근 1시간
+   *[day] 최근 24시간
+} 동안 서명이 없습니다.
+abuse-summary = { $dimension ->
+    [ip] IP 주소
+    [domain] 도메인
+   *[country] 국가
+} { $groups }개에서 서명 { $total }건, { $dimension ->
+    [ip] 주소
+    [domain] 도메인
+   *[country] 국가
+}당 중앙값 { $median }건입니다.
+abuse-summary-top = 가장 많은 { $rows }개만 보여 줍니다.
+abuse-col-confirmed = 확인됨
+abuse-col-pending = 대기 중
+abuse-col-total = 합계
+abuse-col-flag = 표시
+abuse-share = { $percent }%
+abuse-share-under = 0.1% 미만
+abuse-no-address = 기록된 주소 없음
+abuse-none = 없음
+abuse-invalidate-row = 무효화…
+abuse-invalidate-row-what = ({ $label }에서 온 서명)
+abuse-invalidate-heading = 서명 무효화
+abuse-invalidate-intro = 무효화한 서명은 즉시 집계에서 빠집니다. 서명 수, 통계, 최근 서명자 목록, 내려받는 파일에서 모두 제외됩니다. 아직 확인을 기다리는 서명은 더 이상 확인할 수 없습니다. 서명 기록 자체는 남으며, 무효화할 때마다 처리한 관리자의 이름과 함께 아래에 기록됩니다.
+abuse-criteria-legend = 입력한 조건에 모두 맞는 서명
+abuse-ip-label = IP 주소 또는 범위
+abuse-ip-hint = 203.0.113.7이나 2001:db8::7 같은 주소 하나, 또는 203.0.113.0/24나 2001:db8::/48 같은 CIDR 표기 범위.
+abuse-domain-hint = 표에 나온 그대로, example.com처럼 이 도메인과 정확히 같은 것만 해당합니다. 하위 도메인은 포함되지 않습니다.
+abuse-times-hint = 시각은 내 시간대가 아닌 UTC 기준이며, 서명한 시각을 가리킵니다.
+abuse-since-label = 이 시각 이후 서명(UTC)
+abuse-until-label = 이 시각 전 서명(UTC)
+abuse-invalidate-button = 조건에 맞는 서명 무효화
+abuse-recent-heading = 최근 무효화 기록
+abuse-recent-none = 이 청원에서 무효화된 서명이 없습니다.
+abuse-recent-caption = 이 청원 서명의 최근 무효화 기록, 최신순
+abuse-col-when = 일시
+abuse-col-admin = 관리자
+abuse-col-criteria = 조건
+abuse-col-invalidated = 무효화
+abuse-col-of-which-confirmed = 그중 확인된 서명
+abuse-former-admin = 삭제된 관리자 계정
+abuse-notice-none = { $criteria } 조건에 맞는 서명이 없어 아무것도 무효화하지 않았습니다.
+abuse-notice = { $criteria } 조건에 맞는 서명 { $matched }건을 무효화했습니다. 확인된 { $confirmed }건은 이제 서명 수에서 빠졌고, 대기 중이던 { $pending }건은 확인 링크가 더 이상 작동하지 않습니다.
+abuse-criteria-ip = IP { $ip }
+abuse-criteria-domain = 이메일 도메인 { $domain }
+abuse-criteria-since = 서명 시각 { $time } UTC 이후
+abuse-criteria-until = 서명 시각 { $time } UTC 전
+abuse-criteria-and = { $first } 및 { $next }
 
 tokens-heading = API 토큰
 tokens-intro = 토큰이 있으면 스크립트나 캠페인 도구가 나를 대신해 { $api }를 쓸 수 있습니다. 청원을 만들고 수정하며 확인된 서명을 읽을 수 있습니다. { $header } 형식으로 보내세요. 토큰은 비밀로 지키고, 더 이상 필요 없으면 폐기하세요.

@@ -126,3 +126,10 @@ privacy-you-erase-what = 개인 정보 지우기.
 privacy-you-stop = { $what } 모든 소식 이메일에 수신을 중단하는 링크가 있으며, 서명은 계속 집계됩니다.
 privacy-you-stop-what = 소식 그만 받기.
 badge-label = 서명 { $count }명 / 목표 { $goal }명
+
+# 공유 카드 이미지(청원 자체의 언어로 그림).
+share-card-to = 청원 대상: { $targets }
+share-card-count = { $count }명
+share-card-of-goal = 서명 · 목표 { $goal }명
+# oEmbed를 쓰는 사이트가 넣는 iframe.
+embed-frame-title-named = 청원: { $title }

@@ -9,7 +9,7 @@ use time::macros::format_description;
 use time::PrimitiveDateTime;
 
 use super::{Email, FieldErrors};
-use crate::i18n::Message;
+use crate::i18n::{Locale, Message};
 
 /// A row is an outlier with at least this many signatures…
 pub const OUTLIER_MIN: i64 = 10;
@@ -105,10 +105,11 @@ pub fn ip_range_text(net: &IpNet) -> String {
 }
 
 impl fmt::Display for Criteria {
-    /// The criteria in words, e.g. "IP 203.0.113.0/24 and domain
-    /// example.com", for notices and the audit list.
+    /// The criteria in English words, e.g. "IP 203.0.113.0/24 and email
+    /// domain example.com"; see [`describe`].
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let parts = describe(
+            Locale::En,
             self.ip_text().as_deref(),
             self.domain.as_deref(),
             self.since,
@@ -118,8 +119,9 @@ impl fmt::Display for Criteria {
     }
 }
 
-/// Stored criteria in words; see [`Criteria`]'s `Display`.
+/// Stored criteria in `l`'s words, for notices and the audit list.
 pub fn describe(
+    l: Locale,
     ip: Option<&str>,
     domain: Option<&str>,
     since: Option<PrimitiveDateTime>,
@@ -127,18 +129,21 @@ pub fn describe(
 ) -> String {
     let mut parts = Vec::new();
     if let Some(ip) = ip {
-        parts.push(format!("IP {ip}"));
+        parts.push(l.t1("abuse-criteria-ip", "ip", ip));
     }
     if let Some(domain) = domain {
-        parts.push(format!("email domain {domain}"));
+        parts.push(l.t1("abuse-criteria-domain", "domain", domain));
     }
     if let Some(since) = since {
-        parts.push(format!("signed at or after {} UTC", utc_text(since)));
+        parts.push(l.t1("abuse-criteria-since", "time", utc_text(since)));
     }
     if let Some(until) = until {
-        parts.push(format!("signed before {} UTC", utc_text(until)));
+        parts.push(l.t1("abuse-criteria-until", "time", utc_text(until)));
     }
-    parts.join(" and ")
+    parts
+        .into_iter()
+        .reduce(|first, next| l.t2("abuse-criteria-and", "first", first, "next", next))
+        .unwrap_or_default()
 }
 
 /// A stored UTC time as `2026-12-01 14:30`, with seconds only if any.
@@ -335,6 +340,18 @@ mod tests {
         assert_eq!(
             c.to_string(),
             "signed at or after 2026-12-01 14:30 UTC and signed before 2026-12-01 15:00:30 UTC"
+        );
+        let korean = describe(
+            Locale::Ko,
+            Some("203.0.113.0/24"),
+            Some("spam.example"),
+            c.since,
+            c.until,
+        );
+        assert_eq!(
+            korean,
+            "IP 203.0.113.0/24 및 이메일 도메인 spam.example 및 \
+             서명 시각 2026-12-01 14:30 UTC 이후 및 서명 시각 2026-12-01 15:00:30 UTC 전"
         );
 
         let errors =

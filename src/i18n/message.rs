@@ -71,11 +71,12 @@ text_args!(
     &Cow<'_, str>
 );
 
-/// A catalogue id and its arguments.
+/// A catalogue id and its arguments, and the sentences that follow it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Message {
     id: &'static str,
     args: Vec<(&'static str, Arg)>,
+    then: Vec<Message>,
 }
 
 impl Message {
@@ -83,6 +84,7 @@ impl Message {
         Self {
             id,
             args: Vec::new(),
+            then: Vec::new(),
         }
     }
 
@@ -97,6 +99,19 @@ impl Message {
     pub fn arg(mut self, name: &'static str, value: impl IntoArg) -> Self {
         self.args.push((name, value.into_arg()));
         self
+    }
+
+    /// Adds a sentence said after this one (and after those added before),
+    /// a space apart: advice whose parts are chosen by code, each in the
+    /// catalogue on its own.
+    pub fn then(mut self, sentence: Message) -> Self {
+        self.then.push(sentence);
+        self
+    }
+
+    /// The sentences added with [`Message::then`].
+    pub fn following(&self) -> &[Message] {
+        &self.then
     }
 
     pub fn id(&self) -> &'static str {

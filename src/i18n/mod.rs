@@ -98,9 +98,14 @@ impl Locale {
         )
     }
 
-    /// A [`Message`] put into words.
+    /// A [`Message`] put into words, with the sentences that follow it.
     pub fn msg(self, message: &Message) -> String {
-        self.format(message.id(), message.args())
+        let mut text = self.format(message.id(), message.args());
+        for sentence in message.following() {
+            text.push(' ');
+            text.push_str(&self.msg(sentence));
+        }
+        text
     }
 
     /// The message `id` as HTML: its text escaped, [`Arg::Html`] arguments

@@ -14,7 +14,7 @@ use actix_web::cookie::{time::Duration as CookieDuration, Cookie, SameSite};
 use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::middleware::Next;
-use actix_web::{FromRequest, HttpMessage, HttpRequest};
+use actix_web::{FromRequest, HttpMessage, HttpRequest, HttpResponse, ResponseError};
 
 use super::Locale;
 use crate::error::AppError;
@@ -77,10 +77,10 @@ pub fn from_accept_language(header: &str) -> Option<Locale> {
 }
 
 fn negotiated(req: &HttpRequest) -> Negotiated {
-    req.extensions()
-        .get::<Negotiated>()
-        .copied()
-        .unwrap_or_else(|| decide(req))
+    // The extensions must not stay borrowed while deciding: reading the
+    // cookie stores the parsed cookies there.
+    let known = req.extensions().get::<Negotiated>().copied();
+    known.unwrap_or_else(|| decide(req))
 }
 
 impl FromRequest for Locale {
@@ -137,7 +137,9 @@ impl Ui {
         }
     }
 
-    fn of(req: &HttpRequest) -> Self {
+    /// The reader's language for `req`, decided as [`negotiate`] decides
+    /// it, also where that middleware has not run (yet).
+    pub fn of(req: &HttpRequest) -> Self {
         let locale = negotiated(req).locale;
         // A page answering a form post is not at an address one can fetch
         // with its query; the switcher then leads to the bare path.
@@ -217,12 +219,7 @@ pub async fn negotiate(
         .is_some_and(|s| s.settings.secure_cookies());
     let mut res = next.call(req).await?.map_into_boxed_body();
 
-    let is_html = res
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("text/html"));
-    if is_html {
+    if is_html(res.headers()) {
         // Error pages are rendered where the request is not known, in
         // English; say them again in the reader's language.
         let page = res
@@ -249,8 +246,26 @@ pub async fn negotiate(
     Ok(res)
 }
 
+/// `err` as a response whose page is in the language of `req`, for
+/// middleware that answers before [`negotiate`] runs.
+pub fn error_response(req: &HttpRequest, err: &AppError) -> HttpResponse {
+    let mut res = err.error_response();
+    if is_html(res.headers()) {
+        res = res.set_body(BoxBody::new(err.render_page(&Ui::of(req))));
+        add_vary(res.headers_mut());
+    }
+    res
+}
+
+fn is_html(headers: &actix_web::http::header::HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"))
+}
+
 /// Adds `Accept-Language, Cookie` to `Vary`, keeping what is there.
-fn add_vary(headers: &mut actix_web::http::header::HeaderMap) {
+pub(crate) fn add_vary(headers: &mut actix_web::http::header::HeaderMap) {
     let mut names: Vec<String> = headers
         .get_all(header::VARY)
         .filter_map(|v| v.to_str().ok())

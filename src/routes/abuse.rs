@@ -21,7 +21,7 @@ use crate::domain::abuse::{
 };
 use crate::domain::FieldErrors;
 use crate::error::AppError;
-use crate::i18n::{Locale, Message, Ui};
+use crate::i18n::{escape_html, html, Locale, Message, Ui};
 use crate::security::session::CurrentOrganizer;
 use crate::state::AppState;
 
@@ -39,6 +39,8 @@ struct AbusePage {
     l: Ui,
     slug: String,
     title: String,
+    /// "Abuse review: …" as HTML, the title marked with its language.
+    heading: String,
     hidden: bool,
     counted_at: String,
     windows: Vec<WindowView>,
@@ -48,9 +50,8 @@ struct AbusePage {
     errors: FieldErrors,
     form: InvalidationForm,
     top_rows: i64,
-    outlier_min: i64,
-    outlier_share: i64,
-    outlier_times: i64,
+    /// The outlier rule in words, after the "Outlier" tag.
+    outlier_rule: String,
 }
 
 impl AbusePage {
@@ -61,7 +62,7 @@ impl AbusePage {
 
 struct WindowView {
     id: &'static str,
-    heading: &'static str,
+    heading: String,
     tables: Vec<TableView>,
 }
 
@@ -69,7 +70,7 @@ struct TableView {
     id: String,
     heading: String,
     caption: String,
-    key_heading: &'static str,
+    key_heading: String,
     summary: String,
     rows: Vec<RowView>,
 }
@@ -101,38 +102,16 @@ struct PageState {
     form: InvalidationForm,
 }
 
-const WINDOWS: [(&str, &str, Duration); 2] = [
-    ("hour", "The last hour", Duration::HOUR),
-    ("day", "The last 24 hours", Duration::DAY),
-];
+/// The windows the tables cover. The id is also what the catalogue's
+/// `$window` selects on.
+const WINDOWS: [(&str, Duration); 2] = [("hour", Duration::HOUR), ("day", Duration::DAY)];
 
-/// How each table groups: its id, its key column's heading, the same in a
-/// sentence, and what its rows are called, one and many.
-const DIMENSIONS: [(Dimension, &str, &str, &str, &str, &str); 3] = [
-    (
-        Dimension::Ip,
-        "ip",
-        "IP address",
-        "IP address",
-        "address",
-        "addresses",
-    ),
-    (
-        Dimension::Domain,
-        "domain",
-        "Email domain",
-        "email domain",
-        "domain",
-        "domains",
-    ),
-    (
-        Dimension::Country,
-        "country",
-        "Country",
-        "country",
-        "country",
-        "countries",
-    ),
+/// How each table groups. The id is also what the catalogue's `$dimension`
+/// selects on.
+const DIMENSIONS: [(Dimension, &str); 3] = [
+    (Dimension::Ip, "ip"),
+    (Dimension::Domain, "domain"),
+    (Dimension::Country, "country"),
 ];
 
 /// Everything the page reads from the database, in one trip.
@@ -165,7 +144,7 @@ async fn render_page(
         .db
         .run(move |conn| {
             let mut breakdowns = Vec::new();
-            for (_, _, length) in WINDOWS {
+            for (_, length) in WINDOWS {
                 let mut tables = Vec::new();
                 for (dimension, ..) in DIMENSIONS {
                     tables.push(abuse_rows::breakdown(
@@ -192,21 +171,20 @@ async fn render_page(
         })
         .await?;
 
+    let l = ui.locale();
     if let Some(record) = &loaded.shown {
-        extra.notice = Some(notice(record));
+        extra.notice = Some(notice(l, record));
     }
     let windows = WINDOWS
         .iter()
         .zip(&loaded.breakdowns)
-        .map(|(&(window_id, heading, _), tables)| WindowView {
+        .map(|(&(window_id, _), tables)| WindowView {
             id: window_id,
-            heading,
+            heading: l.t1("abuse-window", "window", window_id),
             tables: DIMENSIONS
                 .iter()
                 .zip(tables)
-                .map(|(&dimension, breakdown)| {
-                    table_view(ui.locale(), (window_id, heading), dimension, breakdown)
-                })
+                .map(|(&dimension, breakdown)| table_view(l, window_id, dimension, breakdown))
                 .collect(),
         })
         .collect();
@@ -217,19 +195,35 @@ async fn render_page(
             at: format!("{} UTC", utc_text(r.created_at)),
             admin: match (&r.admin_name, &r.admin_email) {
                 (Some(name), Some(email)) => format!("{name} ({email})"),
-                _ => "A former admin".to_owned(),
+                _ => l.t("abuse-former-admin"),
             },
-            criteria: criteria_text(r),
+            criteria: criteria_text(l, r),
             matched: r.matched,
             confirmed: r.confirmed,
         })
         .collect();
+    let heading = l.markup1(
+        "abuse-title",
+        "title",
+        html(format!(
+            "<span lang=\"{}\">{}</span>",
+            petition.language().code(),
+            escape_html(&petition.title)
+        )),
+    );
+    let outlier_rule = l.msg(
+        &Message::new("abuse-outlier-rule")
+            .arg("min", OUTLIER_MIN)
+            .arg("share", OUTLIER_SHARE_PERCENT)
+            .arg("times", OUTLIER_MEDIAN_TIMES),
+    );
     render(
         status,
         &AbusePage {
             l: ui,
             slug: petition.slug,
             title: petition.title,
+            heading,
             hidden: petition.hidden_at.is_some(),
             counted_at: format!("{} UTC", utc_text(truncate_seconds(at))),
             windows,
@@ -239,9 +233,7 @@ async fn render_page(
             errors: extra.errors,
             form: extra.form,
             top_rows: TOP_ROWS,
-            outlier_min: OUTLIER_MIN,
-            outlier_share: OUTLIER_SHARE_PERCENT,
-            outlier_times: OUTLIER_MEDIAN_TIMES,
+            outlier_rule,
         },
     )
 }
@@ -254,15 +246,8 @@ fn truncate_seconds(at: PrimitiveDateTime) -> PrimitiveDateTime {
 
 fn table_view(
     l: Locale,
-    (window_id, window_heading): (&str, &str),
-    (dimension, dimension_id, key_heading, noun, one, many): (
-        Dimension,
-        &str,
-        &'static str,
-        &str,
-        &str,
-        &str,
-    ),
+    window_id: &str,
+    (dimension, dimension_id): (Dimension, &str),
     breakdown: &Breakdown,
 ) -> TableView {
     let total = breakdown.total();
@@ -274,17 +259,17 @@ fn table_view(
             let n = row.total();
             let (label, prefill) = match (dimension, &row.key) {
                 (Dimension::Ip, Some(ip)) => (ip.clone(), Some(("ip", ip))),
-                (Dimension::Ip, None) => ("No address recorded".to_owned(), None),
+                (Dimension::Ip, None) => (l.t("abuse-no-address"), None),
                 (Dimension::Domain, Some(domain)) => (domain.clone(), Some(("domain", domain))),
                 (Dimension::Country, Some(code)) => (format!("{} ({code})", l.country(code)), None),
-                (_, None) => ("None".to_owned(), None),
+                (_, None) => (l.t("abuse-none"), None),
             };
             RowView {
                 label,
                 confirmed: row.confirmed,
                 pending: row.pending,
                 total: n,
-                share: percent(n, total),
+                share: percent(l, n, total),
                 outlier: is_outlier(n, total, middle),
                 prefill: prefill.map(|(field, value)| {
                     format!("{field}={}", utf8_percent_encode(value, QUERY_VALUE))
@@ -294,45 +279,50 @@ fn table_view(
         .collect::<Vec<_>>();
     let groups = breakdown.rows();
     let summary = if total == 0 {
-        format!("No signatures in {}.", window_heading.to_lowercase())
+        l.t1("abuse-summary-none", "window", window_id)
     } else {
-        format!(
-            "{} {} from {} {}, a median of {} per {one}.{}",
-            crate::routes::thousands(&total),
-            if total == 1 {
-                "signature"
-            } else {
-                "signatures"
-            },
-            crate::routes::thousands(&groups),
-            if groups == 1 { one } else { many },
-            format_number(middle),
-            if groups > TOP_ROWS {
-                format!(" The {TOP_ROWS} biggest are shown.")
-            } else {
-                String::new()
-            },
-        )
+        let summary = l.msg(
+            &Message::new("abuse-summary")
+                .arg("total", total)
+                .arg("groups", groups)
+                .arg("dimension", dimension_id)
+                .arg("median", format_number(middle)),
+        );
+        if groups > TOP_ROWS {
+            format!("{summary} {}", l.t1("abuse-summary-top", "rows", TOP_ROWS))
+        } else {
+            summary
+        }
     };
     TableView {
         id: format!("{window_id}-{dimension_id}"),
-        heading: format!("By {noun}"),
-        caption: format!("Signatures by {noun} in {}", window_heading.to_lowercase()),
-        key_heading,
+        heading: l.t1("abuse-by", "dimension", dimension_id),
+        caption: l.t2(
+            "abuse-caption",
+            "dimension",
+            dimension_id,
+            "window",
+            window_id,
+        ),
+        key_heading: l.t1("abuse-col-key", "dimension", dimension_id),
         summary,
         rows,
     }
 }
 
-fn percent(n: i64, total: i64) -> String {
+fn percent(l: Locale, n: i64, total: i64) -> String {
     if total == 0 || n == 0 {
-        return "0 %".into();
+        return l.t1("abuse-share", "percent", "0");
     }
     let tenths = n * 1000 / total;
     if tenths == 0 {
-        return "under 0.1 %".into();
+        return l.t("abuse-share-under");
     }
-    format!("{} %", format_number(tenths as f64 / 10.0))
+    l.t1(
+        "abuse-share",
+        "percent",
+        format_number(tenths as f64 / 10.0),
+    )
 }
 
 /// 3, 2.5: no trailing ".0".
@@ -344,8 +334,9 @@ fn format_number(x: f64) -> String {
     }
 }
 
-fn criteria_text(r: &InvalidationRecord) -> String {
+fn criteria_text(l: Locale, r: &InvalidationRecord) -> String {
     describe(
+        l,
         r.ip_range.as_deref(),
         r.email_domain.as_deref(),
         r.signed_since,
@@ -353,25 +344,17 @@ fn criteria_text(r: &InvalidationRecord) -> String {
     )
 }
 
-fn signatures(n: i64) -> String {
-    format!(
-        "{} {}",
-        crate::routes::thousands(&n),
-        if n == 1 { "signature" } else { "signatures" }
-    )
-}
-
-fn notice(r: &InvalidationRecord) -> String {
-    let criteria = criteria_text(r);
+fn notice(l: Locale, r: &InvalidationRecord) -> String {
+    let criteria = criteria_text(l, r);
     if r.matched == 0 {
-        return format!("No signatures matched {criteria}, so none were invalidated.");
+        return l.t1("abuse-notice-none", "criteria", criteria);
     }
-    format!(
-        "Invalidated {} matching {criteria}: {} confirmed, now taken off the count, and {} \
-         pending, whose confirmation links no longer work.",
-        signatures(r.matched),
-        crate::routes::thousands(&r.confirmed),
-        crate::routes::thousands(&(r.matched - r.confirmed)),
+    l.msg(
+        &Message::new("abuse-notice")
+            .arg("matched", r.matched)
+            .arg("criteria", criteria)
+            .arg("confirmed", r.confirmed)
+            .arg("pending", r.matched - r.confirmed),
     )
 }
 

@@ -13,6 +13,8 @@ use futures_util::StreamExt;
 
 use super::MAX_BODY_BYTES;
 use crate::error::{ApiError, AppError};
+use crate::i18n::request::{add_vary, error_response};
+use crate::i18n::Ui;
 use crate::state::AppState;
 
 enum Refusal {
@@ -77,12 +79,15 @@ fn form_is_utf8(body: &[u8]) -> bool {
         .all(|part| percent_encoding::percent_decode(part).decode_utf8().is_ok())
 }
 
+/// The refusal in the reader's language: this runs outside the language
+/// middleware, so it asks the same questions that middleware does.
 fn refuse(req: &ServiceRequest, refusal: Refusal) -> HttpResponse {
     let error = match refusal {
         Refusal::TooSlow => {
             let mut response = HttpResponse::RequestTimeout()
                 .content_type("text/plain; charset=utf-8")
-                .body("The request took too long to arrive. Try again.");
+                .body(Ui::of(req.request()).t("error-too-slow"));
+            add_vary(response.headers_mut());
             // Whatever is still trickling in is not read: the connection goes.
             response
                 .head_mut()
@@ -95,7 +100,7 @@ fn refuse(req: &ServiceRequest, refusal: Refusal) -> HttpResponse {
     if req.path().starts_with("/api/") {
         ApiError(error).error_response()
     } else {
-        error.error_response()
+        error_response(req.request(), &error)
     }
 }
 

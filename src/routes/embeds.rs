@@ -174,7 +174,7 @@ struct Oembed {
 /// The markup consumers paste; escaped like every page.
 #[derive(Template)]
 #[template(
-    source = r#"<iframe src="{{ src }}" width="{{ width }}" height="{{ height }}" title="Petition: {{ title }}" style="border:0;max-width:100%" loading="lazy"></iframe>"#,
+    source = r#"<iframe src="{{ src }}" width="{{ width }}" height="{{ height }}" title="{{ title }}" style="border:0;max-width:100%" loading="lazy"></iframe>"#,
     ext = "html"
 )]
 struct OembedFrame<'a> {
@@ -198,8 +198,12 @@ fn fit(requested: Option<&str>, default: u32, min: u32) -> u32 {
         .map_or(default, |max| max.min(default).max(min))
 }
 
+/// The frame's title is in the request's language (`?lang=`, the cookie or
+/// `Accept-Language`), and a frame that is not English asks the widget for
+/// that language too, as the petition page's snippets do.
 pub async fn oembed(
     state: web::Data<AppState>,
+    locale: Locale,
     query: web::Query<OembedQuery>,
 ) -> Result<HttpResponse, AppError> {
     let query = query.into_inner();
@@ -229,29 +233,37 @@ pub async fn oembed(
     let petition = &snapshot.petition;
     let width = fit(query.maxwidth.as_deref(), EMBED_WIDTH, 200);
     let height = fit(query.maxheight.as_deref(), EMBED_HEIGHT, 200);
-    let src = format!("{public_url}/petitions/{}/embed", petition.slug);
+    let lang_query = match locale {
+        Locale::En => String::new(),
+        other => format!("?lang={}", other.code()),
+    };
+    let src = format!("{public_url}/petitions/{}/embed{lang_query}", petition.slug);
+    let frame_title = locale.t1("embed-frame-title-named", "title", &petition.title);
     let html = OembedFrame {
         src: &src,
-        title: &petition.title,
+        title: &frame_title,
         width,
         height,
     }
     .render()
     .map_err(|e| anyhow::Error::new(e).context("rendering the oEmbed frame"))?;
-    Ok(HttpResponse::Ok()
+    let mut response = HttpResponse::Ok();
+    response
         .insert_header((header::ACCESS_CONTROL_ALLOW_ORIGIN, "*"))
-        .insert_header((header::CACHE_CONTROL, "public, max-age=3600"))
-        .json(Oembed {
-            version: "1.0",
-            kind: "rich",
-            title: petition.title.clone(),
-            provider_name: "undersigned",
-            provider_url: public_url,
-            html,
-            width,
-            height,
-            cache_age: 3600,
-        }))
+        .insert_header((header::CACHE_CONTROL, "public, max-age=3600"));
+    let mut response = response.json(Oembed {
+        version: "1.0",
+        kind: "rich",
+        title: petition.title.clone(),
+        provider_name: "undersigned",
+        provider_url: public_url,
+        html,
+        width,
+        height,
+        cache_age: 3600,
+    });
+    crate::i18n::request::add_vary(response.headers_mut());
+    Ok(response)
 }
 
 /// The badge: the count and a progress bar, from memory, never the

@@ -10,25 +10,30 @@ use crate::db::models::signatures::{self as signature_rows, After, ExportCursor,
 use crate::db::Db;
 use crate::domain::csv_cell::spreadsheet_safe;
 use crate::error::AppError;
+use crate::i18n::Locale;
 use crate::security::session::CurrentOrganizer;
 use crate::state::AppState;
 
 /// Rows per database round trip and per chunk sent.
 const PAGE: i64 = 1_000;
+/// The columns' headings, as catalogue ids. In English they are the field
+/// names scripts may rely on; in Korean, words a person reads.
 const HEADER: [&str; 7] = [
-    "name",
-    "email",
-    "country",
-    "postcode",
-    "comment",
-    "source",
-    "confirmed_at",
+    "export-col-name",
+    "export-col-email",
+    "export-col-country",
+    "export-col-postcode",
+    "export-col-comment",
+    "export-col-source",
+    "export-col-confirmed-at",
 ];
 
 /// `GET /dashboard/petitions/{slug}/signatures.csv`: only the petition's
-/// owner or an admin may download it.
+/// owner or an admin may download it. The headings are in the language the
+/// organizer uses the site in.
 pub async fn signatures_csv(
     state: web::Data<AppState>,
+    locale: Locale,
     current: CurrentOrganizer,
     slug: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
@@ -45,7 +50,7 @@ pub async fn signatures_csv(
         )));
     }
 
-    let first = csv_chunk(std::iter::once(HEADER.map(String::from).to_vec()))?;
+    let first = csv_chunk(std::iter::once(header(locale)))?;
     let pages = stream::unfold(
         Some(Export {
             db: state.db.clone(),
@@ -104,6 +109,10 @@ async fn next_chunk(
     Some((chunk, more.then_some(export)))
 }
 
+fn header(locale: Locale) -> Vec<String> {
+    HEADER.iter().map(|id| locale.t(id)).collect()
+}
+
 fn record(row: ExportRow) -> Vec<String> {
     let text = |value: &str| spreadsheet_safe(value).into_owned();
     vec![
@@ -136,4 +145,28 @@ fn csv_chunk(records: impl Iterator<Item = Vec<String>>) -> Result<web::Bytes, A
         .into_inner()
         .map_err(|e| anyhow::anyhow!("finishing CSV: {e}"))?;
     Ok(web::Bytes::from(bytes))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_english_headings_are_the_field_names() {
+        assert_eq!(
+            header(Locale::En),
+            [
+                "name",
+                "email",
+                "country",
+                "postcode",
+                "comment",
+                "source",
+                "confirmed_at"
+            ]
+        );
+        let korean = header(Locale::Ko);
+        assert_eq!(korean[0], "이름");
+        assert!(korean.iter().all(|h| !h.is_ascii()), "{korean:?}");
+    }
 }

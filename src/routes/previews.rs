@@ -4,6 +4,7 @@ use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
 
 use crate::error::AppError;
+use crate::i18n::Locale;
 use crate::share_card::CardText;
 use crate::state::AppState;
 
@@ -27,6 +28,7 @@ pub async fn share_card(
         goal: petition.goal,
         title: petition.title.clone(),
         targets: targets.iter().map(|t| t.name.clone()).collect(),
+        locale: Locale::from_stored(Some(petition.language().code())),
     };
     let card = match state.share_cards.cached(&slug, &text) {
         Some(card) => card,

@@ -36,28 +36,70 @@ impl Password {
     /// Like [`Password::parse`], and also strong enough: zxcvbn must
     /// estimate at least 10^10 guesses, counting what the person typed
     /// elsewhere on the form (their name, their address) as known words.
-    /// zxcvbn's advice is in English; the English message carries it.
+    /// zxcvbn's advice follows, each part from the catalogues, so that it
+    /// reads in the page's language.
     pub fn parse_strong(input: String, user_inputs: &[&str]) -> Result<Self, Message> {
         let password = Self::parse(input)?;
         let estimate = zxcvbn::zxcvbn(password.expose(), user_inputs);
         if estimate.score() >= zxcvbn::Score::Three {
             return Ok(password);
         }
-        let mut advice = String::new();
+        let mut message = Message::new("error-password-weak");
         if let Some(feedback) = estimate.feedback() {
             if let Some(warning) = feedback.warning() {
-                advice.push_str(&format!(" {warning}"));
+                message = message.then(warning_message(warning));
             }
-            for suggestion in feedback.suggestions() {
-                advice.push_str(&format!(" {suggestion}"));
+            for &suggestion in feedback.suggestions() {
+                message = message.then(suggestion_message(suggestion));
             }
         }
-        Err(Message::new("error-password-weak").arg("advice", advice))
+        Err(message)
     }
 
     pub fn expose(&self) -> &str {
         &self.0
     }
+}
+
+/// What is wrong with a password, as zxcvbn finds it.
+fn warning_message(warning: zxcvbn::feedback::Warning) -> Message {
+    use zxcvbn::feedback::Warning as W;
+    Message::new(match warning {
+        W::StraightRowsOfKeysAreEasyToGuess => "password-warning-straight-row",
+        W::ShortKeyboardPatternsAreEasyToGuess => "password-warning-keyboard-pattern",
+        W::RepeatsLikeAaaAreEasyToGuess => "password-warning-repeated-character",
+        W::RepeatsLikeAbcAbcAreOnlySlightlyHarderToGuess => "password-warning-repeated-group",
+        W::ThisIsATop10Password => "password-warning-top-10",
+        W::ThisIsATop100Password => "password-warning-top-100",
+        W::ThisIsACommonPassword => "password-warning-common",
+        W::ThisIsSimilarToACommonlyUsedPassword => "password-warning-similar-to-common",
+        W::SequencesLikeAbcAreEasyToGuess => "password-warning-sequence",
+        W::RecentYearsAreEasyToGuess => "password-warning-recent-year",
+        W::AWordByItselfIsEasyToGuess => "password-warning-single-word",
+        W::DatesAreOftenEasyToGuess => "password-warning-date",
+        W::NamesAndSurnamesByThemselvesAreEasyToGuess => "password-warning-name-alone",
+        W::CommonNamesAndSurnamesAreEasyToGuess => "password-warning-common-name",
+    })
+}
+
+/// How to choose a better password, as zxcvbn suggests.
+fn suggestion_message(suggestion: zxcvbn::feedback::Suggestion) -> Message {
+    use zxcvbn::feedback::Suggestion as S;
+    Message::new(match suggestion {
+        S::UseAFewWordsAvoidCommonPhrases => "password-suggest-few-words",
+        S::NoNeedForSymbolsDigitsOrUppercaseLetters => "password-suggest-no-symbols-needed",
+        S::AddAnotherWordOrTwo => "password-suggest-another-word",
+        S::CapitalizationDoesntHelpVeryMuch => "password-suggest-capitals-help-little",
+        S::AllUppercaseIsAlmostAsEasyToGuessAsAllLowercase => "password-suggest-all-capitals",
+        S::ReversedWordsArentMuchHarderToGuess => "password-suggest-reversed-words",
+        S::PredictableSubstitutionsDontHelpVeryMuch => "password-suggest-substitutions",
+        S::UseALongerKeyboardPatternWithMoreTurns => "password-suggest-longer-pattern",
+        S::AvoidRepeatedWordsAndCharacters => "password-suggest-avoid-repeats",
+        S::AvoidSequences => "password-suggest-avoid-sequences",
+        S::AvoidRecentYears => "password-suggest-avoid-recent-years",
+        S::AvoidYearsThatAreAssociatedWithYou => "password-suggest-avoid-your-years",
+        S::AvoidDatesAndYearsThatAreAssociatedWithYou => "password-suggest-avoid-your-dates",
+    })
 }
 
 fn argon2() -> Argon2<'static> {
@@ -182,6 +224,87 @@ impl HashingGate {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::i18n::Locale;
+
+    /// Every piece of zxcvbn's advice has a message whose English is
+    /// zxcvbn's own words, and a Korean one that differs.
+    #[test]
+    fn every_piece_of_advice_is_in_both_languages() {
+        use zxcvbn::feedback::{Suggestion as S, Warning as W};
+        let warnings = [
+            W::StraightRowsOfKeysAreEasyToGuess,
+            W::ShortKeyboardPatternsAreEasyToGuess,
+            W::RepeatsLikeAaaAreEasyToGuess,
+            W::RepeatsLikeAbcAbcAreOnlySlightlyHarderToGuess,
+            W::ThisIsATop10Password,
+            W::ThisIsATop100Password,
+            W::ThisIsACommonPassword,
+            W::ThisIsSimilarToACommonlyUsedPassword,
+            W::SequencesLikeAbcAreEasyToGuess,
+            W::RecentYearsAreEasyToGuess,
+            W::AWordByItselfIsEasyToGuess,
+            W::DatesAreOftenEasyToGuess,
+            W::NamesAndSurnamesByThemselvesAreEasyToGuess,
+            W::CommonNamesAndSurnamesAreEasyToGuess,
+        ];
+        let suggestions = [
+            S::UseAFewWordsAvoidCommonPhrases,
+            S::NoNeedForSymbolsDigitsOrUppercaseLetters,
+            S::AddAnotherWordOrTwo,
+            S::CapitalizationDoesntHelpVeryMuch,
+            S::AllUppercaseIsAlmostAsEasyToGuessAsAllLowercase,
+            S::ReversedWordsArentMuchHarderToGuess,
+            S::PredictableSubstitutionsDontHelpVeryMuch,
+            S::UseALongerKeyboardPatternWithMoreTurns,
+            S::AvoidRepeatedWordsAndCharacters,
+            S::AvoidSequences,
+            S::AvoidRecentYears,
+            S::AvoidYearsThatAreAssociatedWithYou,
+            S::AvoidDatesAndYearsThatAreAssociatedWithYou,
+        ];
+        let pieces = warnings
+            .iter()
+            .map(|&w| (w.to_string(), warning_message(w)))
+            .chain(
+                suggestions
+                    .iter()
+                    .map(|&s| (s.to_string(), suggestion_message(s))),
+            );
+        let mut ids = std::collections::BTreeSet::new();
+        for (zxcvbn_words, message) in pieces {
+            assert!(ids.insert(message.id()), "{} twice", message.id());
+            assert_eq!(message.english(), zxcvbn_words);
+            let korean = Locale::Ko.msg(&message);
+            assert_ne!(korean, message.id());
+            assert!(!korean.is_ascii(), "{}: {korean}", message.id());
+        }
+    }
+
+    #[test]
+    fn weak_passwords_get_the_specific_advice_in_either_language() {
+        let Err(refused) = Password::parse_strong("qwertyuiopasdf".into(), &[]) else {
+            panic!("a keyboard run is weak");
+        };
+        let english = refused.english();
+        assert!(
+            english.starts_with("Choose a password that is harder to guess. "),
+            "{english}"
+        );
+        assert!(
+            english.contains("This is similar to a commonly used password."),
+            "{english}"
+        );
+        let korean = Locale::Ko.msg(&refused);
+        assert!(
+            korean.starts_with("추측하기 더 어려운 비밀번호를 정하세요. "),
+            "{korean}"
+        );
+        assert!(
+            korean.contains("흔히 쓰는 비밀번호와 비슷합니다."),
+            "{korean}"
+        );
+        assert!(Password::parse_strong("꿀벌 지키기 위한 긴 비밀번호 문장".into(), &[]).is_ok());
+    }
 
     #[tokio::test]
     async fn a_full_queue_is_refused_at_once_and_frees_up_again() {

@@ -21,6 +21,7 @@ on_both_backends!(
     an_invalidated_pending_signature_cannot_be_confirmed_or_revived,
     bad_criteria_get_422_with_what_was_typed,
     invalidating_needs_a_csrf_token,
+    the_abuse_review_speaks_korean,
 );
 
 const ADMIN: &str = "admin@example.org";
@@ -585,4 +586,126 @@ async fn invalidating_needs_a_csrf_token(backend: Backend) {
     assert_eq!(wrong.status(), 403);
     assert_eq!(app.count(&slug).await, 1);
     assert_eq!(app.db.count("signature_invalidations", "1 = 1"), 0);
+}
+
+async fn the_abuse_review_speaks_korean(backend: Backend) {
+    let Some(app) = spawn(backend).await else {
+        return;
+    };
+    let slug = app.petition("Save the bees").await;
+    for i in 0..12 {
+        let email = format!("bot{i}@spam.example");
+        sign_from(&app, &slug, &email, "Bot", "FR", "203.0.113.7").await;
+        if i < 9 {
+            confirm(&app, &email).await;
+        }
+    }
+    sign_and_confirm_from(
+        &app,
+        &slug,
+        "person@example.org",
+        "Person",
+        "KR",
+        "198.51.100.1",
+    )
+    .await;
+    login_admin(&app).await;
+
+    // ?lang=ko, then remembered for the rest.
+    let page = app.get(&format!("{}?lang=ko", abuse_path(&slug))).await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert_eq!(page.attr("html", "lang").as_deref(), Some("ko"));
+    assert_eq!(page.text_of("h1").unwrap(), "부정 서명 검토: Save the bees");
+    assert_eq!(page.attr("h1 span", "lang").as_deref(), Some("en"));
+    assert_eq!(page.text_of("#hour-heading").unwrap(), "최근 1시간");
+    assert_eq!(page.text_of("#day-ip-heading").unwrap(), "IP 주소별");
+    assert_eq!(
+        page.text_of("#hour-domain caption").unwrap(),
+        "최근 1시간 동안의 이메일 도메인별 서명"
+    );
+    assert_eq!(
+        page.text_of("#hour-ip-summary").unwrap(),
+        "IP 주소 2개에서 서명 13건, 주소당 중앙값 6.5건입니다."
+    );
+    assert_eq!(page.text_of("#hour-country th[scope=col]").unwrap(), "국가");
+    let hour_country = rows(&page, "hour-country");
+    assert_eq!(row(&hour_country, "프랑스 (FR)").total, "12");
+    assert_eq!(row(&hour_country, "대한민국 (KR)").total, "1");
+    let burst = page.html();
+    let burst = burst
+        .select(&Selector::parse("#hour-ip tbody tr.outlier").unwrap())
+        .next()
+        .expect("the burst is marked");
+    let burst = burst.text().collect::<String>();
+    assert!(burst.contains("92.3%"), "{burst}");
+    assert!(burst.contains("이상치"), "{burst}");
+    assert!(burst.contains("(203.0.113.7에서 온 서명)"), "{burst}");
+    let rule = page.text_of("#outlier-rule").unwrap();
+    assert!(rule.contains("서명이 10건 이상이면서"), "{rule}");
+    assert!(rule.contains("20% 이상"), "{rule}");
+    assert_eq!(
+        page.text_of("#invalidations-heading ~ p").unwrap(),
+        "이 청원에서 무효화된 서명이 없습니다."
+    );
+    // Nothing of the English page is left, but what is the same in both.
+    let text = text(&page);
+    for english in [
+        "Abuse review",
+        "The last hour",
+        "signatures",
+        "Outlier",
+        "Invalidate",
+        "Confirmed",
+        "UTC, not your own",
+    ] {
+        assert!(!text.contains(english), "{english:?} in {text}");
+    }
+
+    // Notices and the audit list describe the criteria in Korean.
+    let page = invalidate_ok(&app, &slug, &[("ip", "203.0.113.0/24")]).await;
+    assert_eq!(
+        page.text_of("#notice").unwrap(),
+        "IP 203.0.113.0/24 조건에 맞는 서명 12건을 무효화했습니다. \
+         확인된 9건은 이제 서명 수에서 빠졌고, \
+         대기 중이던 3건은 확인 링크가 더 이상 작동하지 않습니다."
+    );
+    let page = invalidate_ok(
+        &app,
+        &slug,
+        &[("domain", "nobody.example"), ("since", "2026-01-01T09:00")],
+    )
+    .await;
+    assert_eq!(
+        page.text_of("#notice").unwrap(),
+        "이메일 도메인 nobody.example 및 서명 시각 2026-01-01 09:00 UTC 이후 \
+         조건에 맞는 서명이 없어 아무것도 무효화하지 않았습니다."
+    );
+    let (record, matched, _) = last_invalidation(&page);
+    assert!(
+        record.contains("이메일 도메인 nobody.example 및 서명 시각 2026-01-01 09:00 UTC 이후"),
+        "{record}"
+    );
+    assert_eq!(matched, "0");
+    assert_eq!(
+        page.text_of("#invalidations caption").unwrap(),
+        "이 청원 서명의 최근 무효화 기록, 최신순"
+    );
+
+    // A form sent back with mistakes, in Korean too.
+    let response = invalidate(&app, &slug, &[("ip", " ")]).await;
+    assert_eq!(response.status(), 422);
+    let page = Page::from(response).await;
+    assert!(
+        page.text_of("title")
+            .unwrap()
+            .starts_with("오류: 부정 서명 검토:"),
+        "{}",
+        page.body
+    );
+    assert_eq!(
+        page.text_of("legend").unwrap(),
+        "입력한 조건에 모두 맞는 서명"
+    );
+    assert_eq!(page.text_of("label[for=domain]").unwrap(), "이메일 도메인");
+    assert_eq!(app.count(&slug).await, 1);
 }

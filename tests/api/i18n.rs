@@ -20,6 +20,10 @@ app_tests!(
     password_reset_email_speaks_the_accounts_language,
     error_pages_and_the_widget_follow_the_language,
     a_petitions_own_language_marks_its_text_on_any_page,
+    csv_headings_follow_the_organizers_language,
+    refused_bodies_are_explained_in_the_readers_language,
+    weak_password_advice_is_specific_in_korean,
+    the_oembed_frame_follows_the_requests_language,
 );
 
 /// A browser of its own, with its own cookies, that asks for `language`.
@@ -544,4 +548,181 @@ async fn a_petitions_own_language_marks_its_text_on_any_page(app: TestApp) {
             .as_deref(),
         Some("en_US")
     );
+}
+
+async fn csv_headings_follow_the_organizers_language(app: TestApp) {
+    let slug = app.petition("Save the bees").await;
+    let path = format!("/dashboard/petitions/{slug}/signatures.csv");
+    let first_line = |body: String| body.lines().next().unwrap_or_default().to_owned();
+
+    let english = app.get(&path).await;
+    assert_eq!(english.status, 200);
+    assert_eq!(
+        first_line(english.body),
+        "name,email,country,postcode,comment,source,confirmed_at"
+    );
+
+    // The organizer switches the dashboard to Korean; the download follows.
+    assert_eq!(html_lang(&app.get("/dashboard?lang=ko").await), "ko");
+    let korean = app.get(&path).await;
+    assert_eq!(korean.status, 200);
+    assert_eq!(
+        first_line(korean.body),
+        "이름,이메일,국가,우편번호,서명 이유,유입 경로,확인 시각(UTC)"
+    );
+    // And back.
+    let english = app.get(&format!("{path}?lang=en")).await;
+    assert!(english.body.starts_with("name,email,"), "{}", english.body);
+}
+
+async fn refused_bodies_are_explained_in_the_readers_language(app: TestApp) {
+    let slug = app.petition("Save the bees").await;
+    let path = format!("/petitions/{slug}/signatures");
+    // A language chosen with ?lang= and remembered in the cookie, though
+    // the browser asks for English.
+    let client = browser("en");
+    assert_eq!(html_lang(&get(&app, &client, "/?lang=ko").await), "ko");
+    let mut form = signature("big@example.com");
+    form.insert("comment", "x".repeat(400 * 1024));
+    let response = client
+        .post(app.url(&path))
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 413);
+    let vary = response.headers()[VARY].to_str().unwrap().to_owned();
+    assert!(vary.contains("Accept-Language"), "{vary}");
+    let page = Page::from(response).await;
+    assert_eq!(html_lang(&page), "ko");
+    assert_eq!(page.text_of("h1").unwrap(), "문제가 있습니다");
+    assert!(
+        page.body.contains("보낸 내용이 너무 큽니다."),
+        "{}",
+        page.body
+    );
+
+    // Accept-Language alone, and bytes that are not UTF-8.
+    let response = browser("ko-KR,ko;q=0.9")
+        .post(app.url(&path))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("name=Ana%FF%FE&email=ana%40example.com&country=DE")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 400);
+    let page = Page::from(response).await;
+    assert_eq!(html_lang(&page), "ko");
+    assert!(
+        page.body.contains("올바른 텍스트(UTF-8)가 아닌 바이트"),
+        "{}",
+        page.body
+    );
+
+    // And ?lang= on the address of the post itself.
+    let response = browser("en")
+        .post(app.url(&format!("{path}?lang=ko")))
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 413);
+    assert_eq!(html_lang(&Page::from(response).await), "ko");
+
+    // English stays the default.
+    let response = browser("en")
+        .post(app.url(&path))
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 413);
+    let page = Page::from(response).await;
+    assert_eq!(html_lang(&page), "en");
+    assert!(
+        page.body.contains("What you sent is too large."),
+        "{}",
+        page.body
+    );
+    assert_eq!(app.db.count("signatures", "1 = 1"), 0);
+}
+
+async fn weak_password_advice_is_specific_in_korean(app: TestApp) {
+    let advice = |language: &'static str| {
+        let app = &app;
+        async move {
+            let client = browser(language);
+            let token = get(app, &client, "/signup").await.csrf_token();
+            let response = client
+                .post(app.url("/signup"))
+                .form(&[
+                    ("name", "Weak Wanda"),
+                    ("email", "wanda@example.org"),
+                    ("password", "password1234"),
+                    ("csrf_token", &token),
+                ])
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(response.status(), 422);
+            let page = Page::from(response).await;
+            page.text_of("#password-hint ~ .field-error")
+                .expect("the password's error")
+        }
+    };
+    assert_eq!(
+        advice("ko").await,
+        "추측하기 더 어려운 비밀번호를 정하세요. 아주 흔한 비밀번호입니다. \
+         단어를 한두 개 더 넣으세요. 잘 쓰지 않는 단어일수록 좋습니다."
+    );
+    assert_eq!(
+        advice("en").await,
+        "Choose a password that is harder to guess. This is a very common password. \
+         Add another word or two. Uncommon words are better."
+    );
+    assert!(app.mail.all().is_empty());
+}
+
+async fn the_oembed_frame_follows_the_requests_language(app: TestApp) {
+    let slug = app.petition("Save the bees").await;
+    let url = format!("{}/petitions/{slug}", app.address);
+    let oembed = |client: reqwest::Client, lang: Option<&'static str>| {
+        let app = &app;
+        let url = url.clone();
+        async move {
+            let mut query = vec![("url", url), ("format", "json".to_owned())];
+            if let Some(lang) = lang {
+                query.push(("lang", lang.to_owned()));
+            }
+            let response = client
+                .get(app.url("/oembed"))
+                .query(&query)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(response.status(), 200);
+            let vary = response.headers()[VARY].to_str().unwrap().to_owned();
+            assert!(vary.contains("Accept-Language"), "{vary}");
+            let json: serde_json::Value = response.json().await.unwrap();
+            json["html"].as_str().unwrap().to_owned()
+        }
+    };
+    let widget = format!("{}/petitions/{slug}/embed", app.address);
+
+    let korean = oembed(browser("ko"), None).await;
+    assert!(korean.contains("title=\"청원: Save the bees\""), "{korean}");
+    // The widget in the frame speaks the same language as its title.
+    assert!(
+        korean.contains(&format!("src=\"{widget}?lang=ko\"")),
+        "{korean}"
+    );
+    let asked = oembed(browser("en"), Some("ko")).await;
+    assert!(asked.contains("title=\"청원: Save the bees\""), "{asked}");
+
+    let english = oembed(reqwest::Client::new(), None).await;
+    assert!(
+        english.contains("title=\"Petition: Save the bees\""),
+        "{english}"
+    );
+    assert!(english.contains(&format!("src=\"{widget}\"")), "{english}");
 }
