@@ -349,11 +349,11 @@ return {
 "##;
 
 /// What each page is checked for, besides having a meta description.
-enum Inspect {
-    /// axe-core finds nothing (its source).
-    Axe(String),
-    /// The page fits the window, which is this narrow.
-    Fits(i64),
+struct Inspect {
+    /// axe-core's source; it must find nothing.
+    axe: String,
+    /// When set, the page fits the window, which is this narrow.
+    fits: Option<i64>,
 }
 
 struct Tokens {
@@ -538,21 +538,17 @@ impl Run<'_> {
         if description.as_str().unwrap_or_default().is_empty() {
             self.problems.push(format!("{page}: no meta description"));
         }
-        match &self.inspect {
-            Inspect::Axe(axe) => {
-                for violation in violations(self.browser, axe).await {
-                    self.problems.push(format!("{page}: {violation}"));
-                }
-            }
-            Inspect::Fits(window) => {
-                let measured = self.browser.script(WIDTH).await;
-                let width = measured["width"].as_i64().unwrap();
-                if width > *window {
-                    self.problems.push(format!(
-                        "{page}: {width} px wide, past {}",
-                        measured["wide"]
-                    ));
-                }
+        for violation in violations(self.browser, &self.inspect.axe).await {
+            self.problems.push(format!("{page}: {violation}"));
+        }
+        if let Some(window) = self.inspect.fits {
+            let measured = self.browser.script(WIDTH).await;
+            let width = measured["width"].as_i64().unwrap();
+            if width > window {
+                self.problems.push(format!(
+                    "{page}: {width} px wide, past {}",
+                    measured["wide"]
+                ));
             }
         }
     }
@@ -629,7 +625,8 @@ async fn axe_finds_no_problem_on_any_page() {
     let Some(browser) = Browser::launch().await else {
         return;
     };
-    let problems = crawl(&app, &browser, "en", Inspect::Axe(axe), KOREAN_SAMPLES).await;
+    let inspect = Inspect { axe, fits: None };
+    let problems = crawl(&app, &browser, "en", inspect, KOREAN_SAMPLES).await;
     assert!(
         problems.is_empty(),
         "{} accessibility problem(s):\n{}",
@@ -640,9 +637,12 @@ async fn axe_finds_no_problem_on_any_page() {
 
 /// WCAG 1.4.10, Reflow: at 320 CSS pixels wide nothing needs scrolling
 /// sideways. Korean is checked whole, as it only breaks between words.
+/// axe-core runs here too: narrow, a table is laid out as blocks, which
+/// is another page to a screen reader.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn no_page_scrolls_sideways_on_a_320_px_screen() {
     const WINDOW: i64 = 320;
+    let Some(axe) = axe_source() else { return };
     let Some(browser) = Browser::launch().await else {
         return;
     };
@@ -658,13 +658,17 @@ async fn no_page_scrolls_sideways_on_a_320_px_screen() {
             json!(WINDOW),
             "the window is as narrow as asked"
         );
-        for problem in crawl(&app, &browser, language, Inspect::Fits(WINDOW), &[]).await {
+        let inspect = Inspect {
+            axe: axe.clone(),
+            fits: Some(WINDOW),
+        };
+        for problem in crawl(&app, &browser, language, inspect, &[]).await {
             problems.push(format!("{language}: {problem}"));
         }
     }
     assert!(
         problems.is_empty(),
-        "{} page(s) scroll sideways or lack a description:\n{}",
+        "{} problem(s) at {WINDOW} px:\n{}",
         problems.len(),
         problems.join("\n")
     );
