@@ -85,6 +85,11 @@ const PUBLIC_PAGES: &[Check] = &[
         "main form button[type=submit]",
         ".error-summary",
     ),
+    visit(
+        "embedded, signed: check your inbox",
+        "/petitions/{slug}/embed?signed=1",
+    ),
+    visit("embedded, closed petition", "/petitions/{closed}/embed"),
     visit("check your inbox", "/petitions/{slug}/signed"),
     visit("thank you for signing", "/signatures/confirm/{confirm}"),
     visit(
