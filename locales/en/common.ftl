@@ -7,6 +7,15 @@ nav-dashboard = Dashboard
 nav-languages = Language
 footer-about = undersigned is open-source software for petitions that change things.
 footer-privacy = Privacy
+
+# Meta descriptions: what search results and link previews say about a
+# page. A page without its own says the first.
+meta-description = undersigned is open-source software for petitions: sign one and share it, or start your own and deliver the signatures.
+meta-description-home = Sign and share petitions to governments, parliaments, international bodies and companies, or start your own. Every signature is confirmed by email and counts once.
+meta-description-login = Log in to run your petitions on undersigned: edit them, follow their signatures and write to the people who signed.
+meta-description-signup = Create an organizer account on undersigned to start petitions, collect confirmed signatures and deliver them.
+meta-description-forgot = Ask for a link to choose a new password for your undersigned organizer account.
+
 opens-in-new-tab = (opens in a new tab)
 title-error-prefix = Error:
 error-summary-heading = There is a problem

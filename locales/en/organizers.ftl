@@ -79,7 +79,7 @@ petition-form-body = Text of the petition
 petition-form-body-hint = Why it matters.
 petition-form-goal = Signature goal
 petition-form-closes-on = Closing date
-petition-form-closes-on-hint = The last day people can sign, as YYYY-MM-DD.
+petition-form-closes-on-hint = The last day people can sign: the petition closes when that day ends, at midnight UTC. Leave it empty to close it yourself when you choose.
 petition-form-language = Language of the petition
 
 statistics-title = Statistics: { $title }

@@ -7,6 +7,15 @@ nav-dashboard = 대시보드
 nav-languages = 언어
 footer-about = undersigned는 세상을 바꾸는 청원을 위한 오픈 소스 소프트웨어입니다.
 footer-privacy = 개인정보 처리방침
+
+# 메타 설명: 검색 결과와 링크 미리보기에 나오는 페이지 소개. 따로 없는
+# 페이지에는 첫 번째 설명이 쓰입니다.
+meta-description = undersigned는 청원을 위한 오픈 소스 소프트웨어입니다. 청원에 서명하고 널리 알리거나, 직접 청원을 시작해 모은 서명을 전달하세요.
+meta-description-home = 정부, 의회, 국제기구, 기업에 보내는 청원에 서명하고 널리 알리거나 직접 청원을 시작하세요. 모든 서명은 이메일로 확인하며 한 사람당 한 번만 셉니다.
+meta-description-login = 로그인하고 undersigned에서 청원을 운영하세요. 청원을 고치고, 서명 현황을 살펴보고, 서명한 사람들에게 소식을 보낼 수 있습니다.
+meta-description-signup = undersigned 청원인 계정을 만들어 청원을 시작하고, 확인된 서명을 모아 전달하세요.
+meta-description-forgot = undersigned 청원인 계정의 새 비밀번호를 정할 수 있는 링크를 요청하세요.
+
 opens-in-new-tab = (새 탭에서 열림)
 title-error-prefix = 오류:
 error-summary-heading = 문제가 있습니다

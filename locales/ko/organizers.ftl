@@ -79,7 +79,7 @@ petition-form-body = 청원 본문
 petition-form-body-hint = 왜 중요한지 적어 주세요.
 petition-form-goal = 서명 목표
 petition-form-closes-on = 마감일
-petition-form-closes-on-hint = 서명할 수 있는 마지막 날(YYYY-MM-DD).
+petition-form-closes-on-hint = 서명할 수 있는 마지막 날입니다. 그날이 끝나는 자정(UTC)에 마감됩니다. 비워 두면 원할 때 직접 마감할 수 있습니다.
 petition-form-language = 청원 언어
 
 statistics-title = 통계: { $title }
