@@ -18,6 +18,7 @@ end
 function response(status, headers, body)
   answered = answered + 1
   if limit and answered >= limit then
+    -- Stops this thread's requests; wrk still waits out its duration.
     wrk.thread:stop()
   end
 end
