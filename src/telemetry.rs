@@ -2,10 +2,12 @@ use std::io::{IsTerminal, Write};
 
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
-use actix_web::Error;
+use actix_web::http::header::{HeaderName, HeaderValue};
+use actix_web::middleware::Next;
+use actix_web::{Error, HttpMessage};
 use tracing::field::{Field, Visit};
 use tracing::{Event, Span, Subscriber};
-use tracing_actix_web::RootSpanBuilder;
+use tracing_actix_web::{RequestId, RootSpanBuilder};
 use tracing_subscriber::fmt::MakeWriter;
 use tracing_subscriber::layer::{Context, SubscriberExt};
 use tracing_subscriber::util::SubscriberInitExt;
@@ -119,7 +121,9 @@ impl Write for BoundedLine {
 
 /// The span around each request. It names the matched route pattern
 /// (`/signatures/confirm/{token}`), never the path or query, which carry
-/// link tokens and search terms; nor the client's address.
+/// link tokens and search terms; nor the client's address. Its request id
+/// is also the response's `X-Request-Id`, so a person reporting a problem
+/// can quote the line that tells what happened.
 pub struct RequestSpan;
 
 /// Requests that matched no route.
@@ -130,10 +134,16 @@ impl RootSpanBuilder for RequestSpan {
         let route = request
             .match_pattern()
             .unwrap_or_else(|| UNMATCHED_ROUTE.to_owned());
+        let request_id = request
+            .extensions()
+            .get::<RequestId>()
+            .map(ToString::to_string)
+            .unwrap_or_default();
         tracing::info_span!(
             "request",
             method = %request.method(),
             route = %route,
+            request_id = %request_id,
             status = tracing::field::Empty,
         )
     }
@@ -144,8 +154,30 @@ impl RootSpanBuilder for RequestSpan {
             Err(err) => err.as_response_error().status_code(),
         };
         span.record("status", status.as_u16());
-        // Failures are logged where they happen, with their cause; this
-        // line is an access log for debugging.
-        tracing::debug!(parent: &span, "request handled");
+        if status.is_client_error() {
+            // The client's mistake, not ours: worth a line, never an ERROR.
+            // The span carries the route, status and request id.
+            tracing::info!(parent: &span, "refused the request");
+        } else {
+            // Failures are logged where they happen, with their cause; this
+            // line is an access log for debugging.
+            tracing::debug!(parent: &span, "request handled");
+        }
     }
+}
+
+/// Puts the request id of [`RequestSpan`] on the response as
+/// `X-Request-Id`.
+pub async fn request_id_header(
+    request: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<impl MessageBody>, Error> {
+    let id = request.extensions().get::<RequestId>().copied();
+    let mut response = next.call(request).await?;
+    if let Some(value) = id.and_then(|id| HeaderValue::from_str(&id.to_string()).ok()) {
+        response
+            .headers_mut()
+            .insert(HeaderName::from_static("x-request-id"), value);
+    }
+    Ok(response)
 }

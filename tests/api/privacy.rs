@@ -146,6 +146,19 @@ async fn json_log_lines_are_bounded_and_client_mistakes_are_not_errors(backend: 
     // A long unknown address, an anonymous dashboard visit, a bad form.
     let long = format!("/{}", "a".repeat(60_000));
     assert_eq!(app.get(&long).await.status, 404);
+    // A link that is not valid: its response names the request's id.
+    let refused = app
+        .get_response("/signatures/confirm/notAToken?ref=secretRefValue")
+        .await;
+    assert_eq!(refused.status(), 404);
+    let request_id = refused
+        .headers()
+        .get("x-request-id")
+        .expect("an X-Request-Id header")
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(request_id.len(), 36, "{request_id}");
     assert_eq!(app.get_response("/dashboard").await.status(), 303);
     assert_eq!(
         app.post_form("/login", &[("csrf_token", "forged")])
@@ -167,6 +180,19 @@ async fn json_log_lines_are_bounded_and_client_mistakes_are_not_errors(backend: 
     server.wait().await.unwrap();
     let text = std::fs::read_to_string(&log).unwrap();
     assert!(!text.is_empty());
+    // The 4xx is logged with its route pattern, status and id, not its URL.
+    let refusal = text
+        .lines()
+        .find(|line| line.contains(&request_id) && line.contains("refused"))
+        .unwrap_or_else(|| panic!("no line for request {request_id}:\n{text}"));
+    let event: serde_json::Value = serde_json::from_str(refusal).unwrap();
+    assert_eq!(event["level"], "INFO", "{refusal}");
+    assert!(refusal.contains("/signatures/confirm/{token}"), "{refusal}");
+    assert!(refusal.contains("404"), "{refusal}");
+    assert!(
+        !refusal.contains("notAToken") && !refusal.contains("secretRefValue"),
+        "{refusal}"
+    );
     for line in text.lines() {
         assert!(line.len() <= 4096, "a line of {} bytes", line.len());
         let event: serde_json::Value =
