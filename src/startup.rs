@@ -215,8 +215,12 @@ impl Application {
                 // files arrive compressed already, and the live stream says
                 // `identity`, so neither is touched.
                 .wrap(actix_web::middleware::Compress::default())
+                .wrap(actix_web::middleware::from_fn(routes::vary::complete))
                 .wrap(actix_web::middleware::from_fn(metrics::track_requests))
                 .wrap(routes::security_headers())
+                .wrap(actix_web::middleware::from_fn(
+                    crate::telemetry::request_id_header,
+                ))
                 .wrap(TracingLogger::<RequestSpan>::new())
                 .app_data(state.clone())
                 .configure(routes::configure)

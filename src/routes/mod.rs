@@ -23,6 +23,7 @@ pub mod signatures;
 pub mod site;
 pub mod statistics;
 pub mod updates;
+pub mod vary;
 
 use std::net::IpAddr;
 use std::time::Duration;
