@@ -28,6 +28,8 @@
   function setProgress(bar, count, goal) {
     var pct = percent(count, goal);
     bar.value = pct;
+    // The stylesheet gives a started bar a visible minimum.
+    if (bar.classList) bar.classList.toggle("started", pct > 0);
     // The page's own words, with {percent} to fill in.
     var label = bar.getAttribute("data-label") || "{percent}% of the goal";
     bar.setAttribute("aria-label", label.replace("{percent}", String(pct)));

@@ -8,7 +8,53 @@ use crate::webdriver::{keys, Browser};
 app_tests!(
     a_person_signs_and_confirms_in_a_real_browser,
     an_organizer_signs_up_starts_a_petition_and_edits_it,
+    the_progress_bar_shows_the_first_signature,
 );
+
+/// Pixels of the accent colour (#0b6e4f) in a PNG, give or take the
+/// browser's smoothing at the bar's rounded ends.
+fn accent_pixels(png: &[u8]) -> usize {
+    let pixmap = resvg::tiny_skia::Pixmap::decode_png(png).expect("a PNG");
+    pixmap
+        .pixels()
+        .iter()
+        .filter(|p| {
+            let c = p.demultiply();
+            c.red().abs_diff(0x0b) < 24
+                && c.green().abs_diff(0x6e) < 24
+                && c.blue().abs_diff(0x4f) < 24
+        })
+        .count()
+}
+
+/// One signature of a goal of 1,000 is 0.1 %, a third of a pixel on a
+/// phone: the bar must still show that it has started.
+async fn the_progress_bar_shows_the_first_signature(app: TestApp) {
+    let Some(browser) = Browser::launch().await else {
+        return;
+    };
+    let slug = app.petition("Protect the wetlands").await;
+    let page_url = app.url(&format!("/petitions/{slug}"));
+    browser.set_size(390, 844).await;
+    browser.goto(&page_url).await;
+    let empty = accent_pixels(&browser.screenshot(".progress-box progress").await);
+    assert_eq!(empty, 0, "an empty bar shows progress");
+
+    app.sign(&slug, &crate::helpers::signature("first@example.com"))
+        .await;
+    let link = app.confirmation_link("first@example.com", 1).await;
+    assert_eq!(app.follow(&link).await.status, 200);
+    assert_eq!(app.count(&slug).await, 1);
+    for _ in 0..50 {
+        browser.goto(&page_url).await;
+        if browser.text(&format!("[data-live-count=\"{slug}\"]")).await == "1" {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let started = accent_pixels(&browser.screenshot(".progress-box progress").await);
+    assert!(started >= 40, "one signature shows as {started} pixels");
+}
 
 async fn a_person_signs_and_confirms_in_a_real_browser(app: TestApp) {
     let Some(browser) = Browser::launch().await else {

@@ -178,6 +178,15 @@ impl Browser {
         self.read(css, "property/value").await
     }
 
+    /// A PNG of the first element matching `css`, as it is drawn.
+    pub async fn screenshot(&self, css: &str) -> Vec<u8> {
+        use base64::Engine;
+        let encoded = self.read(css, "screenshot").await;
+        base64::engine::general_purpose::STANDARD
+            .decode(encoded)
+            .expect("a base64 PNG")
+    }
+
     async fn read(&self, css: &str, what: &str) -> String {
         let id = self.find(css).await;
         let value = self
