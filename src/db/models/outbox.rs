@@ -161,7 +161,31 @@ pub fn record_attempts(
     now: PrimitiveDateTime,
 ) -> anyhow::Result<()> {
     write_transaction(conn, |conn| {
-        for record in records {
+        // Almost every attempt is a send the relay took: those are one
+        // statement for the whole batch, not a round trip each.
+        let sent: Vec<&str> = records
+            .iter()
+            .filter(|r| matches!(r.attempt, Attempt::Sent))
+            .map(|r| r.id.as_str())
+            .collect();
+        for chunk in sent.chunks(500) {
+            db_run!(conn: {
+                diesel::update(email_outbox::table.filter(email_outbox::id.eq_any(chunk)))
+                    .set((
+                        // The claim holds the row, so nothing else moved it.
+                        email_outbox::attempts.eq(email_outbox::attempts + 1),
+                        email_outbox::locked_until.eq(None::<PrimitiveDateTime>),
+                        wiped(),
+                        email_outbox::sent_at.eq(now),
+                    ))
+                    .execute(conn)
+            })
+            .context("recording sent emails")?;
+        }
+        for record in records
+            .iter()
+            .filter(|r| !matches!(r.attempt, Attempt::Sent))
+        {
             record_attempt(conn, &record.id, record.attempts, &record.attempt, now)?;
         }
         Ok(())
