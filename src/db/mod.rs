@@ -254,7 +254,8 @@ impl Db {
             prepare_sqlite_file(path)?;
         }
         let backend = url.backend;
-        let size = pool_size.unwrap_or(match backend {
+        // 0, the shipped default, means the backend's own.
+        let size = pool_size.filter(|&n| n > 0).unwrap_or(match backend {
             // SQLite has one writer at a time; a few readers suffice.
             Backend::Sqlite => 8,
             Backend::Postgresql => 16,
