@@ -20,6 +20,7 @@ app_tests!(
     password_reset_email_speaks_the_accounts_language,
     error_pages_and_the_widget_follow_the_language,
     a_petitions_own_language_marks_its_text_on_any_page,
+    words_outside_pages_follow_the_readers_language,
     csv_headings_follow_the_organizers_language,
     refused_bodies_are_explained_in_the_readers_language,
     weak_password_advice_is_specific_in_korean,
@@ -548,6 +549,91 @@ async fn a_petitions_own_language_marks_its_text_on_any_page(app: TestApp) {
             .as_deref(),
         Some("en_US")
     );
+}
+
+async fn words_outside_pages_follow_the_readers_language(app: TestApp) {
+    let korean = browser("ko");
+    let english = browser("en");
+
+    // A file that is not there.
+    let missing = korean
+        .get(app.url("/static/no-such-file.css"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(missing.status(), 404);
+    let vary = missing.headers()[VARY].to_str().unwrap().to_owned();
+    assert!(vary.contains("Accept-Language"), "{vary}");
+    assert_eq!(missing.text().await.unwrap(), "그런 파일이 없습니다.");
+    let missing = english
+        .get(app.url("/static/no-such-file.css"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(missing.text().await.unwrap(), "There is no such file.");
+
+    // oEmbed in a format it does not speak.
+    let slug = app.petition("Save the bees").await;
+    let url = format!("{}/petitions/{slug}", app.address);
+    let query = [("url", url.as_str()), ("format", "xml")];
+    let xml = korean
+        .get(app.url("/oembed"))
+        .query(&query)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(xml.status(), 501);
+    assert_eq!(xml.text().await.unwrap(), "format=json만 지원합니다.");
+    let xml = english
+        .get(app.url("/oembed"))
+        .query(&query)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(xml.text().await.unwrap(), "Only format=json is supported.");
+
+    // embed.js names its frame from the catalogues, in every language.
+    let script = english.get(app.url("/embed.js")).send().await.unwrap();
+    let script = script.text().await.unwrap();
+    assert!(
+        script.contains(r#"var titles = {"en":"Petition","ko":"청원"};"#),
+        "{script}"
+    );
+
+    // A malformed address or form: Korean pages say so in Korean, without
+    // the parser's English; English pages keep its detail.
+    let page = get(&app, &korean, "/?q=bees&q=honey").await;
+    assert_eq!(page.status, 400);
+    assert_eq!(html_lang(&page), "ko");
+    let text = page.text_of("main").unwrap();
+    assert!(
+        text.contains("주소의 쿼리 형식이 잘못되었습니다."),
+        "{text}"
+    );
+    assert!(!text.contains("duplicate field"), "{text}");
+    let page = get(&app, &english, "/?q=bees&q=honey").await;
+    assert_eq!(page.status, 400);
+    let text = page.text_of("main").unwrap();
+    assert!(
+        text.contains("The address has a malformed query: ") && text.contains("duplicate field"),
+        "{text}"
+    );
+    for (client, expected, english_detail) in [
+        (&korean, "양식을 읽을 수 없습니다.", false),
+        (&english, "The form could not be read: ", true),
+    ] {
+        let response = client
+            .post(app.url("/login"))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body("email=a%40example.org&email=b%40example.org&password=x")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 400);
+        let text = Page::from(response).await.text_of("main").unwrap();
+        assert!(text.contains(expected), "{text}");
+        assert_eq!(text.contains("duplicate field"), english_detail, "{text}");
+    }
 }
 
 async fn csv_headings_follow_the_organizers_language(app: TestApp) {
