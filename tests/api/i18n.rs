@@ -20,6 +20,7 @@ app_tests!(
     password_reset_email_speaks_the_accounts_language,
     error_pages_and_the_widget_follow_the_language,
     a_petitions_own_language_marks_its_text_on_any_page,
+    a_petitions_own_language_marks_its_title_in_emails_and_on_unsubscribing,
     words_outside_pages_follow_the_readers_language,
     csv_headings_follow_the_organizers_language,
     refused_bodies_are_explained_in_the_readers_language,
@@ -497,6 +498,32 @@ async fn error_pages_and_the_widget_follow_the_language(app: TestApp) {
     assert!(svg.body.contains("0 of 1,000 signatures"), "{}", svg.body);
 }
 
+/// The Korean petition `KOREAN_TITLE`, with `goal`, by the organizer
+/// logged in on `app`; returns its slug.
+async fn korean_petition(app: &TestApp, goal: &str) -> String {
+    let token = app.get("/dashboard/petitions/new").await.csrf_token();
+    let response = app
+        .post_form(
+            "/dashboard/petitions/new",
+            &[
+                ("title", KOREAN_TITLE),
+                ("summary", "꽃가루받이 곤충을 보호해야 합니다."),
+                ("body", "우리가 먹는 음식의 **3분의 1**은 꿀벌 덕분입니다."),
+                ("targets", "국회"),
+                ("goal", goal),
+                ("closes_on", ""),
+                ("language", "ko"),
+                ("csrf_token", &token),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), 303);
+    let path = response.headers()["location"].to_str().unwrap().to_owned();
+    path.trim_start_matches("/petitions/").to_owned()
+}
+
+const KOREAN_TITLE: &str = "꿀벌을 지켜 주세요";
+
 async fn a_petitions_own_language_marks_its_text_on_any_page(app: TestApp) {
     app.petition("Save the bees").await;
     let token = app.get("/dashboard/petitions/new").await.csrf_token();
@@ -548,6 +575,81 @@ async fn a_petitions_own_language_marks_its_text_on_any_page(app: TestApp) {
         page.attr("meta[property='og:locale']", "content")
             .as_deref(),
         Some("en_US")
+    );
+}
+
+async fn a_petitions_own_language_marks_its_title_in_emails_and_on_unsubscribing(app: TestApp) {
+    // The organizer is told in English when the Korean petition reaches
+    // its goal of one.
+    app.create_organizer("olga@example.org").await;
+    assert_eq!(app.login("olga@example.org", PASSWORD).await.status(), 303);
+    let ko = korean_petition(&app, "1").await;
+    let marked = format!(" lang=\"ko\">{KOREAN_TITLE}</a>");
+
+    // An English signer's emails name it in Korean.
+    let signer = browser("en");
+    let mut fields = signature("ana@example.com");
+    fields.insert("updates", "on".into());
+    assert_eq!(sign_as(&app, &signer, &ko, &fields).await.status(), 303);
+    let confirmation = &app.mail.wait_for("ana@example.com", 1).await[0];
+    assert!(confirmation.html.contains("<html lang=\"en\">"));
+    assert!(confirmation.html.contains(&marked), "{}", confirmation.html);
+    let link = confirmation.link_containing("/signatures/confirm/");
+    assert_eq!(app.follow(&link).await.status, 200);
+
+    let goal = &app.mail.wait_for("olga@example.org", 1).await[0];
+    assert!(
+        goal.subject.contains("reached its goal"),
+        "{}",
+        goal.subject
+    );
+    assert!(goal.html.contains(&marked), "{}", goal.html);
+
+    assert_eq!(sign_as(&app, &signer, &ko, &fields).await.status(), 303);
+    let again = &app.mail.wait_for("ana@example.com", 2).await[1];
+    assert!(again.subject.starts_with("You have already signed"));
+    assert!(again.html.contains(&marked), "{}", again.html);
+
+    let path = format!("/dashboard/petitions/{ko}/updates");
+    let token = app.get(&path).await.csrf_token();
+    let posted = app
+        .post_form(
+            &path,
+            &[
+                ("subject", "월요일에 장관을 만납니다"),
+                ("body", "고맙습니다."),
+                ("csrf_token", &token),
+            ],
+        )
+        .await;
+    assert_eq!(posted.status(), 303);
+    let update = &app.mail.wait_for("ana@example.com", 3).await[2];
+    assert!(update.html.contains(&marked), "{}", update.html);
+
+    // The pages its unsubscribe link leads to.
+    let unsubscribe = update.link_containing("/signatures/unsubscribe/");
+    let path = unsubscribe.strip_prefix(&app.address).unwrap().to_owned();
+    let page = get(&app, &signer, &path).await;
+    assert_eq!(page.status, 200);
+    assert_eq!(
+        page.text_of("main p a[lang=ko]").as_deref(),
+        Some(KOREAN_TITLE),
+        "{}",
+        page.body
+    );
+    let done = signer
+        .post(app.url(&path))
+        .form(&[("csrf_token", page.csrf_token())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(done.status(), 200);
+    let done = Page::from(done).await;
+    assert_eq!(
+        done.text_of("main p a[lang=ko]").as_deref(),
+        Some(KOREAN_TITLE),
+        "{}",
+        done.body
     );
 }
 
