@@ -28,6 +28,8 @@ struct UpdatesPage {
     l: Ui,
     slug: String,
     title: String,
+    /// The petition's own language, for its title.
+    lang: &'static str,
     /// Confirmed signers who asked for news: who an update would reach.
     audience: i64,
     allowance: AllowanceView,
@@ -139,6 +141,7 @@ async fn render_page(
     render(
         status,
         &UpdatesPage {
+            lang: petition.language().code(),
             slug: petition.slug,
             title: petition.title,
             audience,

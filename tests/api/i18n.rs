@@ -526,24 +526,8 @@ const KOREAN_TITLE: &str = "꿀벌을 지켜 주세요";
 
 async fn a_petitions_own_language_marks_its_text_on_any_page(app: TestApp) {
     app.petition("Save the bees").await;
-    let token = app.get("/dashboard/petitions/new").await.csrf_token();
-    let response = app
-        .post_form(
-            "/dashboard/petitions/new",
-            &[
-                ("title", "꿀벌을 지켜 주세요"),
-                ("summary", "꽃가루받이 곤충을 보호해야 합니다."),
-                ("body", "우리가 먹는 음식의 **3분의 1**은 꿀벌 덕분입니다."),
-                ("targets", "국회"),
-                ("goal", "1000"),
-                ("closes_on", ""),
-                ("language", "ko"),
-                ("csrf_token", &token),
-            ],
-        )
-        .await;
-    assert_eq!(response.status(), 303);
-    let path = response.headers()["location"].to_str().unwrap().to_owned();
+    let ko = korean_petition(&app, "1000").await;
+    let path = format!("/petitions/{ko}");
 
     // An English page around a Korean petition.
     let page = get(&app, &browser("en"), &path).await;
@@ -559,11 +543,104 @@ async fn a_petitions_own_language_marks_its_text_on_any_page(app: TestApp) {
     let home = get(&app, &browser("en"), "/").await;
     assert_eq!(
         home.text_of(".cards h3 a[lang=ko]").as_deref(),
-        Some("꿀벌을 지켜 주세요")
+        Some(KOREAN_TITLE)
     );
     assert_eq!(
         home.text_of(".cards h3 a[lang=en]").as_deref(),
         Some("Save the bees")
+    );
+
+    // The organizer's English pages: the title in headings, links and
+    // what only screen readers hear.
+    let marked = |page: &Page, selector: &str| {
+        assert_eq!(
+            page.text_of(&format!("{selector} [lang=ko]")).as_deref(),
+            Some(KOREAN_TITLE),
+            "{selector}: {}",
+            page.body
+        );
+    };
+    let dashboard = app.get("/dashboard").await;
+    marked(&dashboard, &format!("a[href='/dashboard/petitions/{ko}']"));
+    marked(
+        &dashboard,
+        &format!("a[href='/dashboard/petitions/{ko}/updates']"),
+    );
+    let statistics = app.get(&format!("/dashboard/petitions/{ko}")).await;
+    assert_eq!(
+        statistics.text_of("h1").as_deref(),
+        Some("Statistics: 꿀벌을 지켜 주세요")
+    );
+    marked(&statistics, "h1");
+    let updates = app.get(&format!("/dashboard/petitions/{ko}/updates")).await;
+    assert_eq!(updates.attr(".lede a", "lang").as_deref(), Some("ko"));
+
+    // Its words are typed and previewed in its language.
+    let edit_path = format!("/dashboard/petitions/{ko}/edit");
+    let edit = app.get(&edit_path).await;
+    for field in ["#title", "#summary", "#body"] {
+        assert_eq!(edit.attr(field, "lang").as_deref(), Some("ko"), "{field}");
+    }
+    let preview = app
+        .post_form(
+            &edit_path,
+            &[
+                ("title", KOREAN_TITLE),
+                ("summary", "꽃가루받이 곤충을 보호해야 합니다."),
+                ("body", "꿀벌 **덕분입니다**."),
+                ("targets", "국회"),
+                ("goal", "1000"),
+                ("closes_on", ""),
+                ("language", "ko"),
+                ("preview", "1"),
+                ("csrf_token", &edit.csrf_token()),
+            ],
+        )
+        .await;
+    assert_eq!(preview.status(), 200);
+    let preview = Page::from(preview).await;
+    assert_eq!(
+        preview.attr(".preview .petition-body", "lang").as_deref(),
+        Some("ko")
+    );
+    assert_eq!(preview.attr("#body", "lang").as_deref(), Some("ko"));
+    // A new petition's language is not chosen until it is published.
+    let new = app.get("/dashboard/petitions/new").await;
+    assert_eq!(new.attr("#title", "lang"), None);
+
+    // An admin's list, and a hide sent back for its reason.
+    app.create_admin("admin@example.org").await;
+    assert_eq!(app.login("admin@example.org", PASSWORD).await.status(), 303);
+    let admin = app.get("/admin").await;
+    let hide = format!("form[action='/admin/petitions/{ko}/hide']");
+    marked(&admin, &format!("{hide} label"));
+    marked(&admin, &format!("{hide} button"));
+    marked(
+        &admin,
+        &format!("form[action='/dashboard/petitions/{ko}/close'] button"),
+    );
+    marked(&admin, &format!("a[href='/admin/petitions/{ko}/abuse']"));
+    let hide_path = format!("/admin/petitions/{ko}/hide");
+    let refused = app
+        .post_form(
+            &hide_path,
+            &[("reason", ""), ("csrf_token", &admin.csrf_token())],
+        )
+        .await;
+    assert_eq!(refused.status(), 422);
+    let refused = Page::from(refused).await;
+    marked(&refused, "#hide-heading");
+    let hidden = app
+        .post_form(
+            &hide_path,
+            &[("reason", "Spam"), ("csrf_token", &refused.csrf_token())],
+        )
+        .await;
+    assert_eq!(hidden.status(), 303);
+    let admin = app.get("/admin").await;
+    marked(
+        &admin,
+        &format!("form[action='/admin/petitions/{ko}/unhide'] button"),
     );
 
     // And a Korean page around an English one.
@@ -576,6 +653,8 @@ async fn a_petitions_own_language_marks_its_text_on_any_page(app: TestApp) {
             .as_deref(),
         Some("en_US")
     );
+    let edit = app.get(&format!("/dashboard/petitions/{slug}/edit")).await;
+    assert_eq!(edit.attr("#title", "lang").as_deref(), Some("en"));
 }
 
 async fn a_petitions_own_language_marks_its_title_in_emails_and_on_unsubscribing(app: TestApp) {
