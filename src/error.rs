@@ -32,6 +32,9 @@ pub enum AppError {
     Validation(FieldErrors),
     #[error("payload too large")]
     PayloadTooLarge,
+    /// The body did not arrive within `server.body_timeout_s`.
+    #[error("request body too slow")]
+    TooSlow,
     #[error("rate limited by {}", .0.limit)]
     RateLimited(Limited),
     #[error("overloaded")]
@@ -88,6 +91,7 @@ impl AppError {
             Self::LoginRequired => "unauthorized",
             Self::Validation(_) => "validation_failed",
             Self::PayloadTooLarge => "payload_too_large",
+            Self::TooSlow => "request_timeout",
             Self::RateLimited(_) => "rate_limited",
             Self::Overloaded(_) => "overloaded",
             Self::Unavailable => "unavailable",
@@ -104,6 +108,7 @@ impl AppError {
             Self::LoginRequired => Message::new("error-login-required"),
             Self::Validation(_) => Message::new("error-validation"),
             Self::PayloadTooLarge => Message::new("error-too-large"),
+            Self::TooSlow => Message::new("error-too-slow"),
             Self::RateLimited(limited) => rate_limited_message(limited),
             Self::Overloaded(_) => Message::new("error-overloaded"),
             Self::Unavailable => Message::new("error-unavailable"),
@@ -173,6 +178,7 @@ impl ResponseError for AppError {
             Self::LoginRequired => StatusCode::SEE_OTHER,
             Self::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::TooSlow => StatusCode::REQUEST_TIMEOUT,
             Self::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
             Self::Overloaded(_) => StatusCode::SERVICE_UNAVAILABLE,
             Self::Unavailable => StatusCode::SERVICE_UNAVAILABLE,

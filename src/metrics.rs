@@ -175,7 +175,7 @@ impl Metrics {
         let honeypot_caught = Counter::default();
         registry.register(
             "honeypot_submissions",
-            "Sign submissions that filled the hidden honeypot field, answered as usual and dropped",
+            "Submissions of the sign, sign-up and forgotten-password forms that filled the hidden honeypot field, answered as usual and dropped",
             honeypot_caught.clone(),
         );
         let count_drift = Counter::default();
@@ -234,7 +234,7 @@ impl Metrics {
         self.count_drift.inc_by(signatures);
     }
 
-    /// Counts a bot caught by the sign form's honeypot.
+    /// Counts a bot caught by a form's honeypot.
     pub fn honeypot_caught(&self) {
         self.honeypot_caught.inc();
     }

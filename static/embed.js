@@ -6,6 +6,22 @@
   "use strict";
   var script = document.currentScript;
   var home = script ? new URL(script.src).origin : "";
+  // The frame's title in each language the site speaks, from its message
+  // catalogues: the server fills this in when it serves the script.
+  var titles = /*FRAME_TITLES*/{};
+  function known(lang) {
+    return Object.prototype.hasOwnProperty.call(titles, lang);
+  }
+  // The language the widget picks from the visitor's browser when the
+  // page names none, so that its title is in the same one.
+  function browserLanguage() {
+    var asked = navigator.languages || [navigator.language || ""];
+    for (var i = 0; i < asked.length; i++) {
+      var primary = String(asked[i]).split("-")[0].toLowerCase();
+      if (known(primary)) return primary;
+    }
+    return "en";
+  }
   function place(div) {
     if (div.dataset.undersignedReady) return;
     var value = div.dataset.undersigned.trim();
@@ -13,10 +29,10 @@
     var match = /^(https?:\/\/[^/]+)\/petitions\/([^/?#]+)/.exec(value);
     if (match) { origin = match[1]; slug = match[2]; }
     if (!/^[a-z0-9-]+$/.test(slug)) return;
-    var lang = div.dataset.lang === "ko" || div.dataset.lang === "en" ? div.dataset.lang : "";
+    var lang = known(div.dataset.lang) ? div.dataset.lang : "";
     var frame = document.createElement("iframe");
     frame.src = origin + "/petitions/" + slug + "/embed" + (lang ? "?lang=" + lang : "");
-    frame.title = lang === "ko" ? "청원" : "Petition";
+    frame.title = titles[lang || browserLanguage()];
     frame.loading = "lazy";
     frame.style.cssText = "border:0;width:100%;max-width:32rem;height:640px;display:block";
     frame.setAttribute("data-undersigned-frame", slug);

@@ -34,6 +34,8 @@ error-rate-limited = { $what ->
    *[hours] { $amount } hours
 }, then try again.
 error-rate-limited-kept = { $message } Your details are kept below.
+# { $detail } below is the parser's own words, which are English: other
+# languages leave it out rather than mix English into their pages.
 error-malformed-query = The address has a malformed query: { $detail }
 error-form-content-type = Send the form as application/x-www-form-urlencoded.
 error-form-unreadable = The form could not be read: { $detail }
@@ -147,3 +149,8 @@ password-suggest-avoid-your-dates = Avoid dates and years that are associated wi
 
 # A request body that arrived too slowly (plain text, not a page).
 error-too-slow = The request took too long to arrive. Try again.
+
+# Plain-text answers, not pages: an unknown file under /static/, and an
+# oEmbed request for a format other than JSON (oEmbed 1.0 §2.3.4).
+error-no-such-file = There is no such file.
+error-oembed-format = Only format=json is supported.

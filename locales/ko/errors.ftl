@@ -31,13 +31,13 @@ error-rate-limited = { $what ->
    *[hours] { $amount }시간
 } 후에 다시 시도해 주세요.
 error-rate-limited-kept = { $message } 입력한 내용은 아래에 남아 있습니다.
-error-malformed-query = 주소의 쿼리 형식이 잘못되었습니다: { $detail }
+error-malformed-query = 주소의 쿼리 형식이 잘못되었습니다. 주소를 확인한 다음 다시 시도해 주세요.
 error-form-content-type = 양식을 application/x-www-form-urlencoded 형식으로 보내 주세요.
-error-form-unreadable = 양식을 읽을 수 없습니다: { $detail }
+error-form-unreadable = 양식을 읽을 수 없습니다. 페이지를 새로 고친 다음 다시 보내 주세요.
 error-json-content-type = 본문을 application/json 형식으로 보내 주세요.
-error-json-unreadable = JSON 본문을 읽을 수 없습니다: { $detail }
+error-json-unreadable = JSON 본문을 읽을 수 없습니다. 형식을 확인한 다음 다시 보내 주세요.
 error-body-not-text = 양식에 올바른 텍스트(UTF-8)가 아닌 바이트가 있습니다. 아무것도 저장되지 않았습니다. 입력하거나 붙여 넣은 내용을 확인한 다음 다시 보내 주세요.
-error-body-unreadable = 본문을 읽을 수 없습니다: { $detail }
+error-body-unreadable = 본문을 읽을 수 없습니다. 다시 보내 주세요.
 error-param-positive = { $name } 값은 1 이상의 정수여야 합니다
 error-param-range = { $name } 값은 1부터 { $max } 사이의 정수여야 합니다
 error-language-invalid = 영어(en) 또는 한국어(ko)를 선택하세요
@@ -143,3 +143,8 @@ password-suggest-avoid-your-dates = 나와 관련된 날짜와 연도는 피하�
 
 # 너무 느리게 도착한 요청 본문(페이지가 아닌 일반 텍스트).
 error-too-slow = 요청이 도착하는 데 너무 오래 걸렸습니다. 다시 시도해 주세요.
+
+# 페이지가 아닌 일반 텍스트 응답: /static/ 아래에 없는 파일, 그리고 JSON이
+# 아닌 형식을 요청한 oEmbed 요청(oEmbed 1.0 §2.3.4).
+error-no-such-file = 그런 파일이 없습니다.
+error-oembed-format = format=json만 지원합니다.

@@ -5,6 +5,7 @@
 use askama::Template;
 
 use crate::db::models::outbox::OutgoingEmail;
+use crate::domain::petition::PetitionLanguage;
 use crate::i18n::Locale;
 
 /// A title in the language's quotation marks, for plain-text parts.
@@ -60,6 +61,8 @@ macro_rules! email_message {
 /// name they typed must not reach the owner's inbox.
 pub struct ConfirmSignature {
     pub petition_title: String,
+    /// The petition's own language, which its title is written in.
+    pub petition_language: PetitionLanguage,
     pub petition_url: String,
     pub confirm_url: String,
     pub withdraw_url: String,
@@ -75,6 +78,8 @@ email_message!(
 /// Sent when a confirmed signer signs again; nameless for the same reason.
 pub struct AlreadySigned {
     pub petition_title: String,
+    /// The petition's own language, which its title is written in.
+    pub petition_language: PetitionLanguage,
     pub petition_url: String,
     pub withdraw_url: String,
 }
@@ -128,6 +133,8 @@ email_message!(
 /// An organizer's update, to one confirmed signer who asked for news.
 pub struct PetitionUpdate {
     pub petition_title: String,
+    /// The petition's own language, which its title is written in.
+    pub petition_language: PetitionLanguage,
     pub petition_url: String,
     pub subject: String,
     pub body_text: String,
@@ -158,6 +165,8 @@ impl PetitionUpdate {
 pub struct GoalReached {
     pub organizer_name: String,
     pub petition_title: String,
+    /// The petition's own language, which its title is written in.
+    pub petition_language: PetitionLanguage,
     pub goal: String,
     pub petition_url: String,
     pub statistics_url: String,

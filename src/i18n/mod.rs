@@ -218,10 +218,24 @@ pub fn html(html: String) -> Arg {
 }
 
 /// A link to `href` reading `text`, both escaped, for [`Locale::markup1`].
-pub fn link(href: impl AsRef<str>, text: impl AsRef<str>) -> Arg {
+/// `text` is in the language `lang`: a petition's title is in the
+/// petition's own language, whatever the sentence around it is in.
+pub fn link(href: impl AsRef<str>, text: impl AsRef<str>, lang: impl AsRef<str>) -> Arg {
     Arg::Html(format!(
-        "<a href=\"{}\">{}</a>",
+        "<a href=\"{}\" lang=\"{}\">{}</a>",
         escape_html(href.as_ref()),
+        escape_html(lang.as_ref()),
+        escape_html(text.as_ref())
+    ))
+}
+
+/// `text`, escaped, marked as being in the language `lang`, for
+/// [`Locale::markup1`]: a petition's title inside a sentence in the
+/// reader's language, so that a screen reader switches voice for it.
+pub fn in_lang(lang: impl AsRef<str>, text: impl AsRef<str>) -> Arg {
+    Arg::Html(format!(
+        "<span lang=\"{}\">{}</span>",
+        escape_html(lang.as_ref()),
         escape_html(text.as_ref())
     ))
 }
@@ -418,20 +432,23 @@ mod tests {
         let html = Locale::En.markup1(
             "email-confirm-thanks",
             "title",
-            link("/p?a=1&b=2", "<Bees> & \u{E000}0\u{E000}"),
+            link("/p?a=1&b=2", "<Bees> & \u{E000}0\u{E000}", "en"),
         );
         assert_eq!(
             html,
-            "Thank you for signing <a href=\"/p?a=1&amp;b=2\">&lt;Bees&gt; &amp; \u{E000}0\u{E000}</a>."
+            "Thank you for signing <a href=\"/p?a=1&amp;b=2\" lang=\"en\">&lt;Bees&gt; &amp; \u{E000}0\u{E000}</a>."
         );
         // Text arguments are escaped, and cannot forge a placeholder.
         let text = Locale::En.markup1("email-confirm-thanks", "title", "<i>\u{E000}0\u{E000}</i>");
         assert_eq!(text, "Thank you for signing &lt;i&gt;0&lt;/i&gt;.");
-        let ko = Locale::Ko.markup1("email-confirm-thanks", "title", link("/p", "꿀벌"));
+        let ko = Locale::Ko.markup1("email-confirm-thanks", "title", link("/p", "꿀벌", "ko"));
         assert_eq!(
             ko,
-            "<a href=\"/p\">꿀벌</a> 청원에 서명해 주셔서 감사합니다."
+            "<a href=\"/p\" lang=\"ko\">꿀벌</a> 청원에 서명해 주셔서 감사합니다."
         );
+        // A Korean title in an English sentence.
+        let mixed = Locale::En.markup1("statistics-title", "title", in_lang("ko", "꿀벌 & 꽃"));
+        assert_eq!(mixed, "Statistics: <span lang=\"ko\">꿀벌 &amp; 꽃</span>");
     }
 
     #[test]

@@ -21,6 +21,7 @@ use crate::domain::{Email, FieldErrors};
 use crate::email::messages::{AccountExists, ResetPassword, VerifyOrganizer};
 use crate::error::{rate_limited_message, AppError};
 use crate::i18n::{Locale, Message, Ui};
+use crate::security::honeypot;
 use crate::security::password::{Password, BUSY_MESSAGE};
 use crate::state::AppState;
 
@@ -109,6 +110,8 @@ pub struct SignUpForm {
     email: String,
     password: String,
     csrf_token: String,
+    /// The honeypot.
+    website: String,
 }
 
 pub async fn signup(
@@ -147,6 +150,13 @@ pub async fn signup(
         page.errors = errors;
         return render(StatusCode::UNPROCESSABLE_ENTITY, &page);
     };
+    if honeypot::filled(&form.website) {
+        // Checked once the answer a person would get is known, so the bot
+        // learns nothing from it.
+        state.metrics.honeypot_caught();
+        tracing::info!(form = "signup", "honeypot filled; submission dropped");
+        return signup_check_inbox(ui, &form.email);
+    }
 
     let hash = match state.hashing.hash(password).await {
         Ok(hash) => hash?,
@@ -190,9 +200,13 @@ pub async fn signup(
         })
         .await?;
     state.outbox_wake.notify_one();
+    signup_check_inbox(ui, &form.email)
+}
+
+fn signup_check_inbox(ui: Ui, email: &str) -> Result<HttpResponse, AppError> {
     check_your_inbox(
         ui,
-        Message::new("signup-check-inbox").arg("email", form.email.trim()),
+        Message::new("signup-check-inbox").arg("email", email.trim()),
     )
 }
 
@@ -248,6 +262,8 @@ pub async fn forgot_form(state: web::Data<AppState>, ui: Ui) -> Result<HttpRespo
 pub struct ForgotForm {
     email: String,
     csrf_token: String,
+    /// The honeypot.
+    website: String,
 }
 
 pub async fn forgot(
@@ -276,6 +292,11 @@ pub async fn forgot(
         page.errors.add("email", rate_limited_message(&limited));
         return refused(&page, StatusCode::TOO_MANY_REQUESTS, limited.retry_after);
     }
+    if honeypot::filled(&form.website) {
+        state.metrics.honeypot_caught();
+        tracing::info!(form = "forgot", "honeypot filled; submission dropped");
+        return forgot_check_inbox(ui, &form.email);
+    }
     let reset_base = state.url("/password/reset/");
     let canonical = email.canonical().to_owned();
     state
@@ -298,9 +319,13 @@ pub async fn forgot(
         })
         .await?;
     state.outbox_wake.notify_one();
+    forgot_check_inbox(ui, &form.email)
+}
+
+fn forgot_check_inbox(ui: Ui, email: &str) -> Result<HttpResponse, AppError> {
     check_your_inbox(
         ui,
-        Message::new("forgot-check-inbox").arg("email", form.email.trim()),
+        Message::new("forgot-check-inbox").arg("email", email.trim()),
     )
 }
 

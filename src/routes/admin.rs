@@ -66,6 +66,8 @@ struct HiddenView {
 struct FailedHide {
     slug: String,
     title: String,
+    /// The petition's own language, for its title.
+    lang: &'static str,
     reason: String,
 }
 
@@ -231,6 +233,7 @@ pub async fn hide(
             let extra = PageState {
                 errors,
                 failed_hide: Some(FailedHide {
+                    lang: petition.language().code(),
                     slug: petition.slug,
                     title: petition.title,
                     reason: form.reason,

@@ -334,6 +334,7 @@ pub struct SignedJson {
         (status = 400, description = "The body is not JSON of this shape", body = ErrorBody),
         (status = 404, description = "No such petition, or it is hidden", body = ErrorBody),
         (status = 409, description = "The petition is closed (`petition_closed`)", body = ErrorBody),
+        (status = 408, description = "The body did not arrive in time (`request_timeout`); the connection is closed", body = ErrorBody),
         (status = 413, description = "The body is over 256 KiB", body = ErrorBody),
         (status = 422, description = "Some fields need correcting; `fields` says which", body = ErrorBody),
         (status = 429, description = "Too many signatures from this network; see `Retry-After`", body = ErrorBody),

@@ -142,6 +142,7 @@ impl PetitionInput {
         (status = 201, description = "Created; `Location` names the petition", body = PetitionJson),
         (status = 400, description = "The body is not JSON of this shape", body = ErrorBody),
         (status = 401, description = "No valid API token", body = ErrorBody),
+        (status = 408, description = "The body did not arrive in time (`request_timeout`); the connection is closed", body = ErrorBody),
         (status = 413, description = "The body is over 256 KiB", body = ErrorBody),
         (status = 422, description = "Some fields need correcting; `fields` says which", body = ErrorBody),
     )
@@ -204,6 +205,7 @@ fn refused(outcome: EditOutcome) -> AppError {
         (status = 401, description = "No valid API token", body = ErrorBody),
         (status = 403, description = "Another organizer's petition", body = ErrorBody),
         (status = 404, description = "No such petition", body = ErrorBody),
+        (status = 408, description = "The body did not arrive in time (`request_timeout`); the connection is closed", body = ErrorBody),
         (status = 413, description = "The body is over 256 KiB", body = ErrorBody),
         (status = 422, description = "Some fields need correcting; `fields` says which", body = ErrorBody),
     )

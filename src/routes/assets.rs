@@ -10,8 +10,12 @@ use std::io::Write;
 use std::sync::LazyLock;
 
 use actix_web::http::header::{self, HeaderValue};
+use actix_web::web::Bytes;
 use actix_web::{web, HttpRequest, HttpResponse};
 use sha2::{Digest, Sha256};
+
+use crate::i18n::request::add_vary;
+use crate::i18n::Locale;
 
 struct Source {
     name: &'static str,
@@ -54,6 +58,8 @@ const SOURCES: &[Source] = &[
 
 struct Asset {
     source: &'static Source,
+    /// What is served: the source, with any words filled in.
+    body: Bytes,
     /// `style.1a2b3c4d.css`
     hashed_name: String,
     etag: String,
@@ -64,26 +70,47 @@ struct Asset {
 static ASSETS: LazyLock<Vec<Asset>> = LazyLock::new(|| SOURCES.iter().map(prepare).collect());
 
 fn prepare(source: &'static Source) -> Asset {
-    let digest = hex::encode(Sha256::digest(source.body));
+    let body = match source.name {
+        "embed.js" => Bytes::from(with_frame_titles(source.body)),
+        _ => Bytes::from_static(source.body),
+    };
+    let digest = hex::encode(Sha256::digest(&body));
     let hash = &digest[..10];
     let hashed_name = match source.name.rsplit_once('.') {
         Some((stem, ext)) => format!("{stem}.{hash}.{ext}"),
         None => format!("{}.{hash}", source.name),
     };
     let mut gzip = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
-    gzip.write_all(source.body).expect("gzip into memory");
+    gzip.write_all(&body).expect("gzip into memory");
     let mut brotli = Vec::new();
     {
         let mut writer = brotli::CompressorWriter::new(&mut brotli, 4096, 11, 22);
-        writer.write_all(source.body).expect("brotli into memory");
+        writer.write_all(&body).expect("brotli into memory");
     }
     Asset {
         source,
+        body,
         hashed_name,
         etag: format!("\"{hash}\""),
         gzip: gzip.finish().expect("gzip into memory"),
         brotli,
     }
+}
+
+/// Where embed.js takes the frame's title in each language.
+const FRAME_TITLES: &str = "/*FRAME_TITLES*/{}";
+
+/// embed.js runs on other sites, where no page of ours says the words: it
+/// carries the frame's title from the catalogues, in every language.
+fn with_frame_titles(script: &[u8]) -> Vec<u8> {
+    let titles: serde_json::Map<String, serde_json::Value> = Locale::ALL
+        .into_iter()
+        .map(|l| (l.code().to_owned(), l.t("embed-frame-title").into()))
+        .collect();
+    let titles = serde_json::Value::Object(titles).to_string();
+    String::from_utf8_lossy(script)
+        .replacen(FRAME_TITLES, &titles, 1)
+        .into_bytes()
 }
 
 /// Compresses every asset now rather than on the first request.
@@ -135,7 +162,7 @@ fn negotiate(req: &HttpRequest) -> Encoding {
 }
 
 /// `GET /static/{file}`, by hashed or plain name.
-pub async fn file(req: HttpRequest, file: web::Path<String>) -> HttpResponse {
+pub async fn file(req: HttpRequest, locale: Locale, file: web::Path<String>) -> HttpResponse {
     let file = file.into_inner();
     let found = ASSETS.iter().find_map(|a| {
         if a.hashed_name == file {
@@ -148,9 +175,13 @@ pub async fn file(req: HttpRequest, file: web::Path<String>) -> HttpResponse {
     });
     match found {
         Some((asset, immutable)) => serve(&req, asset, immutable),
-        None => HttpResponse::NotFound()
-            .content_type("text/plain; charset=utf-8")
-            .body("There is no such file."),
+        None => {
+            let mut response = HttpResponse::NotFound()
+                .content_type("text/plain; charset=utf-8")
+                .body(locale.t("error-no-such-file"));
+            add_vary(response.headers_mut());
+            response
+        }
     }
 }
 
@@ -201,7 +232,7 @@ fn serve(req: &HttpRequest, asset: &Asset, immutable: bool) -> HttpResponse {
         Encoding::Gzip => response
             .insert_header((header::CONTENT_ENCODING, "gzip"))
             .body(asset.gzip.clone()),
-        Encoding::Identity => response.body(asset.source.body),
+        Encoding::Identity => response.body(asset.body.clone()),
     }
 }
 
@@ -247,10 +278,25 @@ mod tests {
             &mut gunzipped,
         )
         .unwrap();
-        assert_eq!(gunzipped, asset.source.body);
+        assert_eq!(gunzipped, asset.body);
         let mut unbrotlied = Vec::new();
         brotli::BrotliDecompress(&mut &asset.brotli[..], &mut unbrotlied).unwrap();
-        assert_eq!(unbrotlied, asset.source.body);
-        assert!(asset.brotli.len() < asset.source.body.len() / 2);
+        assert_eq!(unbrotlied, asset.body);
+        assert!(asset.brotli.len() < asset.body.len() / 2);
+    }
+
+    #[test]
+    fn embed_js_names_its_frame_in_every_language() {
+        let script = &ASSETS
+            .iter()
+            .find(|a| a.source.name == "embed.js")
+            .unwrap()
+            .body;
+        let script = std::str::from_utf8(script).unwrap();
+        assert!(!script.contains(FRAME_TITLES), "{script}");
+        assert!(
+            script.contains(r#"var titles = {"en":"Petition","ko":"청원"};"#),
+            "{script}"
+        );
     }
 }

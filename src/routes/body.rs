@@ -84,10 +84,15 @@ fn form_is_utf8(body: &[u8]) -> bool {
 fn refuse(req: &ServiceRequest, refusal: Refusal) -> HttpResponse {
     let error = match refusal {
         Refusal::TooSlow => {
-            let mut response = HttpResponse::RequestTimeout()
-                .content_type("text/plain; charset=utf-8")
-                .body(Ui::of(req.request()).t("error-too-slow"));
-            add_vary(response.headers_mut());
+            let mut response = if is_api(req) {
+                ApiError(AppError::TooSlow).error_response()
+            } else {
+                let mut response = HttpResponse::RequestTimeout()
+                    .content_type("text/plain; charset=utf-8")
+                    .body(Ui::of(req.request()).t("error-too-slow"));
+                add_vary(response.headers_mut());
+                response
+            };
             // Whatever is still trickling in is not read: the connection goes.
             response
                 .head_mut()
@@ -97,11 +102,16 @@ fn refuse(req: &ServiceRequest, refusal: Refusal) -> HttpResponse {
         Refusal::TooLarge => AppError::PayloadTooLarge,
         Refusal::NotText => AppError::BadRequest(crate::i18n::Message::new("error-body-not-text")),
     };
-    if req.path().starts_with("/api/") {
+    if is_api(req) {
         ApiError(error).error_response()
     } else {
         error_response(req.request(), &error)
     }
+}
+
+/// The JSON API answers in its own error shape, in English.
+fn is_api(req: &ServiceRequest) -> bool {
+    req.path().starts_with("/api/")
 }
 
 #[cfg(test)]

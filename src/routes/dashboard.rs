@@ -105,6 +105,9 @@ struct PetitionFormPage {
     /// Why an admin hid the petition being edited, if one did.
     hidden_reason: Option<String>,
     languages: [PetitionLanguage; 2],
+    /// The language of the petition being edited, for the fields that
+    /// hold its words (spell checkers and screen readers follow it).
+    content_lang: Option<&'static str>,
 }
 
 impl PetitionFormPage {
@@ -149,6 +152,11 @@ async fn render_form_with(
     status: StatusCode,
 ) -> Result<HttpResponse, AppError> {
     let suggestions = state.db.run(petitions::suggested_targets).await?;
+    // A new petition's language is only a default until it is chosen.
+    let content_lang = match mode {
+        FormMode::New { .. } => None,
+        FormMode::Edit { .. } => PetitionLanguage::parse(&values.language).map(|l| l.code()),
+    };
     let (action, heading, submit, notice, preview, can_preview, hidden_reason) = match mode {
         FormMode::New { notice } => (
             "/dashboard/petitions/new".to_owned(),
@@ -189,6 +197,7 @@ async fn render_form_with(
             can_preview,
             hidden_reason,
             languages: PetitionLanguage::ALL,
+            content_lang,
         },
     )
 }

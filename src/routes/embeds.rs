@@ -211,9 +211,11 @@ pub async fn oembed(
         None | Some("json") => {}
         // oEmbed 1.0 §2.3.4: an unsupported format is 501.
         Some(_) => {
-            return Ok(HttpResponse::NotImplemented()
+            let mut response = HttpResponse::NotImplemented()
                 .content_type("text/plain; charset=utf-8")
-                .body("Only format=json is supported."))
+                .body(locale.t("error-oembed-format"));
+            crate::i18n::request::add_vary(response.headers_mut());
+            return Ok(response);
         }
     }
     let public_url = state.settings.server.public_url.clone();

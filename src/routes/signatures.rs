@@ -93,6 +93,7 @@ pub async fn submit(
             };
             let petition_url = format!("{petition_base}{}", petition.slug);
             let address_key = signature.email.canonical().to_owned();
+            let language = petition.language();
             let title = petition.title;
             let outcome = signature_rows::record(
                 conn,
@@ -111,6 +112,7 @@ pub async fn submit(
                             withdraw_token,
                         } => ConfirmSignature {
                             petition_title: title,
+                            petition_language: language,
                             petition_url,
                             confirm_url: format!("{confirm_base}{confirm_token}"),
                             withdraw_url: format!("{withdraw_base}{withdraw_token}"),
@@ -118,6 +120,7 @@ pub async fn submit(
                         .to_email(to, locale),
                         SignatureMail::AlreadySigned { withdraw_token } => AlreadySigned {
                             petition_title: title,
+                            petition_language: language,
                             petition_url,
                             withdraw_url: format!("{withdraw_base}{withdraw_token}"),
                         }

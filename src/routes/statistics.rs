@@ -37,6 +37,8 @@ struct StatisticsPage {
     l: Ui,
     slug: String,
     title: String,
+    /// The petition's own language, for its title.
+    lang: &'static str,
     open: bool,
     hidden_reason: Option<String>,
     confirmed: i64,
@@ -276,6 +278,7 @@ fn build_page(
 
     StatisticsPage {
         l: ui,
+        lang: petition.language().code(),
         slug: petition.slug,
         title: petition.title,
         open,

@@ -10,6 +10,7 @@ use super::{render, see_other};
 use crate::db::models::now;
 use crate::db::models::petitions::{self, EditOutcome, Petition};
 use crate::db::models::updates::{self, Allowance, PetitionUpdate, PostOutcome};
+use crate::domain::petition::PetitionLanguage;
 use crate::domain::token::looks_like_token;
 use crate::domain::update::{NewUpdate, UpdateForm};
 use crate::domain::FieldErrors;
@@ -27,6 +28,8 @@ struct UpdatesPage {
     l: Ui,
     slug: String,
     title: String,
+    /// The petition's own language, for its title.
+    lang: &'static str,
     /// Confirmed signers who asked for news: who an update would reach.
     audience: i64,
     allowance: AllowanceView,
@@ -138,6 +141,7 @@ async fn render_page(
     render(
         status,
         &UpdatesPage {
+            lang: petition.language().code(),
             slug: petition.slug,
             title: petition.title,
             audience,
@@ -269,6 +273,8 @@ struct UnsubscribePage {
     token: String,
     slug: String,
     title: String,
+    /// The petition's own language, for its title.
+    lang: &'static str,
     subscribed: bool,
     csrf_token: String,
 }
@@ -279,6 +285,8 @@ struct UnsubscribedPage {
     l: Ui,
     slug: String,
     title: String,
+    /// The petition's own language, for its title.
+    lang: &'static str,
 }
 
 const UNSUBSCRIBE_SCOPE: &str = "unsubscribe";
@@ -317,6 +325,9 @@ pub async fn unsubscribe_form(
         &UnsubscribePage {
             l: ui,
             token,
+            lang: PetitionLanguage::parse(&found.language)
+                .unwrap_or_default()
+                .code(),
             slug: found.slug,
             title: found.title,
             subscribed: found.subscribed,
@@ -369,6 +380,9 @@ pub async fn unsubscribe(
         StatusCode::OK,
         &UnsubscribedPage {
             l: ui,
+            lang: PetitionLanguage::parse(&done.language)
+                .unwrap_or_default()
+                .code(),
             slug: done.slug,
             title: done.title,
         },

@@ -15,6 +15,7 @@ use crate::counts::CountStore;
 use crate::db::models::goals::{self, GoalReached};
 use crate::db::models::now;
 use crate::db::Db;
+use crate::domain::petition::PetitionLanguage;
 use crate::email::messages;
 use crate::workers::Heartbeat;
 
@@ -95,6 +96,7 @@ fn compose(
     messages::GoalReached {
         organizer_name: petition.owner_name.clone(),
         petition_title: petition.title.clone(),
+        petition_language: PetitionLanguage::parse(&petition.language).unwrap_or_default(),
         goal: locale.number(&petition.goal),
         petition_url: format!("{public_url}/petitions/{}", petition.slug),
         statistics_url: format!("{public_url}/dashboard/petitions/{}", petition.slug),

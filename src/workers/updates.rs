@@ -81,6 +81,7 @@ fn compose(
 ) -> anyhow::Result<crate::db::models::outbox::OutgoingEmail> {
     PetitionUpdate {
         petition_title: mail.petition_title.to_owned(),
+        petition_language: mail.petition_language,
         petition_url: format!("{public_url}/petitions/{}", mail.petition_slug),
         subject: mail.update.subject.clone(),
         body_text: mail.update.body_markdown.clone(),

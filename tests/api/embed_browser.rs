@@ -79,7 +79,23 @@ async fn a_blog_on_another_site_embeds_the_petition_and_a_visitor_signs_in_it(ap
         "height {height}"
     );
 
+    // The frame is named in the language the widget took from the browser.
+    let title = browser
+        .script(&format!(
+            "return document.querySelector('{}').title;",
+            frame.replace('\'', "\\'")
+        ))
+        .await;
     browser.enter_frame(&frame).await;
+    let widget_lang = browser
+        .script("return document.documentElement.lang;")
+        .await;
+    let expected = if widget_lang == "ko" {
+        "청원"
+    } else {
+        "Petition"
+    };
+    assert_eq!(title, expected, "the widget is in {widget_lang}");
     assert!(browser.text("h1").await.starts_with("Protect the wetlands"));
     browser.fill("#name", "Lee Ji-eun 이지은").await;
     browser.fill("#email", "jieun@example.com").await;

@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use crate::app_tests;
-use crate::helpers::{signature, TestApp};
+use crate::helpers::{signature, Page, TestApp};
 
 app_tests!(a_bot_that_fills_the_honeypot_is_answered_as_a_person_and_ignored,);
 
@@ -46,6 +46,103 @@ async fn a_bot_that_fills_the_honeypot_is_answered_as_a_person_and_ignored(app: 
         0
     );
     assert_eq!(app.db.count("signatures", "1 = 1"), 1);
+
+    let metrics = app.get("/metrics").await;
+    assert!(
+        metrics
+            .body
+            .contains("undersigned_honeypot_submissions_total 2"),
+        "{}",
+        metrics.body
+    );
+}
+
+app_tests!(the_other_forms_that_send_email_have_the_honeypot_too,);
+
+/// Posts `form` to `path` with the token of the form on that page, and
+/// `website` as the honeypot's value.
+async fn submit_with_honeypot(
+    app: &TestApp,
+    path: &str,
+    form: &[(&str, &str)],
+    website: &str,
+) -> Page {
+    let token = app.get(path).await.csrf_token();
+    let mut fields = form.to_vec();
+    fields.extend([("csrf_token", token.as_str()), ("website", website)]);
+    Page::from(app.post_form(path, &fields).await).await
+}
+
+/// What a page says, with `email` written as EMAIL: the answers to two
+/// addresses, compared.
+fn said(page: &Page, email: &str) -> (u16, String) {
+    let text = page
+        .text_of("main")
+        .expect("the page has a main")
+        .replace(email, "EMAIL");
+    (page.status, text)
+}
+
+async fn the_other_forms_that_send_email_have_the_honeypot_too(app: TestApp) {
+    for path in ["/signup", "/password/forgot"] {
+        let page = app.get(path).await;
+        assert_eq!(
+            page.attr("#website", "tabindex").as_deref(),
+            Some("-1"),
+            "{path}"
+        );
+        assert_eq!(
+            page.attr(".honeypot", "aria-hidden").as_deref(),
+            Some("true"),
+            "{path}"
+        );
+    }
+
+    // Signing up: the bot is told to check its inbox like the person, and
+    // no account, token or email comes of it.
+    let sign_up = |email: &'static str| {
+        [
+            ("name", "Nadia Organizer"),
+            ("email", email),
+            ("password", "violet kettle orbits the sundial 91"),
+        ]
+    };
+    let bot = submit_with_honeypot(
+        &app,
+        "/signup",
+        &sign_up("bot@example.org"),
+        "http://spam.example",
+    )
+    .await;
+    let person = submit_with_honeypot(&app, "/signup", &sign_up("nadia@example.org"), "").await;
+    assert_eq!(person.status, 200, "{}", person.body);
+    assert_eq!(
+        said(&bot, "bot@example.org"),
+        said(&person, "nadia@example.org")
+    );
+    // Input a person would be told to correct, the bot is told to as well.
+    let careless = submit_with_honeypot(&app, "/signup", &sign_up("not an address"), "x").await;
+    assert_eq!(careless.status, 422);
+
+    // A forgotten password: the same page, and no reset link.
+    app.create_organizer("olga@example.org").await;
+    let forgot = [("email", "olga@example.org")];
+    let bot = submit_with_honeypot(&app, "/password/forgot", &forgot, "x").await;
+    let person = submit_with_honeypot(&app, "/password/forgot", &forgot, "").await;
+    assert_eq!(person.status, 200, "{}", person.body);
+    assert_eq!(
+        said(&bot, "olga@example.org"),
+        said(&person, "olga@example.org")
+    );
+
+    app.mail.wait_for("nadia@example.org", 1).await;
+    app.mail.wait_for("olga@example.org", 1).await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert!(app.mail.to("bot@example.org").is_empty());
+    assert_eq!(app.mail.to("olga@example.org").len(), 1);
+    assert_eq!(app.db.count("organizers", "email = 'bot@example.org'"), 0);
+    assert_eq!(app.db.count("tokens", "purpose = 'verify_organizer'"), 1);
+    assert_eq!(app.db.count("tokens", "purpose = 'reset_password'"), 1);
 
     let metrics = app.get("/metrics").await;
     assert!(

@@ -200,20 +200,55 @@ async fn pages_and_json_are_compressed_and_the_stream_is_not(app: TestApp) {
 on_both_backends!(a_body_that_trickles_in_gets_408_and_the_connection_closes);
 
 async fn a_body_that_trickles_in_gets_408_and_the_connection_closes(backend: Backend) {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let Some(app) = spawn_app_with_settings(backend, |s| s.server.body_timeout_s = 1).await else {
         return;
     };
     let slug = app.petition("Save the bees").await;
+    let started = std::time::Instant::now();
+    let answer = trickle(
+        &app,
+        &format!("/petitions/{slug}/signatures"),
+        "application/x-www-form-urlencoded",
+    )
+    .await;
+    assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+    assert!(started.elapsed() < std::time::Duration::from_secs(5));
+
+    // The API says so in its own error shape.
+    let answer = trickle(
+        &app,
+        &format!("/api/v1/petitions/{slug}/signatures"),
+        "application/json",
+    )
+    .await;
+    assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+    let (head, body) = answer.split_once("\r\n\r\n").expect("a head and a body");
+    assert!(
+        head.to_ascii_lowercase()
+            .contains("content-type: application/json"),
+        "{head}"
+    );
+    let body: serde_json::Value = serde_json::from_str(body).expect("a JSON body");
+    assert_eq!(body["error"]["code"], "request_timeout", "{body}");
+    assert_eq!(
+        body["error"]["message"],
+        "The request took too long to arrive. Try again."
+    );
+    assert_eq!(app.db.count("signatures", "1 = 1"), 0);
+}
+
+/// POSTs to `path` a body of 100 bytes, one byte every 300 ms, far slower
+/// than the deadline allows; returns what the server answered before it
+/// closed the connection.
+async fn trickle(app: &TestApp, path: &str, content_type: &str) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let address = app.address.trim_start_matches("http://").to_owned();
     let mut stream = tokio::net::TcpStream::connect(&address).await.unwrap();
     let head = format!(
-        "POST /petitions/{slug}/signatures HTTP/1.1\r\nHost: {address}\r\n\
-         Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\n"
+        "POST {path} HTTP/1.1\r\nHost: {address}\r\n\
+         Content-Type: {content_type}\r\nContent-Length: 100\r\n\r\n"
     );
     stream.write_all(head.as_bytes()).await.unwrap();
-    let started = std::time::Instant::now();
-    // One byte a second, far slower than the deadline allows.
     let mut answer = Vec::new();
     let mut buffer = [0u8; 4096];
     let closed = async {
@@ -234,10 +269,7 @@ async fn a_body_that_trickles_in_gets_408_and_the_connection_closes(backend: Bac
     tokio::time::timeout(std::time::Duration::from_secs(10), closed)
         .await
         .expect("the server closes the connection");
-    let answer = String::from_utf8_lossy(&answer);
-    assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
-    assert!(started.elapsed() < std::time::Duration::from_secs(5));
-    assert_eq!(app.db.count("signatures", "1 = 1"), 0);
+    String::from_utf8_lossy(&answer).into_owned()
 }
 
 app_tests!(invalid_utf8_in_a_form_is_refused_like_the_api_does,);

@@ -20,6 +20,8 @@ app_tests!(
     password_reset_email_speaks_the_accounts_language,
     error_pages_and_the_widget_follow_the_language,
     a_petitions_own_language_marks_its_text_on_any_page,
+    a_petitions_own_language_marks_its_title_in_emails_and_on_unsubscribing,
+    words_outside_pages_follow_the_readers_language,
     csv_headings_follow_the_organizers_language,
     refused_bodies_are_explained_in_the_readers_language,
     weak_password_advice_is_specific_in_korean,
@@ -496,18 +498,19 @@ async fn error_pages_and_the_widget_follow_the_language(app: TestApp) {
     assert!(svg.body.contains("0 of 1,000 signatures"), "{}", svg.body);
 }
 
-async fn a_petitions_own_language_marks_its_text_on_any_page(app: TestApp) {
-    app.petition("Save the bees").await;
+/// The Korean petition `KOREAN_TITLE`, with `goal`, by the organizer
+/// logged in on `app`; returns its slug.
+async fn korean_petition(app: &TestApp, goal: &str) -> String {
     let token = app.get("/dashboard/petitions/new").await.csrf_token();
     let response = app
         .post_form(
             "/dashboard/petitions/new",
             &[
-                ("title", "꿀벌을 지켜 주세요"),
+                ("title", KOREAN_TITLE),
                 ("summary", "꽃가루받이 곤충을 보호해야 합니다."),
                 ("body", "우리가 먹는 음식의 **3분의 1**은 꿀벌 덕분입니다."),
                 ("targets", "국회"),
-                ("goal", "1000"),
+                ("goal", goal),
                 ("closes_on", ""),
                 ("language", "ko"),
                 ("csrf_token", &token),
@@ -516,6 +519,15 @@ async fn a_petitions_own_language_marks_its_text_on_any_page(app: TestApp) {
         .await;
     assert_eq!(response.status(), 303);
     let path = response.headers()["location"].to_str().unwrap().to_owned();
+    path.trim_start_matches("/petitions/").to_owned()
+}
+
+const KOREAN_TITLE: &str = "꿀벌을 지켜 주세요";
+
+async fn a_petitions_own_language_marks_its_text_on_any_page(app: TestApp) {
+    app.petition("Save the bees").await;
+    let ko = korean_petition(&app, "1000").await;
+    let path = format!("/petitions/{ko}");
 
     // An English page around a Korean petition.
     let page = get(&app, &browser("en"), &path).await;
@@ -531,11 +543,104 @@ async fn a_petitions_own_language_marks_its_text_on_any_page(app: TestApp) {
     let home = get(&app, &browser("en"), "/").await;
     assert_eq!(
         home.text_of(".cards h3 a[lang=ko]").as_deref(),
-        Some("꿀벌을 지켜 주세요")
+        Some(KOREAN_TITLE)
     );
     assert_eq!(
         home.text_of(".cards h3 a[lang=en]").as_deref(),
         Some("Save the bees")
+    );
+
+    // The organizer's English pages: the title in headings, links and
+    // what only screen readers hear.
+    let marked = |page: &Page, selector: &str| {
+        assert_eq!(
+            page.text_of(&format!("{selector} [lang=ko]")).as_deref(),
+            Some(KOREAN_TITLE),
+            "{selector}: {}",
+            page.body
+        );
+    };
+    let dashboard = app.get("/dashboard").await;
+    marked(&dashboard, &format!("a[href='/dashboard/petitions/{ko}']"));
+    marked(
+        &dashboard,
+        &format!("a[href='/dashboard/petitions/{ko}/updates']"),
+    );
+    let statistics = app.get(&format!("/dashboard/petitions/{ko}")).await;
+    assert_eq!(
+        statistics.text_of("h1").as_deref(),
+        Some("Statistics: 꿀벌을 지켜 주세요")
+    );
+    marked(&statistics, "h1");
+    let updates = app.get(&format!("/dashboard/petitions/{ko}/updates")).await;
+    assert_eq!(updates.attr(".lede a", "lang").as_deref(), Some("ko"));
+
+    // Its words are typed and previewed in its language.
+    let edit_path = format!("/dashboard/petitions/{ko}/edit");
+    let edit = app.get(&edit_path).await;
+    for field in ["#title", "#summary", "#body"] {
+        assert_eq!(edit.attr(field, "lang").as_deref(), Some("ko"), "{field}");
+    }
+    let preview = app
+        .post_form(
+            &edit_path,
+            &[
+                ("title", KOREAN_TITLE),
+                ("summary", "꽃가루받이 곤충을 보호해야 합니다."),
+                ("body", "꿀벌 **덕분입니다**."),
+                ("targets", "국회"),
+                ("goal", "1000"),
+                ("closes_on", ""),
+                ("language", "ko"),
+                ("preview", "1"),
+                ("csrf_token", &edit.csrf_token()),
+            ],
+        )
+        .await;
+    assert_eq!(preview.status(), 200);
+    let preview = Page::from(preview).await;
+    assert_eq!(
+        preview.attr(".preview .petition-body", "lang").as_deref(),
+        Some("ko")
+    );
+    assert_eq!(preview.attr("#body", "lang").as_deref(), Some("ko"));
+    // A new petition's language is not chosen until it is published.
+    let new = app.get("/dashboard/petitions/new").await;
+    assert_eq!(new.attr("#title", "lang"), None);
+
+    // An admin's list, and a hide sent back for its reason.
+    app.create_admin("admin@example.org").await;
+    assert_eq!(app.login("admin@example.org", PASSWORD).await.status(), 303);
+    let admin = app.get("/admin").await;
+    let hide = format!("form[action='/admin/petitions/{ko}/hide']");
+    marked(&admin, &format!("{hide} label"));
+    marked(&admin, &format!("{hide} button"));
+    marked(
+        &admin,
+        &format!("form[action='/dashboard/petitions/{ko}/close'] button"),
+    );
+    marked(&admin, &format!("a[href='/admin/petitions/{ko}/abuse']"));
+    let hide_path = format!("/admin/petitions/{ko}/hide");
+    let refused = app
+        .post_form(
+            &hide_path,
+            &[("reason", ""), ("csrf_token", &admin.csrf_token())],
+        )
+        .await;
+    assert_eq!(refused.status(), 422);
+    let refused = Page::from(refused).await;
+    marked(&refused, "#hide-heading");
+    let hidden = app
+        .post_form(
+            &hide_path,
+            &[("reason", "Spam"), ("csrf_token", &refused.csrf_token())],
+        )
+        .await;
+    assert_eq!(hidden.status(), 303);
+    let admin = app.get("/admin").await;
+    marked(
+        &admin,
+        &format!("form[action='/admin/petitions/{ko}/unhide'] button"),
     );
 
     // And a Korean page around an English one.
@@ -548,6 +653,168 @@ async fn a_petitions_own_language_marks_its_text_on_any_page(app: TestApp) {
             .as_deref(),
         Some("en_US")
     );
+    let edit = app.get(&format!("/dashboard/petitions/{slug}/edit")).await;
+    assert_eq!(edit.attr("#title", "lang").as_deref(), Some("en"));
+}
+
+async fn a_petitions_own_language_marks_its_title_in_emails_and_on_unsubscribing(app: TestApp) {
+    // The organizer is told in English when the Korean petition reaches
+    // its goal of one.
+    app.create_organizer("olga@example.org").await;
+    assert_eq!(app.login("olga@example.org", PASSWORD).await.status(), 303);
+    let ko = korean_petition(&app, "1").await;
+    let marked = format!(" lang=\"ko\">{KOREAN_TITLE}</a>");
+
+    // An English signer's emails name it in Korean.
+    let signer = browser("en");
+    let mut fields = signature("ana@example.com");
+    fields.insert("updates", "on".into());
+    assert_eq!(sign_as(&app, &signer, &ko, &fields).await.status(), 303);
+    let confirmation = &app.mail.wait_for("ana@example.com", 1).await[0];
+    assert!(confirmation.html.contains("<html lang=\"en\">"));
+    assert!(confirmation.html.contains(&marked), "{}", confirmation.html);
+    let link = confirmation.link_containing("/signatures/confirm/");
+    assert_eq!(app.follow(&link).await.status, 200);
+
+    let goal = &app.mail.wait_for("olga@example.org", 1).await[0];
+    assert!(
+        goal.subject.contains("reached its goal"),
+        "{}",
+        goal.subject
+    );
+    assert!(goal.html.contains(&marked), "{}", goal.html);
+
+    assert_eq!(sign_as(&app, &signer, &ko, &fields).await.status(), 303);
+    let again = &app.mail.wait_for("ana@example.com", 2).await[1];
+    assert!(again.subject.starts_with("You have already signed"));
+    assert!(again.html.contains(&marked), "{}", again.html);
+
+    let path = format!("/dashboard/petitions/{ko}/updates");
+    let token = app.get(&path).await.csrf_token();
+    let posted = app
+        .post_form(
+            &path,
+            &[
+                ("subject", "월요일에 장관을 만납니다"),
+                ("body", "고맙습니다."),
+                ("csrf_token", &token),
+            ],
+        )
+        .await;
+    assert_eq!(posted.status(), 303);
+    let update = &app.mail.wait_for("ana@example.com", 3).await[2];
+    assert!(update.html.contains(&marked), "{}", update.html);
+
+    // The pages its unsubscribe link leads to.
+    let unsubscribe = update.link_containing("/signatures/unsubscribe/");
+    let path = unsubscribe.strip_prefix(&app.address).unwrap().to_owned();
+    let page = get(&app, &signer, &path).await;
+    assert_eq!(page.status, 200);
+    assert_eq!(
+        page.text_of("main p a[lang=ko]").as_deref(),
+        Some(KOREAN_TITLE),
+        "{}",
+        page.body
+    );
+    let done = signer
+        .post(app.url(&path))
+        .form(&[("csrf_token", page.csrf_token())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(done.status(), 200);
+    let done = Page::from(done).await;
+    assert_eq!(
+        done.text_of("main p a[lang=ko]").as_deref(),
+        Some(KOREAN_TITLE),
+        "{}",
+        done.body
+    );
+}
+
+async fn words_outside_pages_follow_the_readers_language(app: TestApp) {
+    let korean = browser("ko");
+    let english = browser("en");
+
+    // A file that is not there.
+    let missing = korean
+        .get(app.url("/static/no-such-file.css"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(missing.status(), 404);
+    let vary = missing.headers()[VARY].to_str().unwrap().to_owned();
+    assert!(vary.contains("Accept-Language"), "{vary}");
+    assert_eq!(missing.text().await.unwrap(), "그런 파일이 없습니다.");
+    let missing = english
+        .get(app.url("/static/no-such-file.css"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(missing.text().await.unwrap(), "There is no such file.");
+
+    // oEmbed in a format it does not speak.
+    let slug = app.petition("Save the bees").await;
+    let url = format!("{}/petitions/{slug}", app.address);
+    let query = [("url", url.as_str()), ("format", "xml")];
+    let xml = korean
+        .get(app.url("/oembed"))
+        .query(&query)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(xml.status(), 501);
+    assert_eq!(xml.text().await.unwrap(), "format=json만 지원합니다.");
+    let xml = english
+        .get(app.url("/oembed"))
+        .query(&query)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(xml.text().await.unwrap(), "Only format=json is supported.");
+
+    // embed.js names its frame from the catalogues, in every language.
+    let script = english.get(app.url("/embed.js")).send().await.unwrap();
+    let script = script.text().await.unwrap();
+    assert!(
+        script.contains(r#"var titles = {"en":"Petition","ko":"청원"};"#),
+        "{script}"
+    );
+
+    // A malformed address or form: Korean pages say so in Korean, without
+    // the parser's English; English pages keep its detail.
+    let page = get(&app, &korean, "/?q=bees&q=honey").await;
+    assert_eq!(page.status, 400);
+    assert_eq!(html_lang(&page), "ko");
+    let text = page.text_of("main").unwrap();
+    assert!(
+        text.contains("주소의 쿼리 형식이 잘못되었습니다."),
+        "{text}"
+    );
+    assert!(!text.contains("duplicate field"), "{text}");
+    let page = get(&app, &english, "/?q=bees&q=honey").await;
+    assert_eq!(page.status, 400);
+    let text = page.text_of("main").unwrap();
+    assert!(
+        text.contains("The address has a malformed query: ") && text.contains("duplicate field"),
+        "{text}"
+    );
+    for (client, expected, english_detail) in [
+        (&korean, "양식을 읽을 수 없습니다.", false),
+        (&english, "The form could not be read: ", true),
+    ] {
+        let response = client
+            .post(app.url("/login"))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body("email=a%40example.org&email=b%40example.org&password=x")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 400);
+        let text = Page::from(response).await.text_of("main").unwrap();
+        assert!(text.contains(expected), "{text}");
+        assert_eq!(text.contains("duplicate field"), english_detail, "{text}");
+    }
 }
 
 async fn csv_headings_follow_the_organizers_language(app: TestApp) {

@@ -16,6 +16,9 @@ pub struct GoalReached {
     pub slug: String,
     #[diesel(sql_type = Text)]
     pub title: String,
+    /// The petition's own language, which its title is written in.
+    #[diesel(sql_type = Text)]
+    pub language: String,
     #[diesel(sql_type = BigInt)]
     pub goal: i64,
     #[diesel(sql_type = Text)]
@@ -64,7 +67,7 @@ WHERE goal_reached_at IS NULL
   AND ($2 = '' OR slug = $2)
   AND goal <= (SELECT COALESCE(SUM(s.confirmed), 0) FROM signature_count_shards s
                WHERE s.petition_id = petitions.id)
-RETURNING slug, title, goal,
+RETURNING slug, title, language, goal,
   (SELECT o.email FROM organizers o WHERE o.id = petitions.owner_id) AS owner_email,
   (SELECT o.name FROM organizers o WHERE o.id = petitions.owner_id) AS owner_name,
   (SELECT o.locale FROM organizers o WHERE o.id = petitions.owner_id) AS owner_locale";

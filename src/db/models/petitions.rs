@@ -92,11 +92,17 @@ pub struct SigningTarget {
     pub title: String,
     pub state: PetitionState,
     pub closes_at: Option<PrimitiveDateTime>,
+    pub language: String,
 }
 
 impl SigningTarget {
     pub fn is_open_at(&self, at: PrimitiveDateTime) -> bool {
         is_open(self.state, self.closes_at, at)
+    }
+
+    /// The petition's own language, which its title is written in.
+    pub fn language(&self) -> PetitionLanguage {
+        PetitionLanguage::parse(&self.language).unwrap_or_default()
     }
 }
 

@@ -11,6 +11,7 @@ use super::signatures::issue_token;
 use crate::db::schema::{email_outbox, petition_updates, petitions, signatures, tokens};
 use crate::db::{write_transaction, DbConnection};
 use crate::db_run;
+use crate::domain::petition::PetitionLanguage;
 use crate::domain::signer::SignatureState;
 use crate::domain::token::{hash_token, TokenPurpose};
 use crate::domain::update::NewUpdate;
@@ -187,6 +188,8 @@ pub struct UpdateMail<'a> {
     pub update: &'a PetitionUpdate,
     pub petition_slug: &'a str,
     pub petition_title: &'a str,
+    /// The petition's own language, which its title is written in.
+    pub petition_language: PetitionLanguage,
     pub to: &'a str,
     /// The recipient's language, from when they signed.
     pub locale: crate::i18n::Locale,
@@ -212,6 +215,7 @@ pub fn queue_batch(
             Option<String>,
             String,
             String,
+            String,
         );
         macro_rules! update_row {
             () => {
@@ -227,6 +231,7 @@ pub fn queue_batch(
                         petition_updates::cursor_signature_id,
                         petitions::slug,
                         petitions::title,
+                        petitions::language,
                     ))
             };
         }
@@ -243,9 +248,10 @@ pub fn queue_batch(
         }
         let row: Option<Row> = db_run!(conn: { update_row!().first(conn).optional() })
             .context("loading update to deliver")?;
-        let Some((update, cursor_at, cursor_id, slug, title)) = row else {
+        let Some((update, cursor_at, cursor_id, slug, title, language)) = row else {
             return Ok(0);
         };
+        let petition_language = PetitionLanguage::parse(&language).unwrap_or_default();
         type Recipient = (String, String, Option<PrimitiveDateTime>, Option<String>);
         let recipients: Vec<Recipient> = db_run!(conn: {
             let mut query = signatures::table
@@ -281,6 +287,7 @@ pub fn queue_batch(
                 update: &update,
                 petition_slug: &slug,
                 petition_title: &title,
+                petition_language,
                 to: email,
                 locale: crate::i18n::Locale::from_stored(locale.as_deref()),
                 unsubscribe_token: &token,
@@ -313,6 +320,8 @@ pub fn queue_batch(
 pub struct Subscription {
     pub slug: String,
     pub title: String,
+    /// The petition's own language, which its title is written in.
+    pub language: String,
     pub signature_id: String,
     /// Whether the signer still gets updates.
     pub subscribed: bool,
@@ -324,26 +333,33 @@ pub fn subscription(
     plain: &str,
     now: PrimitiveDateTime,
 ) -> anyhow::Result<Option<Subscription>> {
-    let row: Option<(String, String, String, bool)> = db_run!(conn: {
+    let row: Option<(String, String, String, String, bool)> = db_run!(conn: {
         tokens::table
             .inner_join(signatures::table.on(tokens::signature_id.eq(signatures::id.nullable())))
             .inner_join(petitions::table.on(signatures::petition_id.eq(petitions::id)))
             .filter(tokens::token_hash.eq(hash_token(plain)))
             .filter(tokens::purpose.eq(TokenPurpose::Unsubscribe.as_str()))
             .filter(tokens::expires_at.gt(now))
-            .select((petitions::slug, petitions::title, signatures::id, signatures::updates))
+            .select((
+                petitions::slug,
+                petitions::title,
+                petitions::language,
+                signatures::id,
+                signatures::updates,
+            ))
             .first(conn)
             .optional()
     })
     .context("loading unsubscribe token")?;
-    Ok(
-        row.map(|(slug, title, signature_id, subscribed)| Subscription {
+    Ok(row.map(
+        |(slug, title, language, signature_id, subscribed)| Subscription {
             slug,
             title,
+            language,
             signature_id,
             subscribed,
-        }),
-    )
+        },
+    ))
 }
 
 /// Stops updates to the signer behind an unsubscribe link. Doing it again
