@@ -13,8 +13,7 @@ use futures_util::StreamExt;
 
 use super::MAX_BODY_BYTES;
 use crate::error::{ApiError, AppError};
-use crate::i18n::request::{add_vary, error_response};
-use crate::i18n::Ui;
+use crate::i18n::request::error_response;
 use crate::state::AppState;
 
 enum Refusal {
@@ -87,11 +86,7 @@ fn refuse(req: &ServiceRequest, refusal: Refusal) -> HttpResponse {
             let mut response = if is_api(req) {
                 ApiError(AppError::TooSlow).error_response()
             } else {
-                let mut response = HttpResponse::RequestTimeout()
-                    .content_type("text/plain; charset=utf-8")
-                    .body(Ui::of(req.request()).t("error-too-slow"));
-                add_vary(response.headers_mut());
-                response
+                error_response(req.request(), &AppError::TooSlow)
             };
             // Whatever is still trickling in is not read: the connection goes.
             response

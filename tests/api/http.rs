@@ -213,6 +213,17 @@ async fn a_body_that_trickles_in_gets_408_and_the_connection_closes(backend: Bac
     .await;
     assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
     assert!(started.elapsed() < std::time::Duration::from_secs(5));
+    // A person gets a page that says what happened, like any other error.
+    let (head, page) = answer.split_once("\r\n\r\n").expect("a head and a body");
+    assert!(
+        head.to_ascii_lowercase()
+            .contains("content-type: text/html"),
+        "{head}"
+    );
+    assert!(
+        page.contains("<html") && page.contains("took too long to arrive"),
+        "{page}"
+    );
 
     // The API says so in its own error shape.
     let answer = trickle(
