@@ -152,7 +152,9 @@ pub async fn signup(
     };
     if honeypot::filled(&form.website) {
         // Checked once the answer a person would get is known, so the bot
-        // learns nothing from it.
+        // learns nothing from it; the password is hashed all the same, so
+        // nor does the answer's speed tell.
+        let _ = state.hashing.hash(password).await;
         state.metrics.honeypot_caught();
         tracing::info!(form = "signup", "honeypot filled; submission dropped");
         return signup_check_inbox(ui, &form.email);
