@@ -11,7 +11,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 use resvg::{tiny_skia, usvg};
 use unicode_width::UnicodeWidthChar;
 
-use crate::i18n::Locale;
+use crate::i18n::{escape_html as escape, Locale};
 
 /// Nanum Square (SIL Open Font License; see `static/fonts/OFL.txt`): Latin
 /// and all 11,172 modern Hangul syllables, in under a megabyte each.
@@ -129,13 +129,6 @@ pub fn render_png(text: &CardText) -> anyhow::Result<Vec<u8>> {
         .ok_or_else(|| anyhow::anyhow!("cannot allocate the share card"))?;
     resvg::render(&tree, tiny_skia::Transform::default(), &mut pixmap.as_mut());
     Ok(pixmap.encode_png()?)
-}
-
-fn escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }
 
 /// Roughly how wide `s` is, in ems: wide (CJK) characters are a full em,

@@ -288,6 +288,7 @@ fn fluent_value(arg: &Arg) -> FluentValue<'static> {
     }
 }
 
+/// Escapes text for HTML, SVG and XML: element text and quoted attributes.
 pub(crate) fn escape_html(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
@@ -295,7 +296,7 @@ pub(crate) fn escape_html(text: &str) -> String {
             '&' => out.push_str("&amp;"),
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&#34;"),
+            '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&#39;"),
             c => out.push(c),
         }

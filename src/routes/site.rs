@@ -9,6 +9,7 @@ use resvg::{tiny_skia, usvg};
 
 use crate::db::models::petitions;
 use crate::error::AppError;
+use crate::i18n::escape_html as escape;
 use crate::state::AppState;
 
 /// The site's icon; pages link it as SVG, and `/favicon.ico` is drawn
@@ -98,15 +99,6 @@ pub async fn sitemap(state: web::Data<AppState>) -> Result<HttpResponse, AppErro
         .content_type("application/xml; charset=utf-8")
         .insert_header((header::CACHE_CONTROL, "public, max-age=3600"))
         .body(xml))
-}
-
-/// Slugs are URL-safe already; the configured base address might not be.
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-        .replace('\'', "&apos;")
 }
 
 #[cfg(test)]

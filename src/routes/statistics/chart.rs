@@ -4,6 +4,8 @@
 
 use std::fmt::Write;
 
+use crate::i18n::escape_html as escape;
+
 const WIDTH: f64 = 720.0;
 const HEIGHT: f64 = 240.0;
 const LEFT: f64 = 56.0;
@@ -149,22 +151,6 @@ pub fn nice_ceiling(max: i64) -> i64 {
         }
         magnitude = magnitude.saturating_mul(10);
     }
-}
-
-/// Escapes text for an XML element or a double-quoted attribute.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 #[cfg(test)]
