@@ -1,5 +1,6 @@
 //! undersigned: an open-source online petition platform.
 
+pub mod app;
 pub mod cli;
 pub mod config;
 pub mod counts;

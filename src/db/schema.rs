@@ -124,6 +124,7 @@ diesel::table! {
         due_since -> Timestamp,
         update_id -> Nullable<Text>,
         list_unsubscribe -> Nullable<Text>,
+        message -> Nullable<Text>,
     }
 }
 

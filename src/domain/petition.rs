@@ -38,7 +38,7 @@ impl PetitionState {
 
 /// The language a petition is written in. Its text is marked with it
 /// wherever it appears, whatever the language of the page around it.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum PetitionLanguage {
     #[default]

@@ -7,6 +7,7 @@ use lettre::message::header::{HeaderName, HeaderValue};
 use lettre::message::{Mailbox, MultiPart};
 use lettre::{AsyncFileTransport, AsyncTransport, Message, Tokio1Executor};
 
+use super::messages::Prepared;
 use super::smtp::SmtpSessions;
 
 use crate::config::{EmailSettings, EmailTransport};
@@ -119,10 +120,27 @@ impl Mailer {
             .parse()
             .map_err(|e| SendError::Permanent(format!("bad recipient: {e}")))?;
         // (lettre's address errors describe the problem, not the address.)
+        // Signing mail is queued as data and rendered here, off the writer.
+        let rendered =
+            match &email.message {
+                Some(stored) => Some(Prepared::render(stored, &email.recipient).map_err(|e| {
+                    SendError::Permanent(format!("cannot render the message: {e:#}"))
+                })?),
+                None => None,
+            };
+        let (subject, text, html, action_url) = match &rendered {
+            Some(r) => (&r.subject, &r.text, &r.html, r.action_url.as_deref()),
+            None => (
+                &email.subject,
+                &email.body_text,
+                &email.body_html,
+                email.action_url.as_deref(),
+            ),
+        };
         let mut builder = Message::builder()
             .from(from.clone())
             .to(to)
-            .subject(&email.subject);
+            .subject(subject);
         if let Some(url) = &email.list_unsubscribe {
             // RFC 8058: mail providers show an unsubscribe button and POST
             // `List-Unsubscribe=One-Click` to the address themselves.
@@ -135,8 +153,8 @@ impl Mailer {
         }
         let message = builder
             .multipart(MultiPart::alternative_plain_html(
-                email.body_text.clone(),
-                email.body_html.clone(),
+                text.clone(),
+                html.clone(),
             ))
             .map_err(|e| SendError::Permanent(format!("cannot build message: {e}")))?;
         match &self.transport {
@@ -157,9 +175,9 @@ impl Mailer {
                     .map_err(|e| SendError::Temporary(e.to_string()))?;
                 tracing::info!(
                     to = %email.recipient,
-                    subject = %email.subject,
+                    subject = %subject,
                     file = %format!("{id}.eml"),
-                    link = email.action_url.as_deref().unwrap_or("-"),
+                    link = action_url.unwrap_or("-"),
                     "email written to the outbox folder"
                 );
                 Ok(())

@@ -56,9 +56,61 @@ macro_rules! email_message {
     };
 }
 
+/// Signing mail, queued as its data in the writer's transaction and
+/// rendered only when it is sent: the one writer thread must only write,
+/// and the data is a fraction of the rendered message's size.
+#[derive(serde::Serialize, serde::Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Prepared {
+    ConfirmSignature {
+        locale: String,
+        #[serde(flatten)]
+        message: ConfirmSignature,
+    },
+    AlreadySigned {
+        locale: String,
+        #[serde(flatten)]
+        message: AlreadySigned,
+    },
+}
+
+impl Prepared {
+    pub fn confirm_signature(message: ConfirmSignature, l: Locale) -> Self {
+        Self::ConfirmSignature {
+            locale: l.code().to_owned(),
+            message,
+        }
+    }
+
+    pub fn already_signed(message: AlreadySigned, l: Locale) -> Self {
+        Self::AlreadySigned {
+            locale: l.code().to_owned(),
+            message,
+        }
+    }
+
+    /// What the outbox stores.
+    pub fn to_json(&self) -> anyhow::Result<String> {
+        Ok(serde_json::to_string(self)?)
+    }
+
+    /// Renders a stored message for `to`.
+    pub fn render(stored: &str, to: &str) -> anyhow::Result<OutgoingEmail> {
+        match serde_json::from_str(stored)? {
+            Self::ConfirmSignature { locale, message } => {
+                message.to_email(to, Locale::from_stored(Some(&locale)))
+            }
+            Self::AlreadySigned { locale, message } => {
+                message.to_email(to, Locale::from_stored(Some(&locale)))
+            }
+        }
+    }
+}
+
 /// Sent when someone signs: confirm, or withdraw if it was not them. It
 /// greets nobody by name: whoever typed the address may not own it, and the
 /// name they typed must not reach the owner's inbox.
+#[derive(serde::Serialize, serde::Deserialize)]
 pub struct ConfirmSignature {
     pub petition_title: String,
     /// The petition's own language, which its title is written in.
@@ -76,6 +128,7 @@ email_message!(
 );
 
 /// Sent when a confirmed signer signs again; nameless for the same reason.
+#[derive(serde::Serialize, serde::Deserialize)]
 pub struct AlreadySigned {
     pub petition_title: String,
     /// The petition's own language, which its title is written in.

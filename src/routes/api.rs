@@ -6,8 +6,8 @@ use time::format_description::well_known::Rfc3339;
 use time::PrimitiveDateTime;
 use utoipa::{IntoParams, ToSchema};
 
-use super::signatures::{submit, SubmitError};
 use super::{client_addr, client_ip};
+use crate::app::sign::{self, SignError, SignRequest};
 use crate::db::models::now;
 use crate::db::models::petitions::{self, ListQuery, ListSort, ListState, Petition, Target};
 use crate::domain::petition::PetitionLanguage;
@@ -351,17 +351,24 @@ pub async fn sign_petition(
     state.limits.sign(client_addr(&req), &slug)?;
     // The confirmation email speaks the client's Accept-Language (or
     // ?lang=); the JSON answers stay in English.
-    match submit(&state, &slug, &body, client_ip(&req), locale).await {
+    let request = SignRequest {
+        slug: &slug,
+        form: &body,
+        ip: client_ip(&req),
+        locale,
+    };
+    match sign::sign(&state, request).await {
         Ok(()) => Ok(HttpResponse::Accepted().json(SignedJson {
             status: "pending_confirmation".into(),
         })),
-        Err(SubmitError::Invalid(fields)) => Err(AppError::Validation(fields).into()),
-        Err(SubmitError::Closed) => Err(AppError::Conflict {
+        Err(SignError::Invalid(fields)) => Err(AppError::Validation(fields).into()),
+        Err(SignError::Closed) => Err(AppError::Conflict {
             code: "petition_closed",
             message: Message::new("error-petition-closed"),
         }
         .into()),
-        Err(SubmitError::Other(err)) => Err(err.into()),
+        Err(SignError::NotFound) => Err(AppError::NotFound.into()),
+        Err(SignError::Failed(err)) => Err(AppError::from(err).into()),
     }
 }
 

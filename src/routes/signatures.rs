@@ -1,4 +1,5 @@
-//! Signing, confirming and withdrawing.
+//! Signing, confirming and withdrawing: the HTTP side of `app::sign`,
+//! `app::confirm` and `app::withdraw`.
 
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -6,148 +7,18 @@ use askama::Template;
 
 use super::petitions::{render_sign_surface, sign_scope, Surface};
 use super::{client_addr, client_ip, render, see_other, with_retry_after};
-use crate::db::models::signatures::{
-    self as signature_rows, ConfirmOutcome, EraseOutcome, SignatureMail, SignedFrom,
-    WithdrawOutcome,
-};
-use crate::db::models::{now, petitions};
-use crate::domain::disposable::is_disposable;
+use crate::app;
+use crate::app::confirm::Confirmation;
+use crate::app::sign::{SignError, SignRequest};
+use crate::app::withdraw::Withdrawal;
 use crate::domain::share::SharePanel;
-use crate::domain::signer::{NewSignature, SignatureForm};
-use crate::domain::token::looks_like_token;
+use crate::domain::signer::SignatureForm;
 use crate::domain::FieldErrors;
-use crate::email::messages::{AlreadySigned, ConfirmSignature};
 use crate::error::{rate_limited_message, AppError};
-use crate::i18n::{Locale, Message, Ui};
+use crate::i18n::{Message, Ui};
 use crate::security::csrf::CsrfError;
-use crate::security::limits::EmailQuota;
 use crate::security::limits::Limited;
 use crate::state::AppState;
-
-/// Why a submission was not recorded.
-pub enum SubmitError {
-    Invalid(FieldErrors),
-    Closed,
-    Other(AppError),
-}
-
-impl From<AppError> for SubmitError {
-    fn from(err: AppError) -> Self {
-        Self::Other(err)
-    }
-}
-
-impl From<anyhow::Error> for SubmitError {
-    fn from(err: anyhow::Error) -> Self {
-        Self::Other(err.into())
-    }
-}
-
-/// Records a signature from the web form or the API. Every valid
-/// submission, new, pending or already confirmed, ends the same way.
-///
-/// One trip to the blocking pool: look up the petition, check it is open,
-/// parse the form and record the signature with its email.
-pub async fn submit(
-    state: &AppState,
-    slug: &str,
-    form: &SignatureForm,
-    ip: Option<String>,
-    locale: Locale,
-) -> Result<(), SubmitError> {
-    if form.filled_by_a_bot() {
-        // The same answer a person gets, so the bot learns nothing, and
-        // nothing is recorded or sent.
-        state.metrics.honeypot_caught();
-        tracing::info!(petition = slug, "honeypot filled; submission dropped");
-        return Ok(());
-    }
-    let slug = slug.to_owned();
-    // Parsed here, on a request thread, so the one writer thread only
-    // writes. Its errors still come after "not found" and "closed".
-    let parsed = NewSignature::try_from(form).and_then(|signature| {
-        if state.settings.fraud.block_disposable_emails && is_disposable(signature.email.domain()) {
-            let mut errors = FieldErrors::default();
-            errors.add("email", Message::new("error-email-disposable"));
-            return Err(errors);
-        }
-        Ok(signature)
-    });
-    let petition_base = state.url("/petitions/");
-    let confirm_base = state.url("/signatures/confirm/");
-    let withdraw_base = state.url("/signatures/withdraw/");
-    let limits = state.limits.clone();
-    let erased_signers = state.erased_signers.clone();
-    state
-        .db
-        .run_batched(move |conn| {
-            let Some(petition) = petitions::find_signing_target(conn, &slug)? else {
-                return Ok(Err(SubmitError::Other(AppError::NotFound)));
-            };
-            if !petition.is_open_at(now()) {
-                return Ok(Err(SubmitError::Closed));
-            }
-            let signature = match parsed {
-                Ok(signature) => signature,
-                Err(errors) => return Ok(Err(SubmitError::Invalid(errors))),
-            };
-            let petition_url = format!("{petition_base}{}", petition.slug);
-            let address_key = signature.email.canonical().to_owned();
-            let language = petition.language();
-            let title = petition.title;
-            let outcome = signature_rows::record(
-                conn,
-                &petition.id,
-                &signature,
-                SignedFrom {
-                    ip: ip.as_deref(),
-                    locale,
-                },
-                &erased_signers,
-                now(),
-                |mail, to| {
-                    let email = match mail {
-                        SignatureMail::Confirm {
-                            confirm_token,
-                            withdraw_token,
-                        } => ConfirmSignature {
-                            petition_title: title,
-                            petition_language: language,
-                            petition_url,
-                            confirm_url: format!("{confirm_base}{confirm_token}"),
-                            withdraw_url: format!("{withdraw_base}{withdraw_token}"),
-                        }
-                        .to_email(to, locale),
-                        SignatureMail::AlreadySigned { withdraw_token } => AlreadySigned {
-                            petition_title: title,
-                            petition_language: language,
-                            petition_url,
-                            withdraw_url: format!("{withdraw_base}{withdraw_token}"),
-                        }
-                        .to_email(to, locale),
-                    };
-                    // Past the per-address daily cap an email waits its turn,
-                    // within a day; beyond that it is not sent at all.
-                    let not_before = match limits.email_quota(&address_key) {
-                        EmailQuota::Now => None,
-                        EmailQuota::After(wait) => Some(
-                            now() + time::Duration::try_from(wait).unwrap_or(time::Duration::DAY),
-                        ),
-                        EmailQuota::Refused => return Ok(None),
-                    };
-                    email.map(|mut email| {
-                        email.not_before = not_before;
-                        Some(email)
-                    })
-                },
-            )?;
-            tracing::debug!(?outcome, "signature recorded");
-            Ok(Ok(()))
-        })
-        .await??;
-    state.outbox_wake.notify_one();
-    Ok(())
-}
 
 pub async fn sign(
     state: web::Data<AppState>,
@@ -217,7 +88,13 @@ async fn sign_on(
     if let Err(limited) = state.limits.sign(client_addr(req), &slug) {
         return rate_limited(state, ui, surface, &slug, form, limited).await;
     }
-    match submit(state, &slug, &form, client_ip(req), ui.locale()).await {
+    let request = SignRequest {
+        slug: &slug,
+        form: &form,
+        ip: client_ip(req),
+        locale: ui.locale(),
+    };
+    match app::sign::sign(state, request).await {
         Ok(()) => Ok(see_other(&match (surface, ui.chosen_code()) {
             (Surface::Page, _) => format!("/petitions/{slug}/signed"),
             (Surface::Embed, None) => format!("/petitions/{slug}/embed?signed=1"),
@@ -225,7 +102,7 @@ async fn sign_on(
                 format!("/petitions/{slug}/embed?signed=1&lang={code}")
             }
         })),
-        Err(SubmitError::Invalid(errors)) => {
+        Err(SignError::Invalid(errors)) => {
             render_sign_surface(
                 state,
                 ui,
@@ -238,7 +115,7 @@ async fn sign_on(
             )
             .await
         }
-        Err(SubmitError::Closed) => match surface {
+        Err(SignError::Closed) => match surface {
             Surface::Page => render_closed(ui, &slug),
             // The widget shows itself closed.
             Surface::Embed => {
@@ -255,7 +132,8 @@ async fn sign_on(
                 .await
             }
         },
-        Err(SubmitError::Other(err)) => Err(err),
+        Err(SignError::NotFound) => Err(AppError::NotFound),
+        Err(SignError::Failed(err)) => Err(err.into()),
     }
 }
 
@@ -345,62 +223,32 @@ fn link_invalid(ui: Ui, slug: Option<String>) -> Result<HttpResponse, AppError> 
     render(StatusCode::NOT_FOUND, &LinkInvalidPage { l: ui, slug })
 }
 
-/// The slug, if the public may see its petition. Signers' links keep
-/// working for a hidden petition, but their pages must not lead to it.
-fn public_slug(state: &AppState, slug: String) -> Option<String> {
-    state.counts.get(&slug).is_some().then_some(slug)
-}
-
 pub async fn confirm(
     state: web::Data<AppState>,
     ui: Ui,
     token: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let token = token.into_inner();
-    if !looks_like_token(&token) {
-        return link_invalid(ui, None);
-    }
-    let counts = state.counts.clone();
-    let outcome = state
-        .db
-        .run(move |conn| {
-            let outcome = signature_rows::confirm(conn, &token, now())?;
-            if let ConfirmOutcome::Confirmed { petition_id, .. } = &outcome {
-                counts.reload_one(conn, petition_id)?;
-            }
-            Ok(outcome)
-        })
-        .await?;
-    let (slug, already) = match outcome {
-        ConfirmOutcome::Confirmed { slug, .. } => (slug, false),
-        ConfirmOutcome::AlreadyConfirmed { slug } => (slug, true),
-        ConfirmOutcome::NotFound { slug } => {
-            return link_invalid(ui, slug.and_then(|s| public_slug(&state, s)))
+    match app::confirm::confirm(&state, token.into_inner()).await? {
+        Confirmation::Counted { already, petition } => {
+            let share = petition.as_ref().map(|p| {
+                SharePanel::new(
+                    &state.petition_url(&p.petition.slug),
+                    &p.petition.title,
+                    ui.locale(),
+                )
+            });
+            render(
+                StatusCode::OK,
+                &ConfirmedPage {
+                    l: ui,
+                    slug: petition.map(|p| p.petition.slug.clone()),
+                    already,
+                    share,
+                },
+            )
         }
-    };
-    // A petition hidden after someone signed it still records their
-    // confirmation: they did consent, an admin may show the petition again
-    // (when it counts at once), and its owner sees the true count. The
-    // signature can still be withdrawn. Only the page keeps quiet about
-    // which petition it was, as every public page does while it is hidden.
-    let slug = public_slug(&state, slug);
-    let share = match slug.clone() {
-        Some(lookup) => state
-            .db
-            .run(move |conn| petitions::find_by_slug(conn, &lookup))
-            .await?
-            .map(|p| SharePanel::new(&state.petition_url(&p.slug), &p.title, ui.locale())),
-        None => None,
-    };
-    render(
-        StatusCode::OK,
-        &ConfirmedPage {
-            l: ui,
-            slug,
-            already,
-            share,
-        },
-    )
+        Confirmation::LinkInvalid { slug } => link_invalid(ui, slug),
+    }
 }
 
 const WITHDRAW_SCOPE: &str = "withdraw";
@@ -420,26 +268,18 @@ pub async fn withdraw_form(
     token: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let token = token.into_inner();
-    if !looks_like_token(&token) {
-        return link_invalid(ui, None);
+    match app::withdraw::find(&state, token.clone()).await? {
+        Withdrawal::Live { slug } => render(
+            StatusCode::OK,
+            &WithdrawPage {
+                l: ui,
+                token,
+                slug,
+                csrf_token: state.csrf.issue(WITHDRAW_SCOPE),
+            },
+        ),
+        Withdrawal::LinkInvalid => link_invalid(ui, None),
     }
-    let lookup = token.clone();
-    let Some(slug) = state
-        .db
-        .run(move |conn| signature_rows::withdrawal_slug(conn, &lookup, now()))
-        .await?
-    else {
-        return link_invalid(ui, None);
-    };
-    render(
-        StatusCode::OK,
-        &WithdrawPage {
-            l: ui,
-            token,
-            slug: public_slug(&state, slug),
-            csrf_token: state.csrf.issue(WITHDRAW_SCOPE),
-        },
-    )
 }
 
 #[derive(Template)]
@@ -481,52 +321,14 @@ pub async fn withdraw(
 ) -> Result<HttpResponse, AppError> {
     state.csrf.verify(&req, WITHDRAW_SCOPE, &form.csrf_token)?;
     let token = token.into_inner();
-    if !looks_like_token(&token) {
-        return link_invalid(ui, None);
-    }
     if form.action == "erase" {
-        let plain = token.clone();
-        let erased_signers = state.erased_signers.clone();
-        let outcome = state
-            .db
-            .run(move |conn| signature_rows::erase_details(conn, &plain, &erased_signers, now()))
-            .await?;
-        return match outcome {
-            EraseOutcome::Erased { slug } => render(
-                StatusCode::OK,
-                &ErasedPage {
-                    l: ui,
-                    token,
-                    slug: public_slug(&state, slug),
-                },
-            ),
-            EraseOutcome::NotFound => link_invalid(ui, None),
+        return match app::withdraw::erase(&state, token.clone()).await? {
+            Withdrawal::Live { slug } => render(StatusCode::OK, &ErasedPage { l: ui, token, slug }),
+            Withdrawal::LinkInvalid => link_invalid(ui, None),
         };
     }
-    let counts = state.counts.clone();
-    let outcome = state
-        .db
-        .run(move |conn| {
-            let outcome = signature_rows::withdraw(conn, &token, now())?;
-            if let WithdrawOutcome::Withdrawn {
-                petition_id,
-                was_confirmed: true,
-                ..
-            } = &outcome
-            {
-                counts.reload_one(conn, petition_id)?;
-            }
-            Ok(outcome)
-        })
-        .await?;
-    match outcome {
-        WithdrawOutcome::Withdrawn { slug, .. } => render(
-            StatusCode::OK,
-            &WithdrawnPage {
-                l: ui,
-                slug: public_slug(&state, slug),
-            },
-        ),
-        WithdrawOutcome::NotFound => link_invalid(ui, None),
+    match app::withdraw::withdraw(&state, token).await? {
+        Withdrawal::Live { slug } => render(StatusCode::OK, &WithdrawnPage { l: ui, slug }),
+        Withdrawal::LinkInvalid => link_invalid(ui, None),
     }
 }

@@ -36,6 +36,9 @@ pub struct QueuedEmail {
     pub action_url: Option<String>,
     pub attempts: i32,
     pub list_unsubscribe: Option<String>,
+    /// A message queued as its data, rendered when sent; its subject and
+    /// bodies above are then empty.
+    pub message: Option<String>,
 }
 
 /// Queues `email`. One about a signature names it, so that withdrawing or
@@ -47,6 +50,38 @@ pub fn enqueue(
     now: PrimitiveDateTime,
 ) -> anyhow::Result<()> {
     insert(conn, email, signature_id, None, now)
+}
+
+/// Queues a message prepared as data (see `email::messages::Prepared`),
+/// to be rendered when it is sent.
+pub fn enqueue_prepared(
+    conn: &mut DbConnection,
+    to: &str,
+    message: &str,
+    signature_id: Option<&str>,
+    due: PrimitiveDateTime,
+    now: PrimitiveDateTime,
+) -> anyhow::Result<()> {
+    let due = due.max(now);
+    db_run!(conn: {
+        diesel::insert_into(email_outbox::table)
+            .values((
+                email_outbox::id.eq(new_id()),
+                email_outbox::recipient.eq(to),
+                email_outbox::subject.eq(""),
+                email_outbox::body_text.eq(""),
+                email_outbox::body_html.eq(""),
+                email_outbox::message.eq(message),
+                email_outbox::attempts.eq(0),
+                email_outbox::next_attempt_at.eq(due),
+                email_outbox::due_since.eq(due),
+                email_outbox::created_at.eq(now),
+                email_outbox::signature_id.eq(signature_id),
+            ))
+            .execute(conn)
+    })
+    .context("queueing email")?;
+    Ok(())
 }
 
 /// Queues one email of an organizer's update to a signer. Tagged with the
@@ -211,8 +246,8 @@ pub fn oldest_due_age(
 }
 
 /// Records an attempt and releases the claim. A message that is done with,
-/// sent or given up, loses its recipient, subject and bodies: they say who
-/// signed what, and the bodies hold live token links.
+/// sent or given up, loses its recipient, subject, bodies and data: they
+/// say who signed what, and hold live token links.
 fn record_attempt(
     conn: &mut DbConnection,
     id: &str,
@@ -249,6 +284,7 @@ fn wiped() -> (
     diesel::dsl::Eq<email_outbox::body_text, &'static str>,
     diesel::dsl::Eq<email_outbox::body_html, &'static str>,
     diesel::dsl::Eq<email_outbox::action_url, Option<String>>,
+    diesel::dsl::Eq<email_outbox::message, Option<String>>,
 ) {
     (
         email_outbox::recipient.eq(""),
@@ -256,6 +292,7 @@ fn wiped() -> (
         email_outbox::body_text.eq(""),
         email_outbox::body_html.eq(""),
         email_outbox::action_url.eq(None::<String>),
+        email_outbox::message.eq(None::<String>),
     )
 }
 

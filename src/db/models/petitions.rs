@@ -82,30 +82,6 @@ impl Petition {
     }
 }
 
-/// What signing needs of a petition: not its text, which can run to tens
-/// of kilobytes and is read on every signature otherwise.
-#[derive(Debug, Clone, Queryable, Selectable)]
-#[diesel(table_name = petitions)]
-pub struct SigningTarget {
-    pub id: String,
-    pub slug: String,
-    pub title: String,
-    pub state: PetitionState,
-    pub closes_at: Option<PrimitiveDateTime>,
-    pub language: String,
-}
-
-impl SigningTarget {
-    pub fn is_open_at(&self, at: PrimitiveDateTime) -> bool {
-        is_open(self.state, self.closes_at, at)
-    }
-
-    /// The petition's own language, which its title is written in.
-    pub fn language(&self) -> PetitionLanguage {
-        PetitionLanguage::parse(&self.language).unwrap_or_default()
-    }
-}
-
 fn is_open(
     state: PetitionState,
     closes_at: Option<PrimitiveDateTime>,
@@ -269,22 +245,24 @@ pub fn find_by_slug_including_hidden(
     .context("loading petition")
 }
 
-pub fn find_signing_target(
+/// Whether a petition can be signed at `at`: `None` if it is gone or
+/// hidden. A lookup by key, for the writer's transaction, where the page
+/// cache's answer is re-checked.
+pub fn open_for_signing(
     conn: &mut DbConnection,
-    slug: &str,
-) -> anyhow::Result<Option<SigningTarget>> {
-    if !is_plausible_slug(slug) {
-        return Ok(None);
-    }
-    db_run!(conn: {
+    petition_id: &str,
+    at: PrimitiveDateTime,
+) -> anyhow::Result<Option<bool>> {
+    let petition: Option<(PetitionState, Option<PrimitiveDateTime>)> = db_run!(conn: {
         petitions::table
-            .filter(petitions::slug.eq(slug))
+            .filter(petitions::id.eq(petition_id))
             .filter(petitions::hidden_at.is_null())
-            .select(SigningTarget::as_select())
+            .select((petitions::state, petitions::closes_at))
             .first(conn)
             .optional()
     })
-    .context("loading petition for signing")
+    .context("checking a petition is open for signing")?;
+    Ok(petition.map(|(state, closes_at)| is_open(state, closes_at, at)))
 }
 
 /// Targets of several petitions, in their chosen order.

@@ -2,7 +2,7 @@ use anyhow::Context;
 use diesel::prelude::*;
 use time::{Duration, PrimitiveDateTime};
 
-use super::outbox::{self, OutgoingEmail};
+use super::outbox;
 use super::{counts, new_id};
 use crate::db::schema::{email_outbox, petitions, signatures, tokens};
 use crate::db::{write_transaction, DbConnection};
@@ -10,7 +10,6 @@ use crate::db_run;
 use crate::domain::signer::{NewSignature, SignatureState};
 use crate::domain::token::{hash_token, SecretToken, TokenPurpose};
 use crate::i18n::Locale;
-use crate::security::erasure::ErasedSigners;
 
 /// At most this many emails go to one signature in one window, whatever
 /// is resubmitted. The window rolls, so a spent cap never locks an address
@@ -23,17 +22,6 @@ pub const CONFIRM_TOKEN_TTL: Duration = TokenPurpose::ConfirmSignature.ttl();
 /// Expired tokens are kept this long, so that a late click can still be
 /// told which petition to sign again.
 const EXPIRED_TOKEN_GRACE: Duration = Duration::days(7);
-
-/// Which email a submission calls for; the HTTP response never says.
-pub enum SignatureMail {
-    Confirm {
-        confirm_token: String,
-        withdraw_token: String,
-    },
-    AlreadySigned {
-        withdraw_token: String,
-    },
-}
 
 #[derive(Debug, PartialEq, Eq)]
 pub enum SignOutcome {
@@ -88,35 +76,49 @@ pub struct SignedFrom<'a> {
     pub locale: Locale,
 }
 
+/// The mail a submission may call for, prepared before the writer's
+/// transaction: both tokens it may hand out and both messages it may send,
+/// already serialized. `record` only picks one and writes it, so the writer
+/// thread renders nothing, hashes nothing and asks nobody.
+pub struct PreparedMail {
+    pub confirm_token: SecretToken,
+    pub withdraw_token: SecretToken,
+    /// For a new or still pending signer: confirm (or withdraw).
+    pub confirm: String,
+    /// For a signer who has confirmed already: withdraw, if it was not them.
+    pub already_signed: String,
+    /// When the email may go, by the per-address daily cap; `None` when the
+    /// address has had its fill for the day and nothing is sent.
+    pub due: Option<PrimitiveDateTime>,
+}
+
 /// Records a signature and queues its email in one write transaction (a
 /// savepoint when the group-commit writer batches several).
 ///
 /// The insert is `ON CONFLICT DO NOTHING` on (petition, canonical email), so
 /// concurrent identical submissions make exactly one row; the losers fall
-/// through to the resend path, which the email cap bounds. `compose`
-/// renders the email for the given recipient, or `None` when the address
-/// has had its fill of mail for the day (the signature stands regardless).
+/// through to the resend path, which the email cap bounds. `erased_marker`
+/// is what this signer's address would have become had they erased their
+/// details (see `security::erasure`).
 pub fn record(
     conn: &mut DbConnection,
     petition_id: &str,
     new: &NewSignature,
     from: SignedFrom<'_>,
-    erased_signers: &ErasedSigners,
+    erased_marker: &str,
+    mail: &PreparedMail,
     now: PrimitiveDateTime,
-    compose: impl FnOnce(&SignatureMail, &str) -> anyhow::Result<Option<OutgoingEmail>>,
 ) -> anyhow::Result<SignOutcome> {
     write_transaction(conn, |conn| {
-        let id = new_id();
         let details = SignerDetails::of(new, from.ip, from.locale);
         // Someone who signed, then erased their details, left a fingerprint
         // instead of their address: they have signed already. Mail goes to
         // the address just typed, the only one left, which has the same
         // canonical form.
-        let marker = erased_signers.marker(petition_id, new.email.canonical());
         let erased: Option<(String, SignatureState)> = db_run!(conn: {
             signatures::table
                 .filter(signatures::petition_id.eq(petition_id))
-                .filter(signatures::email_canonical.eq(&marker))
+                .filter(signatures::email_canonical.eq(erased_marker))
                 .select((signatures::id, signatures::state))
                 .first(conn)
                 .optional()
@@ -125,22 +127,13 @@ pub fn record(
         match erased {
             Some((_, SignatureState::Invalidated)) => return Ok(SignOutcome::Invalidated),
             Some((erased_id, SignatureState::Confirmed)) => {
-                if !take_email_from_cap(conn, &erased_id, now)? {
-                    return Ok(SignOutcome::EmailCapReached);
-                }
-                let withdraw_token =
-                    issue_token(conn, &erased_id, TokenPurpose::WithdrawSignature, None, now)?;
-                let mail = SignatureMail::AlreadySigned { withdraw_token };
-                let Some(email) = compose(&mail, new.email.as_typed())? else {
-                    return Ok(SignOutcome::EmailCapReached);
-                };
-                outbox::enqueue(conn, &email, Some(&erased_id), now)?;
-                return Ok(SignOutcome::AlreadySignedSent);
+                return send_already_signed(conn, &erased_id, new.email.as_typed(), mail, now);
             }
             // Erased before it was confirmed: its links are gone, so it
             // never counts, and the purge takes it. Signing anew is right.
             Some((_, SignatureState::Pending)) | None => {}
         }
+        let id = new_id();
         let inserted = db_run!(conn: {
             diesel::insert_into(signatures::table)
                 .values((
@@ -170,20 +163,33 @@ pub fn record(
         .context("inserting signature")?;
 
         if inserted == 1 {
-            let mail = SignatureMail::Confirm {
-                confirm_token: issue_token(
-                    conn,
-                    &id,
-                    TokenPurpose::ConfirmSignature,
-                    Some(&details),
-                    now,
-                )?,
-                withdraw_token: issue_token(conn, &id, TokenPurpose::WithdrawSignature, None, now)?,
-            };
-            let Some(email) = compose(&mail, new.email.as_typed())? else {
+            store_token(
+                conn,
+                &id,
+                TokenPurpose::ConfirmSignature,
+                Some(&details),
+                &mail.confirm_token.hash,
+                now,
+            )?;
+            store_token(
+                conn,
+                &id,
+                TokenPurpose::WithdrawSignature,
+                None,
+                &mail.withdraw_token.hash,
+                now,
+            )?;
+            let Some(due) = mail.due else {
                 return Ok(SignOutcome::EmailCapReached);
             };
-            outbox::enqueue(conn, &email, Some(&id), now)?;
+            outbox::enqueue_prepared(
+                conn,
+                new.email.as_typed(),
+                &mail.confirm,
+                Some(&id),
+                due,
+                now,
+            )?;
             return Ok(SignOutcome::Created);
         }
 
@@ -203,30 +209,29 @@ pub fn record(
         let Some((existing_id, state, stored_address)) = existing else {
             return Ok(SignOutcome::Vanished);
         };
-        if state == SignatureState::Invalidated {
-            return Ok(SignOutcome::Invalidated);
-        }
-        if !take_email_from_cap(conn, &existing_id, now)? {
-            return Ok(SignOutcome::EmailCapReached);
-        }
-        let withdraw_token = issue_token(
-            conn,
-            &existing_id,
-            TokenPurpose::WithdrawSignature,
-            None,
-            now,
-        )?;
-        let (mail, outcome) = match state {
-            SignatureState::Confirmed => (
-                SignatureMail::AlreadySigned { withdraw_token },
-                SignOutcome::AlreadySignedSent,
-            ),
+        match state {
+            SignatureState::Invalidated => Ok(SignOutcome::Invalidated),
+            SignatureState::Confirmed => {
+                send_already_signed(conn, &existing_id, &stored_address, mail, now)
+            }
             SignatureState::Pending => {
-                let confirm_token = issue_token(
+                if !take_email_from_cap(conn, &existing_id, now)? {
+                    return Ok(SignOutcome::EmailCapReached);
+                }
+                store_token(
+                    conn,
+                    &existing_id,
+                    TokenPurpose::WithdrawSignature,
+                    None,
+                    &mail.withdraw_token.hash,
+                    now,
+                )?;
+                store_token(
                     conn,
                     &existing_id,
                     TokenPurpose::ConfirmSignature,
                     Some(&details),
+                    &mail.confirm_token.hash,
                     now,
                 )?;
                 db_run!(conn: {
@@ -235,22 +240,48 @@ pub fn record(
                         .execute(conn)
                 })
                 .context("extending a pending signature")?;
-                (
-                    SignatureMail::Confirm {
-                        confirm_token,
-                        withdraw_token,
-                    },
-                    SignOutcome::ConfirmationResent,
-                )
+                let Some(due) = mail.due else {
+                    return Ok(SignOutcome::EmailCapReached);
+                };
+                outbox::enqueue_prepared(
+                    conn,
+                    &stored_address,
+                    &mail.confirm,
+                    Some(&existing_id),
+                    due,
+                    now,
+                )?;
+                Ok(SignOutcome::ConfirmationResent)
             }
-            SignatureState::Invalidated => return Ok(SignOutcome::Invalidated),
-        };
-        let Some(email) = compose(&mail, &stored_address)? else {
-            return Ok(SignOutcome::EmailCapReached);
-        };
-        outbox::enqueue(conn, &email, Some(&existing_id), now)?;
-        Ok(outcome)
+        }
     })
+}
+
+/// Tells a signer who has confirmed already that they have, with a fresh
+/// withdrawal link in case it was not them.
+fn send_already_signed(
+    conn: &mut DbConnection,
+    signature_id: &str,
+    to: &str,
+    mail: &PreparedMail,
+    now: PrimitiveDateTime,
+) -> anyhow::Result<SignOutcome> {
+    if !take_email_from_cap(conn, signature_id, now)? {
+        return Ok(SignOutcome::EmailCapReached);
+    }
+    store_token(
+        conn,
+        signature_id,
+        TokenPurpose::WithdrawSignature,
+        None,
+        &mail.withdraw_token.hash,
+        now,
+    )?;
+    let Some(due) = mail.due else {
+        return Ok(SignOutcome::EmailCapReached);
+    };
+    outbox::enqueue_prepared(conn, to, &mail.already_signed, Some(signature_id), due, now)?;
+    Ok(SignOutcome::AlreadySignedSent)
 }
 
 /// Takes one email from the signature's cap, atomically: a new window if
@@ -296,26 +327,38 @@ pub(crate) fn issue_token(
     details: Option<&SignerDetails>,
     now: PrimitiveDateTime,
 ) -> anyhow::Result<String> {
+    let token = SecretToken::generate();
+    store_token(conn, signature_id, purpose, details, &token.hash, now)?;
+    Ok(token.plain)
+}
+
+/// Stores a token generated beforehand, by its hash.
+fn store_token(
+    conn: &mut DbConnection,
+    signature_id: &str,
+    purpose: TokenPurpose,
+    details: Option<&SignerDetails>,
+    token_hash: &str,
+    now: PrimitiveDateTime,
+) -> anyhow::Result<()> {
     let payload = details
         .map(serde_json::to_string)
         .transpose()
         .context("encoding signer details")?;
-    let token = SecretToken::generate();
-    let ttl = purpose.ttl();
     db_run!(conn: {
         diesel::insert_into(tokens::table)
             .values((
-                tokens::token_hash.eq(&token.hash),
+                tokens::token_hash.eq(token_hash),
                 tokens::purpose.eq(purpose.as_str()),
                 tokens::signature_id.eq(signature_id),
                 tokens::created_at.eq(now),
-                tokens::expires_at.eq(now + ttl),
+                tokens::expires_at.eq(now + purpose.ttl()),
                 tokens::payload.eq(&payload),
             ))
             .execute(conn)
     })
     .context("inserting token")?;
-    Ok(token.plain)
+    Ok(())
 }
 
 /// A live token's signature, with its petition's id and slug.
@@ -510,6 +553,33 @@ pub fn withdraw(
     })
 }
 
+/// Who a withdrawal link belongs to, for fingerprinting before erasure:
+/// the petition and the canonical address, if any is left.
+pub fn erasure_subject(
+    conn: &mut DbConnection,
+    plain: &str,
+    now: PrimitiveDateTime,
+) -> anyhow::Result<Option<(String, String)>> {
+    let Some(token) = find_token(conn, plain, TokenPurpose::WithdrawSignature, now)? else {
+        return Ok(None);
+    };
+    let canonical: String = db_run!(conn: {
+        signatures::table
+            .filter(signatures::id.eq(&token.signature_id))
+            .select(signatures::email_canonical)
+            .first(conn)
+    })
+    .context("loading the address to fingerprint")?;
+    Ok(Some((token.petition_id, canonical)))
+}
+
+/// A canonical address and the fingerprint that replaces it on erasure,
+/// computed outside the writer's transaction.
+pub struct Fingerprint {
+    pub canonical: String,
+    pub marker: String,
+}
+
 /// What a signer's request to erase their details found.
 #[derive(Debug, PartialEq, Eq)]
 pub enum EraseOutcome {
@@ -524,7 +594,7 @@ pub enum EraseOutcome {
 pub fn erase_details(
     conn: &mut DbConnection,
     plain: &str,
-    erased_signers: &ErasedSigners,
+    fingerprint: &Fingerprint,
     now: PrimitiveDateTime,
 ) -> anyhow::Result<EraseOutcome> {
     write_transaction(conn, |conn| {
@@ -559,11 +629,14 @@ pub fn erase_details(
                 .first(conn)
         })
         .context("loading the address to erase")?;
-        let marker = if canonical.contains('@') {
-            erased_signers.marker(&token.petition_id, &canonical)
-        } else {
+        let marker = if !canonical.contains('@') {
             // Erased or anonymised already: nothing is left to fingerprint.
             canonical
+        } else if canonical == fingerprint.canonical {
+            fingerprint.marker.clone()
+        } else {
+            // Only erasure changes an address, and it leaves none.
+            anyhow::bail!("the address to erase changed while it was fingerprinted");
         };
         db_run!(conn: {
             diesel::update(signatures::table.filter(signatures::id.eq(id)))

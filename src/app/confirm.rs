@@ -1,0 +1,65 @@
+//! Confirming a signature from the link in its email: from then on it
+//! counts.
+
+use std::sync::Arc;
+
+use crate::db::models::now;
+use crate::db::models::signatures::{self as signature_rows, ConfirmOutcome};
+use crate::domain::token::looks_like_token;
+use crate::petition_cache::PetitionSnapshot;
+use crate::state::AppState;
+
+/// What following a confirmation link did.
+pub enum Confirmation {
+    /// The signature counts, as of now or (`already`) from before.
+    /// `petition` is `None` while the petition is hidden: signers' links
+    /// keep working, but their pages must not lead to it.
+    Counted {
+        already: bool,
+        petition: Option<Arc<PetitionSnapshot>>,
+    },
+    /// Unknown, expired or invalidated. The slug, when the link expired
+    /// and the petition is public, lets the page offer to sign again.
+    LinkInvalid { slug: Option<String> },
+}
+
+pub async fn confirm(state: &AppState, token: String) -> anyhow::Result<Confirmation> {
+    if !looks_like_token(&token) {
+        return Ok(Confirmation::LinkInvalid { slug: None });
+    }
+    let counts = state.counts.clone();
+    let outcome = state
+        .db
+        .run(move |conn| {
+            let outcome = signature_rows::confirm(conn, &token, now())?;
+            if let ConfirmOutcome::Confirmed { petition_id, .. } = &outcome {
+                counts.reload_one(conn, petition_id)?;
+            }
+            Ok(outcome)
+        })
+        .await?;
+    // A petition hidden after someone signed it still records their
+    // confirmation: they did consent, an admin may show the petition again
+    // (when it counts at once), and its owner sees the true count. The
+    // signature can still be withdrawn. Only the page keeps quiet about
+    // which petition it was, as every public page does while it is hidden.
+    let (slug, already) = match outcome {
+        ConfirmOutcome::Confirmed { slug, .. } => (slug, false),
+        ConfirmOutcome::AlreadyConfirmed { slug } => (slug, true),
+        ConfirmOutcome::NotFound { slug } => {
+            return Ok(Confirmation::LinkInvalid {
+                slug: slug.and_then(|s| public_slug(state, s)),
+            })
+        }
+    };
+    let petition = match public_slug(state, slug) {
+        Some(slug) => state.petitions.get(&state.db, &slug).await?,
+        None => None,
+    };
+    Ok(Confirmation::Counted { already, petition })
+}
+
+/// The slug, if the public may see its petition.
+pub(crate) fn public_slug(state: &AppState, slug: String) -> Option<String> {
+    state.counts.get(&slug).is_some().then_some(slug)
+}

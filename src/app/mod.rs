@@ -1,0 +1,22 @@
+//! Use cases: what people do on the platform, whichever door they come in
+//! by (the petition page, the embedded widget, the JSON API).
+//!
+//! The data flows one way: `routes` parse HTTP, call one function here and
+//! render its typed outcome; a use case applies its policy, asks `domain`
+//! to parse, `db::models` to read and write, and `email` to prepare its
+//! mail. Nothing below calls back up. Signing, for instance:
+//!
+//! 1. `routes::signatures::sign` (form) or `routes::api::sign_petition`
+//!    (JSON) checks CSRF or the rate limit and calls [`sign::sign`];
+//! 2. [`sign::sign`] parses the form into a `domain::signer::NewSignature`,
+//!    finds the petition in the page cache, takes the address's mail quota,
+//!    fingerprints the address for erasure, draws both tokens and prepares
+//!    both messages, all on the request's thread;
+//! 3. one job on the group-commit writer checks the petition is still open
+//!    and calls `db::models::signatures::record`, which inserts the row,
+//!    the token hashes and the chosen outbox row in one transaction;
+//! 4. the outbox worker renders the message from its data and sends it.
+
+pub mod confirm;
+pub mod sign;
+pub mod withdraw;
