@@ -207,7 +207,7 @@ impl Application {
         let server = HttpServer::new(move || {
             App::new()
                 .wrap(actix_web::middleware::from_fn(
-                    crate::i18n::request::negotiate,
+                    crate::http::language::negotiate,
                 ))
                 .wrap(actix_web::middleware::from_fn(routes::body::read_whole))
                 .wrap(actix_web::middleware::from_fn(routes::head::as_get))
