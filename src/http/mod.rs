@@ -3,4 +3,8 @@
 //! `i18n`, `security` and the database, so that those never see actix.
 //! Route handlers themselves live in `routes`.
 
+pub mod api_token;
+pub mod client_ip;
+pub mod csrf;
 pub mod language;
+pub mod session;

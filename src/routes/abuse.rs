@@ -21,8 +21,9 @@ use crate::domain::abuse::{
 };
 use crate::domain::FieldErrors;
 use crate::error::AppError;
+use crate::http::csrf::VerifyRequest;
+use crate::http::session::CurrentOrganizer;
 use crate::i18n::{escape_html, html, Locale, Message, Ui};
-use crate::security::session::CurrentOrganizer;
 use crate::state::AppState;
 
 /// What a query value escapes: addresses and domains stay readable.

@@ -11,7 +11,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
 
-use super::{client_addr, render, with_retry_after};
+use super::{render, with_retry_after};
 use crate::db::models::accounts::{self, SignUpMail};
 use crate::db::models::organizers::NewOrganizer;
 use crate::db::models::{new_id, now};
@@ -20,6 +20,8 @@ use crate::domain::token::{hash_token, looks_like_token, TokenPurpose};
 use crate::domain::{Email, FieldErrors};
 use crate::email::messages::{AccountExists, ResetPassword, VerifyOrganizer};
 use crate::error::{rate_limited_message, AppError};
+use crate::http::client_ip::client_addr;
+use crate::http::csrf::VerifyRequest;
 use crate::i18n::{Locale, Message, Ui};
 use crate::security::honeypot;
 use crate::security::password::{Password, BUSY_MESSAGE};

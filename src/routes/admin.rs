@@ -12,8 +12,9 @@ use crate::db::models::{now, petitions};
 use crate::domain::email::{Email, EmailError};
 use crate::domain::{clean_text, FieldErrors};
 use crate::error::AppError;
+use crate::http::csrf::VerifyRequest;
+use crate::http::session::CurrentOrganizer;
 use crate::i18n::{Message, Ui};
-use crate::security::session::CurrentOrganizer;
 use crate::state::AppState;
 
 /// Petitions per page of the admin list.

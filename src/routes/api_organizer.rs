@@ -16,8 +16,8 @@ use crate::db::models::petitions::{self, EditOutcome, Petition};
 use crate::db::models::signatures::{self as signature_rows, After, ExportCursor, ExportRow};
 use crate::domain::petition::{today_utc, NewPetition, PetitionForm};
 use crate::error::{ApiError, AppError};
+use crate::http::api_token::ApiOrganizer;
 use crate::i18n::Message;
-use crate::security::api_token::ApiOrganizer;
 use crate::state::AppState;
 
 const MAX_PER_PAGE: i64 = 100;

@@ -11,9 +11,9 @@ use crate::domain::petition::required_text;
 use crate::domain::token::generate_api_token;
 use crate::domain::FieldErrors;
 use crate::error::AppError;
+use crate::http::csrf::{CsrfForm, VerifyRequest};
+use crate::http::session::CurrentOrganizer;
 use crate::i18n::{Locale, Ui};
-use crate::security::csrf::CsrfForm;
-use crate::security::session::CurrentOrganizer;
 use crate::state::AppState;
 
 pub const MAX_NAME_CHARS: usize = 100;

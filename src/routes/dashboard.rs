@@ -12,9 +12,9 @@ use crate::domain::petition::{
 };
 use crate::domain::FieldErrors;
 use crate::error::AppError;
+use crate::http::csrf::{CsrfForm, VerifyRequest};
+use crate::http::session::CurrentOrganizer;
 use crate::i18n::{Message, Ui};
-use crate::security::csrf::CsrfForm;
-use crate::security::session::CurrentOrganizer;
 use crate::state::AppState;
 
 #[derive(Template)]

@@ -10,8 +10,8 @@ use crate::db::models::signatures::{self as signature_rows, After, ExportCursor,
 use crate::db::Db;
 use crate::domain::csv_cell::spreadsheet_safe;
 use crate::error::AppError;
+use crate::http::session::CurrentOrganizer;
 use crate::i18n::Locale;
-use crate::security::session::CurrentOrganizer;
 use crate::state::AppState;
 
 /// Rows per database round trip and per chunk sent.

@@ -7,14 +7,15 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
 
-use super::{client_addr, render, see_other, with_retry_after};
+use super::{render, see_other, with_retry_after};
 use crate::db::models::organizers;
 use crate::domain::Email;
 use crate::error::{rate_limited_message, AppError};
+use crate::http::client_ip::client_addr;
+use crate::http::csrf::{CsrfForm, VerifyRequest};
+use crate::http::session;
 use crate::i18n::{Message, Ui};
-use crate::security::csrf::CsrfForm;
 use crate::security::password::BUSY_MESSAGE;
-use crate::security::session;
 use crate::state::AppState;
 
 const LOGIN_SCOPE: &str = "anon";

@@ -5,7 +5,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 
 use super::petitions::{render_sign_surface, sign_scope, Surface};
-use super::{client_addr, client_ip, render, see_other, with_retry_after};
+use super::{render, see_other, with_retry_after};
 use crate::db::models::signatures::{
     self as signature_rows, ConfirmOutcome, EraseOutcome, SignatureMail, SignedFrom,
     WithdrawOutcome,
@@ -18,6 +18,8 @@ use crate::domain::token::looks_like_token;
 use crate::domain::FieldErrors;
 use crate::email::messages::{AlreadySigned, ConfirmSignature};
 use crate::error::{rate_limited_message, AppError};
+use crate::http::client_ip::{client_addr, client_ip};
+use crate::http::csrf::VerifyRequest;
 use crate::i18n::{Locale, Message, Ui};
 use crate::security::csrf::CsrfError;
 use crate::security::limits::EmailQuota;

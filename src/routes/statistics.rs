@@ -13,8 +13,8 @@ use crate::db::models::now;
 use crate::db::models::petitions::{self, EditOutcome, Petition};
 use crate::db::models::statistics::{self, PetitionStatistics};
 use crate::error::AppError;
+use crate::http::session::CurrentOrganizer;
 use crate::i18n::{Locale, Message, Ui};
-use crate::security::session::CurrentOrganizer;
 use crate::state::AppState;
 
 /// The hourly chart covers this many hours, the current one included.

@@ -15,8 +15,9 @@ use crate::domain::token::looks_like_token;
 use crate::domain::update::{NewUpdate, UpdateForm};
 use crate::domain::FieldErrors;
 use crate::error::AppError;
+use crate::http::csrf::VerifyRequest;
+use crate::http::session::CurrentOrganizer;
 use crate::i18n::{Locale, Message, Ui};
-use crate::security::session::CurrentOrganizer;
 use crate::state::AppState;
 
 /// Past updates listed on the organizer's page.

@@ -1,10 +1,8 @@
 //! Passwords, CSRF tokens, the honeypot, erased signers' fingerprints, sessions, client addresses and rate limits.
 
-pub mod api_token;
 pub mod client_ip;
 pub mod csrf;
 pub mod erasure;
 pub mod honeypot;
 pub mod limits;
 pub mod password;
-pub mod session;
