@@ -7,4 +7,5 @@ pub mod api_token;
 pub mod client_ip;
 pub mod csrf;
 pub mod language;
+pub mod metrics;
 pub mod session;
