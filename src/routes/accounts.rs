@@ -17,13 +17,12 @@ use crate::db::models::organizers::NewOrganizer;
 use crate::db::models::{new_id, now};
 use crate::domain::signer::parse_name;
 use crate::domain::token::{hash_token, looks_like_token, TokenPurpose};
-use crate::domain::{Email, FieldErrors};
+use crate::domain::{honeypot, Email, FieldErrors};
 use crate::email::messages::{AccountExists, ResetPassword, VerifyOrganizer};
 use crate::error::{rate_limited_message, AppError};
 use crate::http::client_ip::client_addr;
 use crate::http::csrf::VerifyRequest;
 use crate::i18n::{Locale, Message, Ui};
-use crate::security::honeypot;
 use crate::security::password::{Password, BUSY_MESSAGE};
 use crate::state::AppState;
 
