@@ -6,7 +6,7 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::{render, see_other};
-use crate::db::models::api_tokens::{self, ApiToken};
+use crate::db::models::api_tokens::{self, ApiToken, MAX_NAME_CHARS};
 use crate::domain::petition::required_text;
 use crate::domain::token::generate_api_token;
 use crate::domain::FieldErrors;
@@ -15,8 +15,6 @@ use crate::http::csrf::{CsrfForm, VerifyRequest};
 use crate::http::session::CurrentOrganizer;
 use crate::i18n::{Locale, Ui};
 use crate::state::AppState;
-
-pub const MAX_NAME_CHARS: usize = 100;
 
 #[derive(Template)]
 #[template(path = "dashboard/tokens.html")]
