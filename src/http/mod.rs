@@ -4,6 +4,7 @@
 //! Route handlers themselves live in `routes`.
 
 pub mod api_token;
+pub mod checked_form;
 pub mod client_ip;
 pub mod csrf;
 pub mod language;

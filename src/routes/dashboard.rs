@@ -12,6 +12,7 @@ use crate::domain::petition::{
 };
 use crate::domain::FieldErrors;
 use crate::error::AppError;
+use crate::http::checked_form::{CarriesCsrfToken, CheckedForm};
 use crate::http::csrf::{CsrfForm, VerifyRequest};
 use crate::http::session::CurrentOrganizer;
 use crate::i18n::{Message, Ui};
@@ -253,21 +254,24 @@ pub struct EditForm {
     preview: Option<String>,
 }
 
+impl CarriesCsrfToken for EditForm {
+    fn csrf_token(&self) -> &str {
+        &self.petition.csrf_token
+    }
+}
+
 pub async fn edit_petition(
     state: web::Data<AppState>,
     ui: Ui,
-    req: HttpRequest,
-    current: CurrentOrganizer,
     slug: web::Path<String>,
-    form: web::Form<EditForm>,
+    CheckedForm {
+        sender: current,
+        form: EditForm {
+            petition: form,
+            preview,
+        },
+    }: CheckedForm<EditForm>,
 ) -> Result<HttpResponse, AppError> {
-    let EditForm {
-        petition: form,
-        preview,
-    } = form.into_inner();
-    state
-        .csrf
-        .verify(&req, &current.csrf_scope(), &form.csrf_token)?;
     let slug = slug.into_inner();
     let (id, admin, lookup) = (
         current.organizer.id.clone(),
@@ -415,14 +419,11 @@ pub async fn create_petition(
 /// admin, who is sent back to the admin page.
 pub async fn close_petition(
     state: web::Data<AppState>,
-    req: HttpRequest,
-    current: CurrentOrganizer,
     slug: web::Path<String>,
-    form: web::Form<CsrfForm>,
+    CheckedForm {
+        sender: current, ..
+    }: CheckedForm<CsrfForm>,
 ) -> Result<HttpResponse, AppError> {
-    state
-        .csrf
-        .verify(&req, &current.csrf_scope(), &form.csrf_token)?;
     let (id, admin) = (current.organizer.id.clone(), current.organizer.is_admin);
     let slug = slug.into_inner();
     let outcome = state

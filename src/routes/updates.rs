@@ -15,6 +15,7 @@ use crate::domain::token::looks_like_token;
 use crate::domain::update::{NewUpdate, UpdateForm};
 use crate::domain::FieldErrors;
 use crate::error::AppError;
+use crate::http::checked_form::{carries_csrf_token, CheckedForm};
 use crate::http::csrf::VerifyRequest;
 use crate::http::session::CurrentOrganizer;
 use crate::i18n::{Locale, Message, Ui};
@@ -178,18 +179,17 @@ pub async fn updates_page(
     render_page(&state, ui, &current, petition, input, StatusCode::OK).await
 }
 
+carries_csrf_token!(UpdateForm);
+
 pub async fn post_update(
     state: web::Data<AppState>,
-    req: HttpRequest,
     ui: Ui,
-    current: CurrentOrganizer,
     slug: web::Path<String>,
-    form: web::Form<UpdateForm>,
+    CheckedForm {
+        sender: current,
+        form,
+    }: CheckedForm<UpdateForm>,
 ) -> Result<HttpResponse, AppError> {
-    let form = form.into_inner();
-    state
-        .csrf
-        .verify(&req, &current.csrf_scope(), &form.csrf_token)?;
     let petition = editable(&state, &current, &slug).await?;
     if petition.hidden_at.is_some() {
         // Moderation stops the mail too, not only the page.
