@@ -4,6 +4,7 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 
+use super::managing::{petition_to_manage, Managing};
 use super::{render, see_other};
 use crate::db::models::petitions::EditOutcome;
 use crate::db::models::{now, petitions};
@@ -203,13 +204,6 @@ async fn render_form_with(
     )
 }
 
-fn edit_refused(outcome: EditOutcome) -> AppError {
-    match outcome {
-        EditOutcome::NotYours => AppError::Forbidden(Message::new("error-petition-not-yours")),
-        _ => AppError::NotFound,
-    }
-}
-
 pub async fn edit_petition_form(
     state: web::Data<AppState>,
     ui: Ui,
@@ -217,16 +211,8 @@ pub async fn edit_petition_form(
     slug: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let slug = slug.into_inner();
-    let (id, admin, lookup) = (
-        current.organizer.id.clone(),
-        current.organizer.is_admin,
-        slug.clone(),
-    );
-    let (petition, targets) = state
-        .db
-        .run(move |conn| petitions::find_editable(conn, &lookup, &id, admin))
-        .await?
-        .map_err(edit_refused)?;
+    let (petition, targets) =
+        petition_to_manage(&state, &current.organizer, &slug, Managing::Edit).await?;
     let hidden_reason = hidden_reason(&petition);
     let values = petition.as_form(&targets);
     render_form(
@@ -273,16 +259,8 @@ pub async fn edit_petition(
     }: CheckedForm<EditForm>,
 ) -> Result<HttpResponse, AppError> {
     let slug = slug.into_inner();
-    let (id, admin, lookup) = (
-        current.organizer.id.clone(),
-        current.organizer.is_admin,
-        slug.clone(),
-    );
-    let (existing, _) = state
-        .db
-        .run(move |conn| petitions::find_editable(conn, &lookup, &id, admin))
-        .await?
-        .map_err(edit_refused)?;
+    let (existing, _) =
+        petition_to_manage(&state, &current.organizer, &slug, Managing::Edit).await?;
     let parsed = NewPetition::parse_edit(&form, today_utc(), existing.closes_at);
     if preview.is_some() {
         let html = render_markdown(&form.body);
@@ -331,7 +309,7 @@ pub async fn edit_petition(
         .run(move |conn| petitions::update(conn, &target, &id, admin, &edited))
         .await?;
     let EditOutcome::Updated(petition) = outcome else {
-        return Err(edit_refused(outcome));
+        return Err(Managing::Edit.refused(outcome));
     };
     state.petition_changed(&petition);
     // A hidden petition's page is 404, even to its owner.
@@ -431,7 +409,7 @@ pub async fn close_petition(
         .run(move |conn| petitions::close(conn, &slug, &id, admin))
         .await?;
     let EditOutcome::Updated(petition) = outcome else {
-        return Err(edit_refused(outcome));
+        return Err(Managing::Edit.refused(outcome));
     };
     state.petition_changed(&petition);
     if petition.owner_id != current.organizer.id {

@@ -14,6 +14,7 @@ pub mod export;
 pub mod head;
 pub mod health;
 pub mod live;
+pub mod managing;
 pub mod metrics;
 pub mod openapi;
 pub mod organizers;

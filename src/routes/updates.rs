@@ -6,9 +6,10 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
 
+use super::managing::{petition_to_manage, Managing};
 use super::{render, see_other};
 use crate::db::models::now;
-use crate::db::models::petitions::{self, EditOutcome, Petition};
+use crate::db::models::petitions::Petition;
 use crate::db::models::updates::{self, Allowance, PetitionUpdate, PostOutcome};
 use crate::domain::petition::PetitionLanguage;
 use crate::domain::token::looks_like_token;
@@ -89,30 +90,6 @@ pub struct PageQuery {
     sent: Option<String>,
 }
 
-/// The petition if this organizer may write to its signers, as for editing.
-async fn editable(
-    state: &AppState,
-    current: &CurrentOrganizer,
-    slug: &str,
-) -> Result<Petition, AppError> {
-    let (id, admin, lookup) = (
-        current.organizer.id.clone(),
-        current.organizer.is_admin,
-        slug.to_owned(),
-    );
-    match state
-        .db
-        .run(move |conn| petitions::find_editable(conn, &lookup, &id, admin))
-        .await?
-    {
-        Ok((petition, _)) => Ok(petition),
-        Err(EditOutcome::NotYours) => {
-            Err(AppError::Forbidden(Message::new("error-updates-not-yours")))
-        }
-        Err(_) => Err(AppError::NotFound),
-    }
-}
-
 struct PageInput {
     values: UpdateForm,
     errors: FieldErrors,
@@ -169,7 +146,8 @@ pub async fn updates_page(
     slug: web::Path<String>,
     query: web::Query<PageQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let petition = editable(&state, &current, &slug).await?;
+    let (petition, _) =
+        petition_to_manage(&state, &current.organizer, &slug, Managing::Updates).await?;
     let input = PageInput {
         values: UpdateForm::default(),
         errors: FieldErrors::default(),
@@ -190,7 +168,8 @@ pub async fn post_update(
         form,
     }: CheckedForm<UpdateForm>,
 ) -> Result<HttpResponse, AppError> {
-    let petition = editable(&state, &current, &slug).await?;
+    let (petition, _) =
+        petition_to_manage(&state, &current.organizer, &slug, Managing::Updates).await?;
     if petition.hidden_at.is_some() {
         // Moderation stops the mail too, not only the page.
         return Err(AppError::Forbidden(Message::new("error-updates-hidden")));
