@@ -14,7 +14,6 @@ use crate::domain::petition::required_text;
 use crate::domain::signer::parse_name;
 use crate::domain::token::generate_api_token;
 use crate::domain::Email;
-use crate::routes::api_tokens::MAX_NAME_CHARS;
 use crate::security::password::{hash_password, Password};
 use crate::startup::Application;
 
@@ -116,7 +115,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Token(TokenCommand::Create { email, name }) => {
             let email = Email::parse(&email).map_err(|e| anyhow::anyhow!("--email: {e}"))?;
-            let name = required_text(&name, MAX_NAME_CHARS, "token", false)
+            let name = required_text(&name, api_tokens::MAX_NAME_CHARS, "token", false)
                 .map_err(|e| anyhow::anyhow!("--name: {}", e.english()))?;
             let db = Db::connect(&settings.database.url, Some(1))?;
             migrations::run_pending(&db).await?;

@@ -9,6 +9,7 @@ pub mod domain;
 pub mod email;
 pub mod error;
 pub mod healthcheck;
+pub mod http;
 pub mod i18n;
 pub mod live;
 pub mod metrics;

@@ -1,19 +1,14 @@
 //! Prometheus metrics, served at `/metrics`.
 //!
-//! Request counts and latencies are recorded by [`track_requests`] as they
-//! happen, under the matched route pattern (never the path, which may carry
-//! a token). Database figures (signatures, outbox) are read at scrape time
+//! Request counts and latencies are recorded by the `http::metrics`
+//! middleware as they happen, under the matched route pattern (never the
+//! path, which may carry a token). Database figures (signatures, outbox) are read at scrape time
 //! with a few aggregate queries, so they cost nothing between scrapes.
 //! Other code counts its own events through the [`Metrics`] handle in
 //! `AppState`.
 
 use std::sync::atomic::AtomicU64;
-use std::time::Instant;
 
-use actix_web::body::MessageBody;
-use actix_web::dev::{ServiceRequest, ServiceResponse};
-use actix_web::middleware::Next;
-use actix_web::web;
 use prometheus_client::encoding::{text::encode, EncodeLabelSet};
 use prometheus_client::metrics::counter::Counter;
 use prometheus_client::metrics::family::Family;
@@ -22,7 +17,6 @@ use prometheus_client::metrics::histogram::{exponential_buckets, Histogram};
 use prometheus_client::registry::{Registry, Unit};
 
 use crate::db::models::metrics::Snapshot;
-use crate::state::AppState;
 
 /// What `/metrics` answers with: the OpenMetrics text format, which
 /// Prometheus reads natively.
@@ -246,10 +240,12 @@ impl Metrics {
             .inc();
     }
 
-    fn observe_request(&self, method: &str, route: &str, status: u16, seconds: f64) {
+    /// Counts and times a request under its matched route pattern, never
+    /// its path; `None` if no route matched.
+    pub fn observe_request(&self, method: &str, route: Option<&str>, status: u16, seconds: f64) {
         let labels = RequestLabels {
             method: method.to_owned(),
-            route: route.to_owned(),
+            route: route.unwrap_or(UNMATCHED_ROUTE).to_owned(),
             status: format!("{}xx", status / 100),
         };
         self.requests.get_or_create(&labels).inc();
@@ -290,35 +286,6 @@ impl Metrics {
         encode(&mut text, &self.registry).expect("writing to a String cannot fail");
         text
     }
-}
-
-/// Middleware: counts and times every request under its route pattern.
-pub async fn track_requests(
-    req: ServiceRequest,
-    next: Next<impl MessageBody>,
-) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
-    let started = Instant::now();
-    let method = req.method().as_str().to_owned();
-    let route = req
-        .match_pattern()
-        .unwrap_or_else(|| UNMATCHED_ROUTE.to_owned());
-    let metrics = req
-        .app_data::<web::Data<AppState>>()
-        .map(|state| state.metrics.clone());
-    let outcome = next.call(req).await;
-    if let Some(metrics) = metrics {
-        let status = match &outcome {
-            Ok(response) => response.status(),
-            Err(err) => err.as_response_error().status_code(),
-        };
-        metrics.observe_request(
-            &method,
-            &route,
-            status.as_u16(),
-            started.elapsed().as_secs_f64(),
-        );
-    }
-    outcome
 }
 
 #[cfg(test)]

@@ -16,8 +16,9 @@ use crate::db::{migrations, Backend, Db};
 use crate::email::mailer::Mailer;
 use crate::email::outbox::OutboxWorker;
 use crate::email::relay::RelayMonitor;
+use crate::http;
 use crate::live::{bridge, Hub};
-use crate::metrics::{self, Metrics};
+use crate::metrics::Metrics;
 use crate::routes;
 use crate::security::csrf::Csrf;
 use crate::security::erasure::ErasedSigners;
@@ -206,9 +207,7 @@ impl Application {
         crate::i18n::load().map_err(|e| anyhow::anyhow!("the message catalogues: {e}"))?;
         let server = HttpServer::new(move || {
             App::new()
-                .wrap(actix_web::middleware::from_fn(
-                    crate::i18n::request::negotiate,
-                ))
+                .wrap(actix_web::middleware::from_fn(http::language::negotiate))
                 .wrap(actix_web::middleware::from_fn(routes::body::read_whole))
                 .wrap(actix_web::middleware::from_fn(routes::head::as_get))
                 // HTML, JSON, CSS, JS and SVG, by Accept-Encoding. Static
@@ -216,7 +215,9 @@ impl Application {
                 // `identity`, so neither is touched.
                 .wrap(actix_web::middleware::Compress::default())
                 .wrap(actix_web::middleware::from_fn(routes::vary::complete))
-                .wrap(actix_web::middleware::from_fn(metrics::track_requests))
+                .wrap(actix_web::middleware::from_fn(
+                    http::metrics::track_requests,
+                ))
                 .wrap(routes::security_headers())
                 .wrap(actix_web::middleware::from_fn(
                     crate::telemetry::request_id_header,

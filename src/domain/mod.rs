@@ -7,6 +7,7 @@ pub mod country;
 pub mod csv_cell;
 pub mod disposable;
 pub mod email;
+pub mod honeypot;
 pub mod petition;
 pub mod share;
 pub mod signer;

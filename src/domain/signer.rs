@@ -45,7 +45,7 @@ pub struct SignatureForm {
 
 impl SignatureForm {
     pub fn filled_by_a_bot(&self) -> bool {
-        crate::security::honeypot::filled(&self.website)
+        super::honeypot::filled(&self.website)
     }
 }
 

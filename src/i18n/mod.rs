@@ -2,20 +2,21 @@
 //!
 //! The words live in Fluent catalogues under `locales/{en,ko}/`, compiled
 //! into the binary. A request's language comes from `?lang=`, then the
-//! `lang` cookie, then `Accept-Language` (see [`request`]); templates take
-//! it as `l` and call `l.t("message-id")`. Messages that code produces
-//! (form errors) are [`Message`]s, put into words where they are shown.
+//! `lang` cookie, then `Accept-Language` (decided in `http::language`);
+//! templates take it as `l`, a [`Ui`], and call `l.t("message-id")`.
+//! Messages that code produces (form errors) are [`Message`]s, put into
+//! words where they are shown.
 
 mod catalogue;
 pub mod countries;
 mod message;
-pub mod request;
+pub mod ui;
 
 use fluent_bundle::{FluentArgs, FluentValue};
 
 pub use catalogue::load;
 pub use message::{Arg, IntoArg, Message};
-pub use request::{Ui, COOKIE};
+pub use ui::Ui;
 
 /// A language the site is written in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]

@@ -29,7 +29,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use actix_web::web::Bytes;
+use bytes::Bytes;
 use futures_util::Stream;
 use prometheus_client::metrics::gauge::Gauge;
 use tokio::sync::{broadcast, watch};

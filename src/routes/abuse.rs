@@ -4,13 +4,12 @@
 //! record of past invalidations.
 
 use actix_web::http::StatusCode;
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{web, HttpResponse};
 use askama::Template;
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use serde::Deserialize;
 use time::{Duration, PrimitiveDateTime};
 
-use super::admin::require_admin;
 use super::{render, see_other};
 use crate::db::models::abuse::{self as abuse_rows, Breakdown, Dimension, InvalidationRecord};
 use crate::db::models::petitions::Petition;
@@ -21,8 +20,9 @@ use crate::domain::abuse::{
 };
 use crate::domain::FieldErrors;
 use crate::error::AppError;
+use crate::http::checked_form::{carries_csrf_token, Admin, CheckedForm};
+use crate::http::session::CurrentOrganizer;
 use crate::i18n::{escape_html, html, Locale, Message, Ui};
-use crate::security::session::CurrentOrganizer;
 use crate::state::AppState;
 
 /// What a query value escapes: addresses and domains stay readable.
@@ -374,7 +374,7 @@ pub async fn show(
     slug: web::Path<String>,
     query: web::Query<AbuseQuery>,
 ) -> Result<HttpResponse, AppError> {
-    require_admin(&current)?;
+    current.require_admin()?;
     let petition = load_petition(&state, slug.into_inner()).await?;
     let query = query.into_inner();
     let extra = PageState {
@@ -411,20 +411,18 @@ pub struct InvalidationRequest {
     csrf_token: String,
 }
 
+carries_csrf_token!(InvalidationRequest);
+
 pub async fn invalidate(
     state: web::Data<AppState>,
-    req: HttpRequest,
     ui: Ui,
-    current: CurrentOrganizer,
     slug: web::Path<String>,
-    form: web::Form<InvalidationRequest>,
+    CheckedForm {
+        sender: Admin(current),
+        form,
+    }: CheckedForm<InvalidationRequest, Admin>,
 ) -> Result<HttpResponse, AppError> {
-    require_admin(&current)?;
-    state
-        .csrf
-        .verify(&req, &current.csrf_scope(), &form.csrf_token)?;
     let petition = load_petition(&state, slug.into_inner()).await?;
-    let form = form.into_inner();
     let typed = InvalidationForm {
         ip: form.ip,
         domain: form.domain,

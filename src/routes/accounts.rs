@@ -11,22 +11,20 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
 
-use super::{client_addr, render, with_retry_after};
+use super::{render, with_retry_after};
 use crate::db::models::accounts::{self, SignUpMail};
 use crate::db::models::organizers::NewOrganizer;
 use crate::db::models::{new_id, now};
 use crate::domain::signer::parse_name;
 use crate::domain::token::{hash_token, looks_like_token, TokenPurpose};
-use crate::domain::{Email, FieldErrors};
+use crate::domain::{honeypot, Email, FieldErrors};
 use crate::email::messages::{AccountExists, ResetPassword, VerifyOrganizer};
 use crate::error::{rate_limited_message, AppError};
+use crate::http::checked_form::{carries_csrf_token, Anyone, CheckedForm};
+use crate::http::client_ip::client_addr;
 use crate::i18n::{Locale, Message, Ui};
-use crate::security::honeypot;
 use crate::security::password::{Password, BUSY_MESSAGE};
 use crate::state::AppState;
-
-/// The scope of CSRF tokens on forms for visitors who are not logged in.
-const ANON_SCOPE: &str = "anon";
 
 #[derive(Template)]
 #[template(path = "accounts/notice.html")]
@@ -98,7 +96,7 @@ pub async fn signup_form(state: web::Data<AppState>, ui: Ui) -> Result<HttpRespo
             name: String::new(),
             email: String::new(),
             errors: FieldErrors::default(),
-            csrf_token: state.csrf.issue(ANON_SCOPE),
+            csrf_token: state.csrf.issue(Anyone::CSRF_SCOPE),
         },
     )
 }
@@ -114,21 +112,21 @@ pub struct SignUpForm {
     website: String,
 }
 
+carries_csrf_token!(SignUpForm);
+
 pub async fn signup(
     state: web::Data<AppState>,
     req: HttpRequest,
     ui: Ui,
-    form: web::Form<SignUpForm>,
+    CheckedForm { form, .. }: CheckedForm<SignUpForm, Anyone>,
 ) -> Result<HttpResponse, AppError> {
-    let form = form.into_inner();
-    state.csrf.verify(&req, ANON_SCOPE, &form.csrf_token)?;
     let locale = ui.locale();
     let mut page = SignUpPage {
         l: ui.clone(),
         name: form.name.clone(),
         email: form.email.clone(),
         errors: FieldErrors::default(),
-        csrf_token: state.csrf.issue(ANON_SCOPE),
+        csrf_token: state.csrf.issue(Anyone::CSRF_SCOPE),
     };
 
     let mut errors = FieldErrors::default();
@@ -254,7 +252,7 @@ pub async fn forgot_form(state: web::Data<AppState>, ui: Ui) -> Result<HttpRespo
             l: ui,
             email: String::new(),
             errors: FieldErrors::default(),
-            csrf_token: state.csrf.issue(ANON_SCOPE),
+            csrf_token: state.csrf.issue(Anyone::CSRF_SCOPE),
         },
     )
 }
@@ -268,20 +266,20 @@ pub struct ForgotForm {
     website: String,
 }
 
+carries_csrf_token!(ForgotForm);
+
 pub async fn forgot(
     state: web::Data<AppState>,
     req: HttpRequest,
     ui: Ui,
-    form: web::Form<ForgotForm>,
+    CheckedForm { form, .. }: CheckedForm<ForgotForm, Anyone>,
 ) -> Result<HttpResponse, AppError> {
-    let form = form.into_inner();
-    state.csrf.verify(&req, ANON_SCOPE, &form.csrf_token)?;
     let locale = ui.locale();
     let mut page = ForgotPage {
         l: ui.clone(),
         email: form.email.clone(),
         errors: FieldErrors::default(),
-        csrf_token: state.csrf.issue(ANON_SCOPE),
+        csrf_token: state.csrf.issue(Anyone::CSRF_SCOPE),
     };
     let email = match Email::parse(&form.email) {
         Ok(email) => email,
@@ -365,7 +363,7 @@ pub async fn reset_form(
             l: ui,
             token,
             errors: FieldErrors::default(),
-            csrf_token: state.csrf.issue(ANON_SCOPE),
+            csrf_token: state.csrf.issue(Anyone::CSRF_SCOPE),
         },
     )
 }
@@ -377,15 +375,15 @@ pub struct ResetForm {
     csrf_token: String,
 }
 
+carries_csrf_token!(ResetForm);
+
 pub async fn reset(
     state: web::Data<AppState>,
     req: HttpRequest,
     ui: Ui,
     token: web::Path<String>,
-    form: web::Form<ResetForm>,
+    CheckedForm { form, .. }: CheckedForm<ResetForm, Anyone>,
 ) -> Result<HttpResponse, AppError> {
-    let form = form.into_inner();
-    state.csrf.verify(&req, ANON_SCOPE, &form.csrf_token)?;
     let token = token.into_inner();
     if !looks_like_token(&token) {
         return link_not_valid(ui, FORGOT_AGAIN);
@@ -394,7 +392,7 @@ pub async fn reset(
         l: ui.clone(),
         token: token.clone(),
         errors: FieldErrors::default(),
-        csrf_token: state.csrf.issue(ANON_SCOPE),
+        csrf_token: state.csrf.issue(Anyone::CSRF_SCOPE),
     };
     // The per-account bucket is the token's own, so guessing at one link
     // cannot lock everyone else out of resetting.

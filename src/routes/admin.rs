@@ -2,7 +2,7 @@
 //! again, and making other organizers admins.
 
 use actix_web::http::StatusCode;
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{web, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
 
@@ -12,8 +12,9 @@ use crate::db::models::{now, petitions};
 use crate::domain::email::{Email, EmailError};
 use crate::domain::{clean_text, FieldErrors};
 use crate::error::AppError;
+use crate::http::checked_form::{carries_csrf_token, Admin, CheckedForm};
+use crate::http::session::CurrentOrganizer;
 use crate::i18n::{Message, Ui};
-use crate::security::session::CurrentOrganizer;
 use crate::state::AppState;
 
 /// Petitions per page of the admin list.
@@ -78,14 +79,6 @@ struct PageState {
     errors: FieldErrors,
     failed_hide: Option<FailedHide>,
     promote_email: String,
-}
-
-pub(super) fn require_admin(current: &CurrentOrganizer) -> Result<(), AppError> {
-    if current.organizer.is_admin {
-        Ok(())
-    } else {
-        Err(AppError::Forbidden(Message::new("error-admin-only")))
-    }
 }
 
 async fn render_admin(
@@ -165,7 +158,7 @@ pub async fn index(
     current: CurrentOrganizer,
     query: web::Query<IndexQuery>,
 ) -> Result<HttpResponse, AppError> {
-    require_admin(&current)?;
+    current.require_admin()?;
     let page = match query.page.as_deref().map(str::trim) {
         None | Some("") => 1,
         Some(p) => p
@@ -191,6 +184,8 @@ pub struct HideForm {
     csrf_token: String,
 }
 
+carries_csrf_token!(HideForm, UnhideForm, PromoteForm);
+
 fn parse_reason(input: &str) -> Result<String, Message> {
     let reason = clean_text(input, true).map_err(|_| Message::new("error-reason-characters"))?;
     if reason.is_empty() {
@@ -208,17 +203,13 @@ fn parse_reason(input: &str) -> Result<String, Message> {
 pub async fn hide(
     state: web::Data<AppState>,
     ui: Ui,
-    req: HttpRequest,
-    current: CurrentOrganizer,
     slug: web::Path<String>,
-    form: web::Form<HideForm>,
+    CheckedForm {
+        sender: Admin(current),
+        form,
+    }: CheckedForm<HideForm, Admin>,
 ) -> Result<HttpResponse, AppError> {
-    require_admin(&current)?;
-    state
-        .csrf
-        .verify(&req, &current.csrf_scope(), &form.csrf_token)?;
     let slug = slug.into_inner();
-    let form = form.into_inner();
     let reason = match parse_reason(&form.reason) {
         Ok(reason) => reason,
         Err(message) => {
@@ -269,15 +260,9 @@ pub struct UnhideForm {
 
 pub async fn unhide(
     state: web::Data<AppState>,
-    req: HttpRequest,
-    current: CurrentOrganizer,
     slug: web::Path<String>,
-    form: web::Form<UnhideForm>,
+    _: CheckedForm<UnhideForm, Admin>,
 ) -> Result<HttpResponse, AppError> {
-    require_admin(&current)?;
-    state
-        .csrf
-        .verify(&req, &current.csrf_scope(), &form.csrf_token)?;
     let slug = slug.into_inner();
     let petition = state
         .db
@@ -299,15 +284,11 @@ pub struct PromoteForm {
 pub async fn promote(
     state: web::Data<AppState>,
     ui: Ui,
-    req: HttpRequest,
-    current: CurrentOrganizer,
-    form: web::Form<PromoteForm>,
+    CheckedForm {
+        sender: Admin(current),
+        form,
+    }: CheckedForm<PromoteForm, Admin>,
 ) -> Result<HttpResponse, AppError> {
-    require_admin(&current)?;
-    state
-        .csrf
-        .verify(&req, &current.csrf_scope(), &form.csrf_token)?;
-    let form = form.into_inner();
     let problem = match Email::parse(&form.email) {
         Err(EmailError::Empty) => Some(Message::new("error-promote-empty")),
         Err(err) => Some(err.into()),

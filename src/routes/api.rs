@@ -6,7 +6,6 @@ use time::format_description::well_known::Rfc3339;
 use time::PrimitiveDateTime;
 use utoipa::{IntoParams, ToSchema};
 
-use super::{client_addr, client_ip};
 use crate::app::sign::{self, SignError, SignRequest};
 use crate::db::models::now;
 use crate::db::models::petitions::{self, ListQuery, ListSort, ListState, Petition, Target};
@@ -15,6 +14,7 @@ use crate::domain::share;
 use crate::domain::signer::SignatureForm;
 use crate::domain::target::TargetKind;
 use crate::error::{ApiError, AppError};
+use crate::http::client_ip::{client_addr, client_ip};
 use crate::i18n::{Locale, Message};
 use crate::state::AppState;
 

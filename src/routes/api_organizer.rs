@@ -12,12 +12,13 @@ use time::PrimitiveDateTime;
 use utoipa::{IntoParams, ToSchema};
 
 use super::api::{from_object, in_range, rfc3339, ErrorBody, PetitionJson, MAX_PAGE};
+use super::managing::{petition_to_manage, Managing};
 use crate::db::models::petitions::{self, EditOutcome, Petition};
 use crate::db::models::signatures::{self as signature_rows, After, ExportCursor, ExportRow};
 use crate::domain::petition::{today_utc, NewPetition, PetitionForm};
 use crate::error::{ApiError, AppError};
+use crate::http::api_token::ApiOrganizer;
 use crate::i18n::Message;
-use crate::security::api_token::ApiOrganizer;
 use crate::state::AppState;
 
 const MAX_PER_PAGE: i64 = 100;
@@ -181,15 +182,6 @@ fn targets_of(
     )
 }
 
-fn refused(outcome: EditOutcome) -> AppError {
-    match outcome {
-        EditOutcome::NotYours => {
-            AppError::Forbidden(Message::text("This petition belongs to another organizer."))
-        }
-        _ => AppError::NotFound,
-    }
-}
-
 /// Edit one of your petitions (needs an API token). Fields left out
 /// stay as they are; `closes_on: null` removes the closing date.
 #[utoipa::path(
@@ -218,12 +210,7 @@ pub async fn edit_petition(
 ) -> Result<HttpResponse, ApiError> {
     let body: PetitionInput = from_object(body.into_inner())?;
     let slug = slug.into_inner();
-    let (id, admin, lookup) = (organizer.id.clone(), organizer.is_admin, slug.clone());
-    let (existing, targets) = state
-        .db
-        .run(move |conn| petitions::find_editable(conn, &lookup, &id, admin))
-        .await?
-        .map_err(refused)?;
+    let (existing, targets) = petition_to_manage(&state, &organizer, &slug, Managing::Api).await?;
     let current = existing.as_form(&targets);
     let form = body.over(current);
     let edited = NewPetition::parse_edit(&form, today_utc(), existing.closes_at)
@@ -241,7 +228,7 @@ pub async fn edit_petition(
         })
         .await?;
     let EditOutcome::Updated(petition) = outcome else {
-        return Err(refused(outcome).into());
+        return Err(Managing::Api.refused(outcome).into());
     };
     state.petition_changed(&petition);
     Ok(HttpResponse::Ok().json(PetitionJson::new(&state, *petition, targets)))
@@ -406,7 +393,7 @@ pub async fn list_signatures(
             signature_rows::export_page(conn, &petition.id, after.as_ref(), per_page + 1).map(Ok)
         })
         .await?
-        .map_err(refused)?;
+        .map_err(|outcome| Managing::Api.refused(outcome))?;
     let mut rows = rows;
     let next_cursor = if rows.len() as i64 > per_page {
         rows.truncate(per_page as usize);

@@ -1,22 +1,21 @@
 //! `/dashboard/tokens`: an organizer's API tokens, made and revoked.
 
 use actix_web::http::{header, StatusCode};
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{web, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
 
 use super::{render, see_other};
-use crate::db::models::api_tokens::{self, ApiToken};
+use crate::db::models::api_tokens::{self, ApiToken, MAX_NAME_CHARS};
 use crate::domain::petition::required_text;
 use crate::domain::token::generate_api_token;
 use crate::domain::FieldErrors;
 use crate::error::AppError;
+use crate::http::checked_form::{carries_csrf_token, CheckedForm};
+use crate::http::csrf::CsrfForm;
+use crate::http::session::CurrentOrganizer;
 use crate::i18n::{Locale, Ui};
-use crate::security::csrf::CsrfForm;
-use crate::security::session::CurrentOrganizer;
 use crate::state::AppState;
-
-pub const MAX_NAME_CHARS: usize = 100;
 
 #[derive(Template)]
 #[template(path = "dashboard/tokens.html")]
@@ -62,6 +61,8 @@ pub struct TokenForm {
     name: String,
     csrf_token: String,
 }
+
+carries_csrf_token!(TokenForm);
 
 async fn page(
     state: &AppState,
@@ -132,14 +133,11 @@ pub async fn index(
 pub async fn create(
     state: web::Data<AppState>,
     ui: Ui,
-    req: HttpRequest,
-    current: CurrentOrganizer,
-    form: web::Form<TokenForm>,
+    CheckedForm {
+        sender: current,
+        form,
+    }: CheckedForm<TokenForm>,
 ) -> Result<HttpResponse, AppError> {
-    let form = form.into_inner();
-    state
-        .csrf
-        .verify(&req, &current.csrf_scope(), &form.csrf_token)?;
     let name = match required_text(&form.name, MAX_NAME_CHARS, "token", false) {
         Ok(name) => name,
         Err(message) => {
@@ -181,14 +179,11 @@ pub async fn create(
 
 pub async fn revoke(
     state: web::Data<AppState>,
-    req: HttpRequest,
-    current: CurrentOrganizer,
     id: web::Path<String>,
-    form: web::Form<CsrfForm>,
+    CheckedForm {
+        sender: current, ..
+    }: CheckedForm<CsrfForm>,
 ) -> Result<HttpResponse, AppError> {
-    state
-        .csrf
-        .verify(&req, &current.csrf_scope(), &form.csrf_token)?;
     let owner = current.organizer.id.clone();
     let id = id.into_inner();
     let revoked = state

@@ -14,7 +14,7 @@ use actix_web::web::Bytes;
 use actix_web::{web, HttpRequest, HttpResponse};
 use sha2::{Digest, Sha256};
 
-use crate::i18n::request::add_vary;
+use crate::http::language::add_vary;
 use crate::i18n::Locale;
 
 struct Source {

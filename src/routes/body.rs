@@ -13,7 +13,7 @@ use futures_util::StreamExt;
 
 use super::MAX_BODY_BYTES;
 use crate::error::{ApiError, AppError};
-use crate::i18n::request::error_response;
+use crate::http::language::error_response;
 use crate::state::AppState;
 
 enum Refusal {

@@ -4,6 +4,7 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 
+use super::managing::{petition_to_manage, Managing};
 use super::{render, see_other};
 use crate::db::models::petitions::EditOutcome;
 use crate::db::models::{now, petitions};
@@ -12,9 +13,10 @@ use crate::domain::petition::{
 };
 use crate::domain::FieldErrors;
 use crate::error::AppError;
+use crate::http::checked_form::{CarriesCsrfToken, CheckedForm};
+use crate::http::csrf::{CsrfForm, VerifyRequest};
+use crate::http::session::CurrentOrganizer;
 use crate::i18n::{Message, Ui};
-use crate::security::csrf::CsrfForm;
-use crate::security::session::CurrentOrganizer;
 use crate::state::AppState;
 
 #[derive(Template)]
@@ -202,13 +204,6 @@ async fn render_form_with(
     )
 }
 
-fn edit_refused(outcome: EditOutcome) -> AppError {
-    match outcome {
-        EditOutcome::NotYours => AppError::Forbidden(Message::new("error-petition-not-yours")),
-        _ => AppError::NotFound,
-    }
-}
-
 pub async fn edit_petition_form(
     state: web::Data<AppState>,
     ui: Ui,
@@ -216,16 +211,8 @@ pub async fn edit_petition_form(
     slug: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let slug = slug.into_inner();
-    let (id, admin, lookup) = (
-        current.organizer.id.clone(),
-        current.organizer.is_admin,
-        slug.clone(),
-    );
-    let (petition, targets) = state
-        .db
-        .run(move |conn| petitions::find_editable(conn, &lookup, &id, admin))
-        .await?
-        .map_err(edit_refused)?;
+    let (petition, targets) =
+        petition_to_manage(&state, &current.organizer, &slug, Managing::Edit).await?;
     let hidden_reason = hidden_reason(&petition);
     let values = petition.as_form(&targets);
     render_form(
@@ -253,32 +240,27 @@ pub struct EditForm {
     preview: Option<String>,
 }
 
+impl CarriesCsrfToken for EditForm {
+    fn csrf_token(&self) -> &str {
+        &self.petition.csrf_token
+    }
+}
+
 pub async fn edit_petition(
     state: web::Data<AppState>,
     ui: Ui,
-    req: HttpRequest,
-    current: CurrentOrganizer,
     slug: web::Path<String>,
-    form: web::Form<EditForm>,
+    CheckedForm {
+        sender: current,
+        form: EditForm {
+            petition: form,
+            preview,
+        },
+    }: CheckedForm<EditForm>,
 ) -> Result<HttpResponse, AppError> {
-    let EditForm {
-        petition: form,
-        preview,
-    } = form.into_inner();
-    state
-        .csrf
-        .verify(&req, &current.csrf_scope(), &form.csrf_token)?;
     let slug = slug.into_inner();
-    let (id, admin, lookup) = (
-        current.organizer.id.clone(),
-        current.organizer.is_admin,
-        slug.clone(),
-    );
-    let (existing, _) = state
-        .db
-        .run(move |conn| petitions::find_editable(conn, &lookup, &id, admin))
-        .await?
-        .map_err(edit_refused)?;
+    let (existing, _) =
+        petition_to_manage(&state, &current.organizer, &slug, Managing::Edit).await?;
     let parsed = NewPetition::parse_edit(&form, today_utc(), existing.closes_at);
     if preview.is_some() {
         let html = render_markdown(&form.body);
@@ -327,7 +309,7 @@ pub async fn edit_petition(
         .run(move |conn| petitions::update(conn, &target, &id, admin, &edited))
         .await?;
     let EditOutcome::Updated(petition) = outcome else {
-        return Err(edit_refused(outcome));
+        return Err(Managing::Edit.refused(outcome));
     };
     state.petition_changed(&petition);
     // A hidden petition's page is 404, even to its owner.
@@ -415,14 +397,11 @@ pub async fn create_petition(
 /// admin, who is sent back to the admin page.
 pub async fn close_petition(
     state: web::Data<AppState>,
-    req: HttpRequest,
-    current: CurrentOrganizer,
     slug: web::Path<String>,
-    form: web::Form<CsrfForm>,
+    CheckedForm {
+        sender: current, ..
+    }: CheckedForm<CsrfForm>,
 ) -> Result<HttpResponse, AppError> {
-    state
-        .csrf
-        .verify(&req, &current.csrf_scope(), &form.csrf_token)?;
     let (id, admin) = (current.organizer.id.clone(), current.organizer.is_admin);
     let slug = slug.into_inner();
     let outcome = state
@@ -430,7 +409,7 @@ pub async fn close_petition(
         .run(move |conn| petitions::close(conn, &slug, &id, admin))
         .await?;
     let EditOutcome::Updated(petition) = outcome else {
-        return Err(edit_refused(outcome));
+        return Err(Managing::Edit.refused(outcome));
     };
     state.petition_changed(&petition);
     if petition.owner_id != current.organizer.id {

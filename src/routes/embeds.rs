@@ -214,7 +214,7 @@ pub async fn oembed(
             let mut response = HttpResponse::NotImplemented()
                 .content_type("text/plain; charset=utf-8")
                 .body(locale.t("error-oembed-format"));
-            crate::i18n::request::add_vary(response.headers_mut());
+            crate::http::language::add_vary(response.headers_mut());
             return Ok(response);
         }
     }
@@ -264,7 +264,7 @@ pub async fn oembed(
         height,
         cache_age: 3600,
     });
-    crate::i18n::request::add_vary(response.headers_mut());
+    crate::http::language::add_vary(response.headers_mut());
     Ok(response)
 }
 

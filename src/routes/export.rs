@@ -5,13 +5,13 @@ use actix_web::http::header;
 use actix_web::{web, HttpResponse};
 use futures_util::stream;
 
-use crate::db::models::petitions;
+use super::managing::{petition_to_manage, Managing};
 use crate::db::models::signatures::{self as signature_rows, After, ExportCursor, ExportRow};
 use crate::db::Db;
 use crate::domain::csv_cell::spreadsheet_safe;
 use crate::error::AppError;
+use crate::http::session::CurrentOrganizer;
 use crate::i18n::Locale;
-use crate::security::session::CurrentOrganizer;
 use crate::state::AppState;
 
 /// Rows per database round trip and per chunk sent.
@@ -38,17 +38,8 @@ pub async fn signatures_csv(
     slug: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let slug = slug.into_inner();
-    let lookup = slug.clone();
-    let petition = state
-        .db
-        .run(move |conn| petitions::find_by_slug_including_hidden(conn, &lookup))
-        .await?
-        .ok_or(AppError::NotFound)?;
-    if petition.owner_id != current.organizer.id && !current.organizer.is_admin {
-        return Err(AppError::Forbidden(crate::i18n::Message::new(
-            "error-export-not-yours",
-        )));
-    }
+    let (petition, _) =
+        petition_to_manage(&state, &current.organizer, &slug, Managing::Export).await?;
 
     let first = csv_chunk(std::iter::once(header(locale)))?;
     let pages = stream::unfold(

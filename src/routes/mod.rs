@@ -14,6 +14,7 @@ pub mod export;
 pub mod head;
 pub mod health;
 pub mod live;
+pub mod managing;
 pub mod metrics;
 pub mod openapi;
 pub mod organizers;
@@ -25,7 +26,6 @@ pub mod statistics;
 pub mod updates;
 pub mod vary;
 
-use std::net::IpAddr;
 use std::time::Duration;
 
 use actix_web::http::StatusCode;
@@ -35,7 +35,6 @@ use askama::Template;
 use crate::error::{ApiError, AppError};
 use crate::i18n::Message;
 use crate::security::limits::retry_after_secs;
-use crate::state::AppState;
 
 /// Forms and JSON bodies larger than this are refused with 413. The largest
 /// legitimate body is a petition text of 20,000 characters, URL-encoded.
@@ -352,25 +351,6 @@ pub fn see_other(location: &str) -> HttpResponse {
     HttpResponse::SeeOther()
         .insert_header((actix_web::http::header::LOCATION, location))
         .finish()
-}
-
-/// The client's address: the socket's peer, or what a trusted proxy says
-/// in `X-Forwarded-For` (see `server.trusted_proxies`).
-pub fn client_addr(req: &HttpRequest) -> Option<IpAddr> {
-    let peer = req.peer_addr()?.ip();
-    Some(match req.app_data::<web::Data<AppState>>() {
-        Some(state) => state
-            .settings
-            .server
-            .trusted_proxies
-            .client_ip(peer, req.headers()),
-        None => peer.to_canonical(),
-    })
-}
-
-/// The client's address as stored with a signature.
-pub fn client_ip(req: &HttpRequest) -> Option<String> {
-    client_addr(req).map(|ip| ip.to_string())
 }
 
 /// Adds `Retry-After` to a page rendered for a refused request.

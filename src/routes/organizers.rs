@@ -7,17 +7,17 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
 
-use super::{client_addr, render, see_other, with_retry_after};
+use super::{render, see_other, with_retry_after};
 use crate::db::models::organizers;
 use crate::domain::Email;
 use crate::error::{rate_limited_message, AppError};
+use crate::http::checked_form::{carries_csrf_token, Anyone, CheckedForm};
+use crate::http::client_ip::client_addr;
+use crate::http::csrf::{CsrfForm, VerifyRequest};
+use crate::http::session;
 use crate::i18n::{Message, Ui};
-use crate::security::csrf::CsrfForm;
 use crate::security::password::BUSY_MESSAGE;
-use crate::security::session;
 use crate::state::AppState;
-
-const LOGIN_SCOPE: &str = "anon";
 
 #[derive(Template)]
 #[template(path = "organizers/login.html")]
@@ -35,7 +35,7 @@ pub async fn login_form(state: web::Data<AppState>, ui: Ui) -> Result<HttpRespon
             l: ui,
             email: String::new(),
             error: None,
-            csrf_token: state.csrf.issue(LOGIN_SCOPE),
+            csrf_token: state.csrf.issue(Anyone::CSRF_SCOPE),
         },
     )
 }
@@ -50,15 +50,14 @@ pub struct LoginForm {
     csrf_token: String,
 }
 
+carries_csrf_token!(LoginForm);
+
 pub async fn login(
     state: web::Data<AppState>,
     req: HttpRequest,
     ui: Ui,
-    form: web::Form<LoginForm>,
+    CheckedForm { form, .. }: CheckedForm<LoginForm, Anyone>,
 ) -> Result<HttpResponse, AppError> {
-    let form = form.into_inner();
-    state.csrf.verify(&req, LOGIN_SCOPE, &form.csrf_token)?;
-
     let email = Email::parse(&form.email).ok();
     let account = email
         .as_ref()
@@ -116,7 +115,7 @@ pub async fn login(
                 l: ui,
                 email: form.email,
                 error: Some(Message::new("error-login-incorrect")),
-                csrf_token: state.csrf.issue(LOGIN_SCOPE),
+                csrf_token: state.csrf.issue(Anyone::CSRF_SCOPE),
             },
         ),
     }
@@ -137,7 +136,7 @@ fn login_refused(
             l: ui,
             email,
             error: Some(message),
-            csrf_token: state.csrf.issue(LOGIN_SCOPE),
+            csrf_token: state.csrf.issue(Anyone::CSRF_SCOPE),
         },
     )?;
     Ok(with_retry_after(page, wait))

@@ -6,7 +6,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 
 use super::petitions::{render_sign_surface, sign_scope, Surface};
-use super::{client_addr, client_ip, render, see_other, with_retry_after};
+use super::{render, see_other, with_retry_after};
 use crate::app;
 use crate::app::confirm::Confirmation;
 use crate::app::sign::{SignError, SignRequest};
@@ -15,6 +15,8 @@ use crate::domain::share::SharePanel;
 use crate::domain::signer::SignatureForm;
 use crate::domain::FieldErrors;
 use crate::error::{rate_limited_message, AppError};
+use crate::http::client_ip::{client_addr, client_ip};
+use crate::http::csrf::VerifyRequest;
 use crate::i18n::{Message, Ui};
 use crate::security::csrf::CsrfError;
 use crate::security::limits::Limited;

@@ -8,13 +8,14 @@ use askama::Template;
 use time::{Date, Duration, PrimitiveDateTime, Time};
 
 use self::chart::{Bar, BarChart};
+use super::managing::{petition_to_manage, Managing};
 use super::render;
 use crate::db::models::now;
-use crate::db::models::petitions::{self, EditOutcome, Petition};
+use crate::db::models::petitions::Petition;
 use crate::db::models::statistics::{self, PetitionStatistics};
 use crate::error::AppError;
+use crate::http::session::CurrentOrganizer;
 use crate::i18n::{Locale, Message, Ui};
-use crate::security::session::CurrentOrganizer;
 use crate::state::AppState;
 
 /// The hourly chart covers this many hours, the current one included.
@@ -65,27 +66,14 @@ struct Row {
     share: String,
 }
 
-fn refused(outcome: EditOutcome) -> AppError {
-    match outcome {
-        EditOutcome::NotYours => AppError::Forbidden(Message::new("error-statistics-not-yours")),
-        _ => AppError::NotFound,
-    }
-}
-
 pub async fn show(
     state: web::Data<AppState>,
     ui: Ui,
     current: CurrentOrganizer,
     slug: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let slug = slug.into_inner();
-    let (id, admin) = (current.organizer.id.clone(), current.organizer.is_admin);
-    let petition = state
-        .db
-        .run(move |conn| petitions::find_editable(conn, &slug, &id, admin))
-        .await?
-        .map_err(refused)?
-        .0;
+    let (petition, _) =
+        petition_to_manage(&state, &current.organizer, &slug, Managing::Statistics).await?;
     let large = state.counts.count_of(&petition.id) >= RECOUNT_FROM;
     let (at, stats) = match large.then(|| recent::get(&petition.id)).flatten() {
         Some(counted) => counted,

@@ -6,17 +6,20 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
 
+use super::managing::{petition_to_manage, Managing};
 use super::{render, see_other};
 use crate::db::models::now;
-use crate::db::models::petitions::{self, EditOutcome, Petition};
+use crate::db::models::petitions::Petition;
 use crate::db::models::updates::{self, Allowance, PetitionUpdate, PostOutcome};
 use crate::domain::petition::PetitionLanguage;
 use crate::domain::token::looks_like_token;
 use crate::domain::update::{NewUpdate, UpdateForm};
 use crate::domain::FieldErrors;
 use crate::error::AppError;
+use crate::http::checked_form::{carries_csrf_token, CheckedForm};
+use crate::http::csrf::VerifyRequest;
+use crate::http::session::CurrentOrganizer;
 use crate::i18n::{Locale, Message, Ui};
-use crate::security::session::CurrentOrganizer;
 use crate::state::AppState;
 
 /// Past updates listed on the organizer's page.
@@ -87,30 +90,6 @@ pub struct PageQuery {
     sent: Option<String>,
 }
 
-/// The petition if this organizer may write to its signers, as for editing.
-async fn editable(
-    state: &AppState,
-    current: &CurrentOrganizer,
-    slug: &str,
-) -> Result<Petition, AppError> {
-    let (id, admin, lookup) = (
-        current.organizer.id.clone(),
-        current.organizer.is_admin,
-        slug.to_owned(),
-    );
-    match state
-        .db
-        .run(move |conn| petitions::find_editable(conn, &lookup, &id, admin))
-        .await?
-    {
-        Ok((petition, _)) => Ok(petition),
-        Err(EditOutcome::NotYours) => {
-            Err(AppError::Forbidden(Message::new("error-updates-not-yours")))
-        }
-        Err(_) => Err(AppError::NotFound),
-    }
-}
-
 struct PageInput {
     values: UpdateForm,
     errors: FieldErrors,
@@ -167,7 +146,8 @@ pub async fn updates_page(
     slug: web::Path<String>,
     query: web::Query<PageQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let petition = editable(&state, &current, &slug).await?;
+    let (petition, _) =
+        petition_to_manage(&state, &current.organizer, &slug, Managing::Updates).await?;
     let input = PageInput {
         values: UpdateForm::default(),
         errors: FieldErrors::default(),
@@ -177,19 +157,19 @@ pub async fn updates_page(
     render_page(&state, ui, &current, petition, input, StatusCode::OK).await
 }
 
+carries_csrf_token!(UpdateForm);
+
 pub async fn post_update(
     state: web::Data<AppState>,
-    req: HttpRequest,
     ui: Ui,
-    current: CurrentOrganizer,
     slug: web::Path<String>,
-    form: web::Form<UpdateForm>,
+    CheckedForm {
+        sender: current,
+        form,
+    }: CheckedForm<UpdateForm>,
 ) -> Result<HttpResponse, AppError> {
-    let form = form.into_inner();
-    state
-        .csrf
-        .verify(&req, &current.csrf_scope(), &form.csrf_token)?;
-    let petition = editable(&state, &current, &slug).await?;
+    let (petition, _) =
+        petition_to_manage(&state, &current.organizer, &slug, Managing::Updates).await?;
     if petition.hidden_at.is_some() {
         // Moderation stops the mail too, not only the page.
         return Err(AppError::Forbidden(Message::new("error-updates-hidden")));

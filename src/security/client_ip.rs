@@ -1,10 +1,12 @@
 //! The client's IP address behind reverse proxies. `X-Forwarded-For` is
 //! believed only when the peer is a configured trusted proxy; anyone can
 //! send the header, so from other peers the socket address is the client.
+//!
+//! This is the rule over plain values; `http::client_ip` applies it to a
+//! request.
 
 use std::net::{IpAddr, SocketAddr};
 
-use actix_web::http::header::HeaderMap;
 use ipnet::IpNet;
 use serde::Deserialize;
 
@@ -37,14 +39,15 @@ impl TrustedProxies {
     /// The client's address for a request from `peer`: the right-most
     /// address in `X-Forwarded-For` that is not a trusted proxy, reached by
     /// walking back from the peer only while each hop is trusted.
-    pub fn client_ip(&self, peer: IpAddr, headers: &HeaderMap) -> IpAddr {
+    /// `forwarded_for` holds the request's `X-Forwarded-For` headers, in
+    /// order; together they are one list.
+    pub fn client_ip(&self, peer: IpAddr, forwarded_for: &[&str]) -> IpAddr {
         let mut client = peer.to_canonical();
         if !self.trusts(client) {
             return client;
         }
-        let forwarded: Vec<&str> = headers
-            .get_all("x-forwarded-for")
-            .filter_map(|v| v.to_str().ok())
+        let forwarded: Vec<&str> = forwarded_for
+            .iter()
             .flat_map(|v| v.split(','))
             .map(str::trim)
             .collect();
@@ -90,17 +93,10 @@ impl<'de> Deserialize<'de> for TrustedProxies {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use actix_web::http::header::{HeaderName, HeaderValue};
 
-    fn headers(values: &[&str]) -> HeaderMap {
-        let mut map = HeaderMap::new();
-        for v in values {
-            map.append(
-                HeaderName::from_static("x-forwarded-for"),
-                HeaderValue::from_str(v).unwrap(),
-            );
-        }
-        map
+    /// The values of a request's `X-Forwarded-For` headers.
+    fn headers<'a>(values: &[&'a str]) -> Vec<&'a str> {
+        values.to_vec()
     }
 
     fn ip(s: &str) -> IpAddr {

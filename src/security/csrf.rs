@@ -5,9 +5,9 @@
 //! what it protects: `sign:{slug}` for a petition's form, `session:…` for a
 //! logged-in organizer, `anon` for the login form. An Origin (or Referer)
 //! check backs it up.
+//!
+//! This works on the plain values; `http::csrf` reads them from a request.
 
-use actix_web::http::header;
-use actix_web::HttpRequest;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use hmac::{Hmac, Mac};
@@ -25,19 +25,23 @@ pub struct Csrf {
     public_origin: String,
 }
 
-/// A form whose only field is its token (logout, close, withdraw).
-#[derive(Debug, serde::Deserialize)]
-pub struct CsrfForm {
-    #[serde(default)]
-    pub csrf_token: String,
-}
-
 #[derive(Debug, PartialEq, Eq)]
 pub enum CsrfError {
     Missing,
     Invalid,
     Expired,
     CrossOrigin,
+}
+
+/// Where a form post says it comes from, and where it was sent.
+#[derive(Debug, Clone, Copy)]
+pub struct PostOrigin<'a> {
+    /// The `Origin` header.
+    pub origin: Option<&'a str>,
+    /// The `Referer` header, whose origin stands in for a missing `Origin`.
+    pub referer: Option<&'a str>,
+    /// `scheme://host` of the address the request was sent to.
+    pub own: &'a str,
 }
 
 impl Csrf {
@@ -60,9 +64,9 @@ impl Csrf {
         )
     }
 
-    /// Checks the token and the request's origin.
-    pub fn verify(&self, req: &HttpRequest, scope: &str, token: &str) -> Result<(), CsrfError> {
-        self.check_origin(req)?;
+    /// Checks the token and where the post comes from.
+    pub fn check(&self, from: PostOrigin<'_>, scope: &str, token: &str) -> Result<(), CsrfError> {
+        self.check_origin(from)?;
         if token.is_empty() {
             return Err(CsrfError::Missing);
         }
@@ -92,28 +96,77 @@ impl Csrf {
     /// A browser always sends Origin (or at least Referer) on a cross-site
     /// POST; if one is present it must be ours. Our own origin is the public
     /// URL's, or the Host the request was sent to.
-    fn check_origin(&self, req: &HttpRequest) -> Result<(), CsrfError> {
-        let headers = req.headers();
-        let claimed = headers
-            .get(header::ORIGIN)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned)
-            .or_else(|| {
-                headers
-                    .get(header::REFERER)
-                    .and_then(|v| v.to_str().ok())
-                    .and_then(|r| url::Url::parse(r).ok())
-                    .map(|u| u.origin().ascii_serialization())
-            });
+    fn check_origin(&self, from: PostOrigin<'_>) -> Result<(), CsrfError> {
+        let claimed = from.origin.map(str::to_owned).or_else(|| {
+            from.referer
+                .and_then(|r| url::Url::parse(r).ok())
+                .map(|u| u.origin().ascii_serialization())
+        });
         let Some(claimed) = claimed else {
             return Ok(());
         };
-        let info = req.connection_info();
-        let own = format!("{}://{}", info.scheme(), info.host());
-        if claimed == self.public_origin || claimed == own {
+        if claimed == self.public_origin || claimed == from.own {
             Ok(())
         } else {
             Err(CsrfError::CrossOrigin)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SITE: &str = "https://petitions.example";
+
+    fn csrf() -> Csrf {
+        Csrf::new(&"a secret key".to_owned().into(), SITE)
+    }
+
+    fn from(origin: Option<&'static str>, referer: Option<&'static str>) -> PostOrigin<'static> {
+        PostOrigin {
+            origin,
+            referer,
+            own: "http://127.0.0.1:8000",
+        }
+    }
+
+    #[test]
+    fn a_token_holds_for_its_own_scope_only() {
+        let csrf = csrf();
+        let token = csrf.issue("organizer:1");
+        assert_eq!(csrf.check(from(None, None), "organizer:1", &token), Ok(()));
+        assert_eq!(
+            csrf.check(from(None, None), "organizer:2", &token),
+            Err(CsrfError::Invalid)
+        );
+        assert_eq!(
+            csrf.check(from(None, None), "organizer:1", ""),
+            Err(CsrfError::Missing)
+        );
+    }
+
+    #[test]
+    fn a_post_from_another_site_is_refused() {
+        let csrf = csrf();
+        let token = csrf.issue("anon");
+        for ours in [
+            from(Some(SITE), None),
+            from(Some("http://127.0.0.1:8000"), None),
+            from(None, Some("https://petitions.example/login?next=1")),
+        ] {
+            assert_eq!(csrf.check(ours, "anon", &token), Ok(()));
+        }
+        for theirs in [
+            from(Some("https://evil.example"), None),
+            from(None, Some("https://evil.example/page")),
+            // Origin wins over a Referer that would pass.
+            from(Some("https://evil.example"), Some(SITE)),
+        ] {
+            assert_eq!(
+                csrf.check(theirs, "anon", &token),
+                Err(CsrfError::CrossOrigin)
+            );
         }
     }
 }

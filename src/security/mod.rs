@@ -1,10 +1,9 @@
-//! Passwords, CSRF tokens, the honeypot, erased signers' fingerprints, sessions, client addresses and rate limits.
+//! Passwords, CSRF tokens, erased signers' fingerprints, the client's
+//! address behind trusted proxies, and rate limits: mechanisms over plain
+//! values, which `http` applies to requests.
 
-pub mod api_token;
 pub mod client_ip;
 pub mod csrf;
 pub mod erasure;
-pub mod honeypot;
 pub mod limits;
 pub mod password;
-pub mod session;

@@ -22,6 +22,10 @@ pub struct ApiToken {
     pub revoked_at: Option<PrimitiveDateTime>,
 }
 
+/// The longest name a token may be given, on the dashboard or the command
+/// line.
+pub const MAX_NAME_CHARS: usize = 100;
+
 /// `last_used_at` is written at most this often per token, so a busy
 /// script does not turn every read into a write.
 const LAST_USED_RESOLUTION: Duration = Duration::minutes(1);

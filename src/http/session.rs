@@ -11,6 +11,7 @@ use crate::db::models::organizers::Organizer;
 use crate::db::models::{now, sessions};
 use crate::domain::token::{hash_token, SecretToken};
 use crate::error::AppError;
+use crate::i18n::Message;
 use crate::state::AppState;
 
 /// `__Host-` pins the cookie to our host and requires `Secure`, so it is
@@ -72,6 +73,15 @@ impl CurrentOrganizer {
     /// written can be sent again after logging in anew.
     pub fn csrf_scope(&self) -> String {
         format!("organizer:{}", self.organizer.id)
+    }
+
+    /// Refuses organizers who are not admins.
+    pub fn require_admin(&self) -> Result<(), AppError> {
+        if self.organizer.is_admin {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden(Message::new("error-admin-only")))
+        }
     }
 }
 
