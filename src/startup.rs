@@ -25,9 +25,9 @@ use crate::security::limits::Limits;
 use crate::security::password::HashingGate;
 use crate::state::AppState;
 use crate::telemetry::RequestSpan;
-use crate::workers::goals::GoalWatch;
+use crate::workers::goal_watch::GoalWatch;
 use crate::workers::reconciler::Reconciler;
-use crate::workers::updates::UpdateFanout;
+use crate::workers::update_fanout::UpdateFanout;
 use crate::workers::{janitor, Workers};
 
 /// How often every petition is re-read. On PostgreSQL announcements carry
@@ -180,7 +180,7 @@ impl Application {
             let db = db.clone();
             workers.spawn("wal_checkpoint", move |beat| {
                 let db = db.clone();
-                async move { crate::workers::wal::run(&db, &beat).await }
+                async move { crate::workers::wal_checkpoint::run(&db, &beat).await }
             });
         }
 
@@ -247,7 +247,7 @@ impl Application {
         let served = self.server.await;
         self.outbox.stop().await;
         // Leave SQLite's log empty, so a stopped server leaves one file.
-        if let Err(err) = crate::workers::wal::checkpoint(&self.db).await {
+        if let Err(err) = crate::workers::wal_checkpoint::checkpoint(&self.db).await {
             tracing::warn!(error = ?err, "the last checkpoint failed");
         }
         served

@@ -5,11 +5,11 @@
 //! makes `/health` answer 503. Before this, a worker could die or hang with
 //! nobody noticing, which is how confirmation emails once stopped for good.
 
-pub mod goals;
+pub mod goal_watch;
 pub mod janitor;
 pub mod reconciler;
-pub mod updates;
-pub mod wal;
+pub mod update_fanout;
+pub mod wal_checkpoint;
 
 use std::future::Future;
 use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
