@@ -26,9 +26,11 @@ use crate::security::password::HashingGate;
 use crate::state::AppState;
 use crate::telemetry::RequestSpan;
 use crate::workers::goal_watch::GoalWatch;
+use crate::workers::janitor::Janitor;
 use crate::workers::reconciler::Reconciler;
 use crate::workers::update_fanout::UpdateFanout;
-use crate::workers::{janitor, Workers};
+use crate::workers::wal_checkpoint::WalCheckpoint;
+use crate::workers::{Deps, Workers};
 
 /// How often every petition is re-read. On PostgreSQL announcements carry
 /// changes between instances within a second, and this is a safety net; on
@@ -76,6 +78,34 @@ impl Application {
             .refresh(&db)
             .await
             .context("loading petition counts")?;
+        routes::assets::prepare_all();
+        let metrics = Arc::new(Metrics::new());
+        let live = Arc::new(Hub::new(
+            counts.clone(),
+            Duration::from_millis(settings.live.heartbeat_ms),
+            metrics.sse_subscribers(),
+        ));
+        let outbox_wake = Arc::new(Notify::new());
+        let relay = Arc::new(RelayMonitor::new(Arc::new(Mailer::from_settings(
+            &settings.email,
+        )?)));
+        let outbox = Arc::new(OutboxWorker::new(
+            db.clone(),
+            relay.clone(),
+            settings.email.clone(),
+            outbox_wake.clone(),
+            metrics.clone(),
+        )?);
+        let deps = Deps {
+            settings: &settings,
+            db: &db,
+            counts: &counts,
+            live: &live,
+            metrics: &metrics,
+            relay: &relay,
+            outbox_wake: &outbox_wake,
+        };
+
         let workers = Workers::new();
         {
             let every = if shared {
@@ -101,23 +131,7 @@ impl Application {
                 async move { bridge::run_listener(counts, db, &beat).await }
             });
         }
-
-        {
-            let db = db.clone();
-            let retention_days = settings.privacy.retention_days;
-            workers.spawn("janitor", move |beat| {
-                let db = db.clone();
-                async move { janitor::run(&db, janitor::EVERY, retention_days, &beat).await }
-            });
-        }
-
-        routes::assets::prepare_all();
-        let metrics = Arc::new(Metrics::new());
-        let live = Arc::new(Hub::new(
-            counts.clone(),
-            Duration::from_millis(settings.live.heartbeat_ms),
-            metrics.sse_subscribers(),
-        ));
+        workers.start(Janitor::new(&deps));
         {
             let live = live.clone();
             workers.spawn("live_fanout", move |beat| {
@@ -125,17 +139,6 @@ impl Application {
                 async move { live.run(&beat).await }
             });
         }
-        let outbox_wake = Arc::new(Notify::new());
-        let relay = Arc::new(RelayMonitor::new(Arc::new(Mailer::from_settings(
-            &settings.email,
-        )?)));
-        let outbox = Arc::new(OutboxWorker::new(
-            db.clone(),
-            relay.clone(),
-            settings.email.clone(),
-            outbox_wake.clone(),
-            metrics.clone(),
-        )?);
         outbox.recover().await;
         {
             let outbox = outbox.clone();
@@ -144,44 +147,11 @@ impl Application {
                 async move { outbox.run(beat).await }
             });
         }
-
-        {
-            let fanout = Arc::new(UpdateFanout {
-                db: db.clone(),
-                public_url: settings.server.public_url.clone(),
-                outbox_wake: outbox_wake.clone(),
-            });
-            workers.spawn("update_fanout", move |beat| {
-                let fanout = fanout.clone();
-                async move { fanout.run(&beat).await }
-            });
-            let goals = Arc::new(GoalWatch {
-                db: db.clone(),
-                counts: counts.clone(),
-                public_url: settings.server.public_url.clone(),
-                outbox_wake: outbox_wake.clone(),
-            });
-            workers.spawn("goal_watch", move |beat| {
-                let goals = goals.clone();
-                async move { goals.run(&beat).await }
-            });
-            let reconciler = Arc::new(Reconciler {
-                db: db.clone(),
-                counts: counts.clone(),
-                metrics: metrics.clone(),
-                every: Duration::from_secs(settings.counts.reconcile_every_s.max(1)),
-            });
-            workers.spawn("reconciler", move |beat| {
-                let reconciler = reconciler.clone();
-                async move { reconciler.run(&beat).await }
-            });
-        }
+        workers.start(UpdateFanout::new(&deps));
+        workers.start(GoalWatch::new(&deps));
+        workers.start(Reconciler::new(&deps));
         if !shared {
-            let db = db.clone();
-            workers.spawn("wal_checkpoint", move |beat| {
-                let db = db.clone();
-                async move { crate::workers::wal_checkpoint::run(&db, &beat).await }
-            });
+            workers.start(WalCheckpoint::new(&deps));
         }
 
         let port = listener.local_addr()?.port();

@@ -16,6 +16,50 @@ use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use tokio::sync::Notify;
+
+use crate::config::Settings;
+use crate::counts::CountStore;
+use crate::db::Db;
+use crate::email::relay::RelayMonitor;
+use crate::live::Hub;
+use crate::metrics::Metrics;
+
+/// What jobs are made from: the parts of the application they work with.
+pub struct Deps<'a> {
+    pub settings: &'a Settings,
+    pub db: &'a Db,
+    pub counts: &'a Arc<CountStore>,
+    pub live: &'a Arc<Hub>,
+    pub metrics: &'a Arc<Metrics>,
+    pub relay: &'a Arc<RelayMonitor>,
+    /// Wakes the email outbox after queueing an email.
+    pub outbox_wake: &'a Arc<Notify>,
+}
+
+/// A background job: a loop that runs as long as the process does, under
+/// [`Workers`]' supervision.
+pub trait Job: Send + Sync + 'static {
+    /// The worker's name in `/health`.
+    const NAME: &'static str;
+
+    /// The loop. It must beat well within [`STALL_LIMIT`], and is called
+    /// again on the same job after a panic, so what it must not lose lives
+    /// in the job or the database, not in the loop's locals. Returning
+    /// means the job is done for good.
+    fn run(&self, beat: &Heartbeat) -> impl Future<Output = ()> + Send;
+}
+
+/// So that a job can be started and still be reached, as the email outbox
+/// is to drain it at shutdown.
+impl<J: Job> Job for Arc<J> {
+    const NAME: &'static str = J::NAME;
+
+    fn run(&self, beat: &Heartbeat) -> impl Future<Output = ()> + Send {
+        J::run(self, beat)
+    }
+}
+
 /// How long a worker may go without a heartbeat before it counts as dead.
 /// Every worker loop beats at least once a second or so.
 pub const STALL_LIMIT: Duration = Duration::from_secs(30);
@@ -112,6 +156,15 @@ impl Workers {
             }
         });
         heartbeat
+    }
+
+    /// Runs `job` under supervision, as [`Workers::spawn`] does.
+    pub fn start<J: Job>(&self, job: J) -> Arc<Heartbeat> {
+        let job = Arc::new(job);
+        self.spawn(J::NAME, move |beat| {
+            let job = job.clone();
+            async move { job.run(&beat).await }
+        })
     }
 
     /// The names of workers that are not alive.
