@@ -25,18 +25,13 @@ use crate::security::limits::Limits;
 use crate::security::password::HashingGate;
 use crate::state::AppState;
 use crate::telemetry::RequestSpan;
+use crate::workers::count_refresher::CountRefresher;
 use crate::workers::goal_watch::GoalWatch;
 use crate::workers::janitor::Janitor;
 use crate::workers::reconciler::Reconciler;
 use crate::workers::update_fanout::UpdateFanout;
 use crate::workers::wal_checkpoint::WalCheckpoint;
 use crate::workers::{Deps, Workers};
-
-/// How often every petition is re-read. On PostgreSQL announcements carry
-/// changes between instances within a second, and this is a safety net; on
-/// SQLite it is how a second process's writes to the file are seen.
-const COUNT_REFRESH_POSTGRES: Duration = Duration::from_secs(30);
-const COUNT_REFRESH_SQLITE: Duration = Duration::from_secs(1);
 
 pub struct Application {
     port: u16,
@@ -107,18 +102,7 @@ impl Application {
         };
 
         let workers = Workers::new();
-        {
-            let every = if shared {
-                COUNT_REFRESH_POSTGRES
-            } else {
-                COUNT_REFRESH_SQLITE
-            };
-            let (counts, db) = (counts.clone(), db.clone());
-            workers.spawn("count_refresher", move |beat| {
-                let (counts, db) = (counts.clone(), db.clone());
-                async move { counts.run_refresher(&db, every, &beat).await }
-            });
-        }
+        workers.start(CountRefresher::new(&deps));
         if shared {
             let (counts_, db_) = (counts.clone(), db.clone());
             workers.spawn("count_announcer", move |beat| {

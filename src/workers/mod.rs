@@ -5,6 +5,7 @@
 //! makes `/health` answer 503. Before this, a worker could die or hang with
 //! nobody noticing, which is how confirmation emails once stopped for good.
 
+pub mod count_refresher;
 pub mod goal_watch;
 pub mod janitor;
 pub mod reconciler;
