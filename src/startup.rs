@@ -16,7 +16,7 @@ use crate::db::{migrations, Backend, Db};
 use crate::email::mailer::Mailer;
 use crate::email::outbox::OutboxWorker;
 use crate::email::relay::RelayMonitor;
-use crate::live::{bridge, Hub};
+use crate::live::Hub;
 use crate::metrics::{self, Metrics};
 use crate::routes;
 use crate::security::csrf::Csrf;
@@ -25,6 +25,8 @@ use crate::security::limits::Limits;
 use crate::security::password::HashingGate;
 use crate::state::AppState;
 use crate::telemetry::RequestSpan;
+use crate::workers::count_announcer::CountAnnouncer;
+use crate::workers::count_listener::CountListener;
 use crate::workers::count_refresher::CountRefresher;
 use crate::workers::goal_watch::GoalWatch;
 use crate::workers::janitor::Janitor;
@@ -104,16 +106,8 @@ impl Application {
         let workers = Workers::new();
         workers.start(CountRefresher::new(&deps));
         if shared {
-            let (counts_, db_) = (counts.clone(), db.clone());
-            workers.spawn("count_announcer", move |beat| {
-                let (counts, db) = (counts_.clone(), db_.clone());
-                async move { bridge::run_announcer(&counts, &db, &beat).await }
-            });
-            let (counts_, db_) = (counts.clone(), db.clone());
-            workers.spawn("count_listener", move |beat| {
-                let (counts, db) = (counts_.clone(), db_.clone());
-                async move { bridge::run_listener(counts, db, &beat).await }
-            });
+            workers.start(CountAnnouncer::new(&deps));
+            workers.start(CountListener::new(&deps));
         }
         workers.start(Janitor::new(&deps));
         {

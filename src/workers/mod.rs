@@ -5,6 +5,8 @@
 //! makes `/health` answer 503. Before this, a worker could die or hang with
 //! nobody noticing, which is how confirmation emails once stopped for good.
 
+pub mod count_announcer;
+pub mod count_listener;
 pub mod count_refresher;
 pub mod goal_watch;
 pub mod janitor;
