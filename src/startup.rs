@@ -2,7 +2,6 @@
 
 use std::net::TcpListener;
 use std::sync::Arc;
-use std::time::Duration;
 
 use actix_web::dev::Server;
 use actix_web::{web, App, HttpServer};
@@ -30,6 +29,7 @@ use crate::workers::count_listener::CountListener;
 use crate::workers::count_refresher::CountRefresher;
 use crate::workers::goal_watch::GoalWatch;
 use crate::workers::janitor::Janitor;
+use crate::workers::live_fanout::LiveFanout;
 use crate::workers::reconciler::Reconciler;
 use crate::workers::update_fanout::UpdateFanout;
 use crate::workers::wal_checkpoint::WalCheckpoint;
@@ -77,11 +77,7 @@ impl Application {
             .context("loading petition counts")?;
         routes::assets::prepare_all();
         let metrics = Arc::new(Metrics::new());
-        let live = Arc::new(Hub::new(
-            counts.clone(),
-            Duration::from_millis(settings.live.heartbeat_ms),
-            metrics.sse_subscribers(),
-        ));
+        let live = Arc::new(Hub::new(counts.clone(), metrics.sse_subscribers()));
         let outbox_wake = Arc::new(Notify::new());
         let relay = Arc::new(RelayMonitor::new(Arc::new(Mailer::from_settings(
             &settings.email,
@@ -110,13 +106,7 @@ impl Application {
             workers.start(CountListener::new(&deps));
         }
         workers.start(Janitor::new(&deps));
-        {
-            let live = live.clone();
-            workers.spawn("live_fanout", move |beat| {
-                let live = live.clone();
-                async move { live.run(&beat).await }
-            });
-        }
+        workers.start(LiveFanout::new(&deps));
         outbox.recover().await;
         {
             let outbox = outbox.clone();

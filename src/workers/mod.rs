@@ -10,6 +10,7 @@ pub mod count_listener;
 pub mod count_refresher;
 pub mod goal_watch;
 pub mod janitor;
+pub mod live_fanout;
 pub mod reconciler;
 pub mod update_fanout;
 pub mod wal_checkpoint;
