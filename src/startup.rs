@@ -13,7 +13,6 @@ use crate::config::Settings;
 use crate::counts::CountStore;
 use crate::db::{migrations, Backend, Db};
 use crate::email::mailer::Mailer;
-use crate::email::outbox::OutboxWorker;
 use crate::email::relay::RelayMonitor;
 use crate::live::Hub;
 use crate::metrics::{self, Metrics};
@@ -27,6 +26,7 @@ use crate::telemetry::RequestSpan;
 use crate::workers::count_announcer::CountAnnouncer;
 use crate::workers::count_listener::CountListener;
 use crate::workers::count_refresher::CountRefresher;
+use crate::workers::email_outbox::EmailOutbox;
 use crate::workers::goal_watch::GoalWatch;
 use crate::workers::janitor::Janitor;
 use crate::workers::live_fanout::LiveFanout;
@@ -38,7 +38,7 @@ use crate::workers::{Deps, Workers};
 pub struct Application {
     port: u16,
     server: Server,
-    outbox: Arc<OutboxWorker>,
+    outbox: Arc<EmailOutbox>,
     db: Db,
 }
 
@@ -82,13 +82,6 @@ impl Application {
         let relay = Arc::new(RelayMonitor::new(Arc::new(Mailer::from_settings(
             &settings.email,
         )?)));
-        let outbox = Arc::new(OutboxWorker::new(
-            db.clone(),
-            relay.clone(),
-            settings.email.clone(),
-            outbox_wake.clone(),
-            metrics.clone(),
-        )?);
         let deps = Deps {
             settings: &settings,
             db: &db,
@@ -107,14 +100,9 @@ impl Application {
         }
         workers.start(Janitor::new(&deps));
         workers.start(LiveFanout::new(&deps));
+        let outbox = Arc::new(EmailOutbox::new(&deps)?);
         outbox.recover().await;
-        {
-            let outbox = outbox.clone();
-            workers.spawn("email_outbox", move |beat| {
-                let outbox = outbox.clone();
-                async move { outbox.run(beat).await }
-            });
-        }
+        workers.start(outbox.clone());
         workers.start(UpdateFanout::new(&deps));
         workers.start(GoalWatch::new(&deps));
         workers.start(Reconciler::new(&deps));

@@ -8,6 +8,7 @@
 pub mod count_announcer;
 pub mod count_listener;
 pub mod count_refresher;
+pub mod email_outbox;
 pub mod goal_watch;
 pub mod janitor;
 pub mod live_fanout;
