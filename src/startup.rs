@@ -23,23 +23,12 @@ use crate::security::limits::Limits;
 use crate::security::password::HashingGate;
 use crate::state::AppState;
 use crate::telemetry::RequestSpan;
-use crate::workers::count_announcer::CountAnnouncer;
-use crate::workers::count_listener::CountListener;
-use crate::workers::count_refresher::CountRefresher;
-use crate::workers::email_outbox::EmailOutbox;
-use crate::workers::goal_watch::GoalWatch;
-use crate::workers::janitor::Janitor;
-use crate::workers::live_fanout::LiveFanout;
-use crate::workers::reconciler::Reconciler;
-use crate::workers::update_fanout::UpdateFanout;
-use crate::workers::wal_checkpoint::WalCheckpoint;
-use crate::workers::{Deps, Workers};
+use crate::workers::{self, Deps};
 
 pub struct Application {
     port: u16,
     server: Server,
-    outbox: Arc<EmailOutbox>,
-    db: Db,
+    jobs: workers::Running,
 }
 
 impl Application {
@@ -82,7 +71,7 @@ impl Application {
         let relay = Arc::new(RelayMonitor::new(Arc::new(Mailer::from_settings(
             &settings.email,
         )?)));
-        let deps = Deps {
+        let jobs = workers::start_all(&Deps {
             settings: &settings,
             db: &db,
             counts: &counts,
@@ -90,29 +79,11 @@ impl Application {
             metrics: &metrics,
             relay: &relay,
             outbox_wake: &outbox_wake,
-        };
-
-        let workers = Workers::new();
-        workers.start(CountRefresher::new(&deps));
-        if shared {
-            workers.start(CountAnnouncer::new(&deps));
-            workers.start(CountListener::new(&deps));
-        }
-        workers.start(Janitor::new(&deps));
-        workers.start(LiveFanout::new(&deps));
-        let outbox = Arc::new(EmailOutbox::new(&deps)?);
-        outbox.recover().await;
-        workers.start(outbox.clone());
-        workers.start(UpdateFanout::new(&deps));
-        workers.start(GoalWatch::new(&deps));
-        workers.start(Reconciler::new(&deps));
-        if !shared {
-            workers.start(WalCheckpoint::new(&deps));
-        }
+        })
+        .await?;
 
         let port = listener.local_addr()?.port();
         let host = listener.local_addr()?.ip();
-        let checkpoint_db = db.clone();
         let state = web::Data::new(AppState {
             csrf: Csrf::new(&settings.security.secret_key, &settings.server.public_url),
             erased_signers: ErasedSigners::new(&settings.security.secret_key),
@@ -122,7 +93,7 @@ impl Application {
             counts,
             live,
             outbox_wake,
-            workers,
+            workers: jobs.workers.clone(),
             limits,
             hashing,
             metrics,
@@ -155,12 +126,7 @@ impl Application {
         .shutdown_timeout(30)
         .run();
         tracing::info!("listening on http://{host}:{port}");
-        Ok(Self {
-            port,
-            server,
-            outbox,
-            db: checkpoint_db,
-        })
+        Ok(Self { port, server, jobs })
     }
 
     pub fn port(&self) -> u16 {
@@ -171,11 +137,7 @@ impl Application {
     /// and lets the emails being sent finish and be recorded.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let served = self.server.await;
-        self.outbox.stop().await;
-        // Leave SQLite's log empty, so a stopped server leaves one file.
-        if let Err(err) = crate::workers::wal_checkpoint::checkpoint(&self.db).await {
-            tracing::warn!(error = ?err, "the last checkpoint failed");
-        }
+        self.jobs.stop().await;
         served
     }
 }
