@@ -15,11 +15,11 @@
 //! through the PostgreSQL bridge in [`crate::live::bridge`]: the petitions
 //! changed here are collected ([`CountStore::take_outgoing`]) and announced
 //! in one NOTIFY per batch, and each instance re-reads just those rows. A
-//! slow full refresh re-reads every petition as a safety net and stores the
-//! `petitions.signature_count` snapshot for sorted listings. SQLite serves
-//! one instance, so there is no bridge; its full refresh stays frequent
-//! because it is only a local file read, and it still covers another
-//! process writing to the same file.
+//! slow full refresh ([`crate::workers::count_refresher`]) re-reads every
+//! petition as a safety net and stores the `petitions.signature_count`
+//! snapshot for sorted listings. SQLite serves one instance, so there is no
+//! bridge; its full refresh stays frequent because it is only a local file
+//! read, and it still covers another process writing to the same file.
 //! Each database read takes a ticket before it starts; a value is applied
 //! only if its ticket is newer than the one that set the current value, so a
 //! slow read can never move a count back in time.
@@ -29,7 +29,6 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, RwLock};
-use std::time::Duration;
 
 use time::OffsetDateTime;
 use tokio::sync::{broadcast, Notify};
@@ -37,7 +36,6 @@ use tokio::sync::{broadcast, Notify};
 use crate::db::models::counts::{self as count_rows, PetitionCountRow};
 use crate::db::models::petitions::Petition;
 use crate::db::{Db, DbConnection};
-use crate::workers::Heartbeat;
 
 /// What a reader learns about a petition without touching the database.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -252,30 +250,6 @@ impl CountStore {
             .await?;
         self.apply(&rows, ticket);
         Ok(())
-    }
-
-    /// Re-reads every petition each `every` until the process ends. Run it
-    /// under [`crate::workers::Workers`].
-    pub async fn run_refresher(&self, db: &Db, every: Duration, heartbeat: &Heartbeat) {
-        // Beats more often than it refreshes: a slow refresh interval must
-        // not look like a dead worker.
-        let tick = every.min(Duration::from_secs(1));
-        let ticks_per_refresh = (every.as_millis().div_ceil(tick.as_millis().max(1)) as u64).max(1);
-        let mut interval = tokio::time::interval(tick);
-        interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        let mut ticks = 0u64;
-        loop {
-            interval.tick().await;
-            heartbeat.beat();
-            ticks += 1;
-            // The first tick, at once, refreshes; then every nth.
-            if !(ticks - 1).is_multiple_of(ticks_per_refresh) {
-                continue;
-            }
-            if let Err(err) = self.refresh(db).await {
-                tracing::warn!(error = ?err, "refreshing counts failed");
-            }
-        }
     }
 
     fn ticket(&self) -> u64 {

@@ -2,7 +2,6 @@
 
 use std::net::TcpListener;
 use std::sync::Arc;
-use std::time::Duration;
 
 use actix_web::dev::Server;
 use actix_web::{web, App, HttpServer};
@@ -14,10 +13,9 @@ use crate::config::Settings;
 use crate::counts::CountStore;
 use crate::db::{migrations, Backend, Db};
 use crate::email::mailer::Mailer;
-use crate::email::outbox::OutboxWorker;
 use crate::email::relay::RelayMonitor;
 use crate::http;
-use crate::live::{bridge, Hub};
+use crate::live::Hub;
 use crate::metrics::Metrics;
 use crate::routes;
 use crate::security::csrf::Csrf;
@@ -26,22 +24,12 @@ use crate::security::limits::Limits;
 use crate::security::password::HashingGate;
 use crate::state::AppState;
 use crate::telemetry::RequestSpan;
-use crate::workers::goals::GoalWatch;
-use crate::workers::reconciler::Reconciler;
-use crate::workers::updates::UpdateFanout;
-use crate::workers::{janitor, Workers};
-
-/// How often every petition is re-read. On PostgreSQL announcements carry
-/// changes between instances within a second, and this is a safety net; on
-/// SQLite it is how a second process's writes to the file are seen.
-const COUNT_REFRESH_POSTGRES: Duration = Duration::from_secs(30);
-const COUNT_REFRESH_SQLITE: Duration = Duration::from_secs(1);
+use crate::workers::{self, Deps};
 
 pub struct Application {
     port: u16,
     server: Server,
-    outbox: Arc<OutboxWorker>,
-    db: Db,
+    jobs: workers::Running,
 }
 
 impl Application {
@@ -77,117 +65,26 @@ impl Application {
             .refresh(&db)
             .await
             .context("loading petition counts")?;
-        let workers = Workers::new();
-        {
-            let every = if shared {
-                COUNT_REFRESH_POSTGRES
-            } else {
-                COUNT_REFRESH_SQLITE
-            };
-            let (counts, db) = (counts.clone(), db.clone());
-            workers.spawn("count_refresher", move |beat| {
-                let (counts, db) = (counts.clone(), db.clone());
-                async move { counts.run_refresher(&db, every, &beat).await }
-            });
-        }
-        if shared {
-            let (counts_, db_) = (counts.clone(), db.clone());
-            workers.spawn("count_announcer", move |beat| {
-                let (counts, db) = (counts_.clone(), db_.clone());
-                async move { bridge::run_announcer(&counts, &db, &beat).await }
-            });
-            let (counts_, db_) = (counts.clone(), db.clone());
-            workers.spawn("count_listener", move |beat| {
-                let (counts, db) = (counts_.clone(), db_.clone());
-                async move { bridge::run_listener(counts, db, &beat).await }
-            });
-        }
-
-        {
-            let db = db.clone();
-            let retention_days = settings.privacy.retention_days;
-            workers.spawn("janitor", move |beat| {
-                let db = db.clone();
-                async move { janitor::run(&db, janitor::EVERY, retention_days, &beat).await }
-            });
-        }
-
         routes::assets::prepare_all();
         let metrics = Arc::new(Metrics::new());
-        let live = Arc::new(Hub::new(
-            counts.clone(),
-            Duration::from_millis(settings.live.heartbeat_ms),
-            metrics.sse_subscribers(),
-        ));
-        {
-            let live = live.clone();
-            workers.spawn("live_fanout", move |beat| {
-                let live = live.clone();
-                async move { live.run(&beat).await }
-            });
-        }
+        let live = Arc::new(Hub::new(counts.clone(), metrics.sse_subscribers()));
         let outbox_wake = Arc::new(Notify::new());
         let relay = Arc::new(RelayMonitor::new(Arc::new(Mailer::from_settings(
             &settings.email,
         )?)));
-        let outbox = Arc::new(OutboxWorker::new(
-            db.clone(),
-            relay.clone(),
-            settings.email.clone(),
-            outbox_wake.clone(),
-            metrics.clone(),
-        )?);
-        outbox.recover().await;
-        {
-            let outbox = outbox.clone();
-            workers.spawn("email_outbox", move |beat| {
-                let outbox = outbox.clone();
-                async move { outbox.run(beat).await }
-            });
-        }
-
-        {
-            let fanout = Arc::new(UpdateFanout {
-                db: db.clone(),
-                public_url: settings.server.public_url.clone(),
-                outbox_wake: outbox_wake.clone(),
-            });
-            workers.spawn("update_fanout", move |beat| {
-                let fanout = fanout.clone();
-                async move { fanout.run(&beat).await }
-            });
-            let goals = Arc::new(GoalWatch {
-                db: db.clone(),
-                counts: counts.clone(),
-                public_url: settings.server.public_url.clone(),
-                outbox_wake: outbox_wake.clone(),
-            });
-            workers.spawn("goal_watch", move |beat| {
-                let goals = goals.clone();
-                async move { goals.run(&beat).await }
-            });
-            let reconciler = Arc::new(Reconciler {
-                db: db.clone(),
-                counts: counts.clone(),
-                metrics: metrics.clone(),
-                every: Duration::from_secs(settings.counts.reconcile_every_s.max(1)),
-            });
-            workers.spawn("reconciler", move |beat| {
-                let reconciler = reconciler.clone();
-                async move { reconciler.run(&beat).await }
-            });
-        }
-        if !shared {
-            let db = db.clone();
-            workers.spawn("wal_checkpoint", move |beat| {
-                let db = db.clone();
-                async move { crate::workers::wal::run(&db, &beat).await }
-            });
-        }
+        let jobs = workers::start_all(&Deps {
+            settings: &settings,
+            db: &db,
+            counts: &counts,
+            live: &live,
+            metrics: &metrics,
+            relay: &relay,
+            outbox_wake: &outbox_wake,
+        })
+        .await?;
 
         let port = listener.local_addr()?.port();
         let host = listener.local_addr()?.ip();
-        let checkpoint_db = db.clone();
         let state = web::Data::new(AppState {
             csrf: Csrf::new(&settings.security.secret_key, &settings.server.public_url),
             erased_signers: ErasedSigners::new(&settings.security.secret_key),
@@ -197,7 +94,7 @@ impl Application {
             counts,
             live,
             outbox_wake,
-            workers,
+            workers: jobs.workers.clone(),
             limits,
             hashing,
             metrics,
@@ -230,12 +127,7 @@ impl Application {
         .shutdown_timeout(30)
         .run();
         tracing::info!("listening on http://{host}:{port}");
-        Ok(Self {
-            port,
-            server,
-            outbox,
-            db: checkpoint_db,
-        })
+        Ok(Self { port, server, jobs })
     }
 
     pub fn port(&self) -> u16 {
@@ -246,11 +138,7 @@ impl Application {
     /// and lets the emails being sent finish and be recorded.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let served = self.server.await;
-        self.outbox.stop().await;
-        // Leave SQLite's log empty, so a stopped server leaves one file.
-        if let Err(err) = crate::workers::wal::checkpoint(&self.db).await {
-            tracing::warn!(error = ?err, "the last checkpoint failed");
-        }
+        self.jobs.stop().await;
         served
     }
 }

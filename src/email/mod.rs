@@ -1,4 +1,5 @@
-//! Email: templates to messages, transports, and the outbox worker.
+//! Email: templates to messages, transports, and sending a queued message
+//! (the outbox loop itself is [`crate::workers::email_outbox`]).
 
 pub mod mailer;
 pub mod messages;

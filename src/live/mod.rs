@@ -5,11 +5,12 @@
 //! A popular petition may have tens of thousands of pages open. Each
 //! subscriber is only a response body: a stream holding two `watch`
 //! receivers, one for its petition's latest count and one for the
-//! heartbeat. One fan-out task per process ([`Hub::run`]) reads the count
-//! store's broadcast channel and writes the new state into the petition's
-//! watch; every stream then wakes and formats one small frame. A slow
-//! client never holds anyone up and never queues stale counts: a watch
-//! keeps only the latest value.
+//! heartbeat. One fan-out task per process
+//! ([`crate::workers::live_fanout`]) reads the count store's broadcast
+//! channel and writes the new state into the petition's watch; every
+//! stream then wakes and formats one small frame. A slow client never
+//! holds anyone up and never queues stale counts: a watch keeps only the
+//! latest value.
 //!
 //! The fan-out sends at most one change per petition every [`MIN_GAP`],
 //! so a burst of signatures costs each subscriber a few events a second.
@@ -32,10 +33,9 @@ use std::time::{Duration, Instant};
 use bytes::Bytes;
 use futures_util::Stream;
 use prometheus_client::metrics::gauge::Gauge;
-use tokio::sync::{broadcast, watch};
+use tokio::sync::watch;
 
 use crate::counts::CountStore;
-use crate::workers::Heartbeat;
 
 /// The shortest time between two count events for one petition.
 pub const MIN_GAP: Duration = Duration::from_millis(250);
@@ -60,17 +60,15 @@ pub struct Hub {
     counts: Arc<CountStore>,
     channels: Mutex<HashMap<String, Channel>>,
     heartbeat: watch::Sender<u64>,
-    heartbeat_every: Duration,
     subscribers: Gauge,
 }
 
 impl Hub {
-    pub fn new(counts: Arc<CountStore>, heartbeat_every: Duration, subscribers: Gauge) -> Self {
+    pub fn new(counts: Arc<CountStore>, subscribers: Gauge) -> Self {
         Self {
             counts,
             channels: Mutex::new(HashMap::new()),
             heartbeat: watch::channel(0).0,
-            heartbeat_every,
             subscribers,
         }
     }
@@ -136,44 +134,9 @@ impl Hub {
         Some(futures_util::stream::unfold(subscriber, next_frame))
     }
 
-    /// Passes count changes to subscribers, sends heartbeats and forgets
-    /// petitions nobody watches, until the process ends. Run it under
-    /// [`crate::workers::Workers`].
-    pub async fn run(&self, beat: &Heartbeat) {
-        let mut changes = self.counts.subscribe();
-        let mut tick = tokio::time::interval(MIN_GAP);
-        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        let mut next_heartbeat = Instant::now() + self.heartbeat_every;
-        let mut stopping = std::pin::pin!(stop_signal());
-        loop {
-            tokio::select! {
-                change = changes.recv() => match change {
-                    Ok(change) => self.send(&change.slug),
-                    // Missed changes are caught by the next tick.
-                    Err(broadcast::error::RecvError::Lagged(_)) => {}
-                    Err(broadcast::error::RecvError::Closed) => return,
-                },
-                _ = tick.tick() => {
-                    beat.beat();
-                    self.sweep();
-                    if Instant::now() >= next_heartbeat {
-                        next_heartbeat = Instant::now() + self.heartbeat_every;
-                        self.heartbeat.send_modify(|n| *n = n.wrapping_add(1));
-                    }
-                }
-                () = &mut stopping => {
-                    // Open streams would otherwise hold a graceful shutdown
-                    // for its whole timeout.
-                    self.close_all();
-                    std::future::pending::<()>().await;
-                }
-            }
-        }
-    }
-
     /// Sends a petition's current state now, unless it was sent less than
-    /// [`MIN_GAP`] ago; the tick then sends it.
-    fn send(&self, slug: &str) {
+    /// [`MIN_GAP`] ago; the next sweep then sends it.
+    pub(crate) fn send(&self, slug: &str) {
         let mut channels = self.channels.lock().expect("live hub lock");
         if let Some(channel) = channels.get_mut(slug) {
             if channel.last_sent.elapsed() >= MIN_GAP {
@@ -188,7 +151,7 @@ impl Hub {
     /// Brings every watched petition up to date (changes held back by
     /// [`MIN_GAP`], missed ones, a new goal, a petition hidden meanwhile)
     /// and drops those whose last subscriber has gone.
-    fn sweep(&self) {
+    pub(crate) fn sweep(&self) {
         let mut channels = self.channels.lock().expect("live hub lock");
         channels.retain(|slug, channel| {
             if channel.tx.receiver_count() == 0 {
@@ -206,7 +169,13 @@ impl Hub {
         });
     }
 
-    fn close_all(&self) {
+    /// A comment on every stream, so proxies keep it open and a departed
+    /// client is noticed.
+    pub(crate) fn send_heartbeat(&self) {
+        self.heartbeat.send_modify(|n| *n = n.wrapping_add(1));
+    }
+
+    pub(crate) fn close_all(&self) {
         let mut channels = self.channels.lock().expect("live hub lock");
         for channel in channels.values() {
             channel.tx.send_replace(State::Gone);
@@ -273,29 +242,6 @@ impl Drop for OpenGauge {
     fn drop(&mut self) {
         self.0.dec();
     }
-}
-
-/// Resolves when the process is asked to stop (SIGTERM or Ctrl-C), as the
-/// HTTP server is.
-async fn stop_signal() {
-    // Without signal handling there is nothing to wait for: never resolve.
-    let interrupt = async {
-        if tokio::signal::ctrl_c().await.is_err() {
-            std::future::pending::<()>().await;
-        }
-    };
-    #[cfg(unix)]
-    {
-        use tokio::signal::unix::{signal, SignalKind};
-        if let Ok(mut term) = signal(SignalKind::terminate()) {
-            tokio::select! {
-                Some(()) = term.recv() => {}
-                () = interrupt => {}
-            }
-            return;
-        }
-    }
-    interrupt.await
 }
 
 #[cfg(test)]

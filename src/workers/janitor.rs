@@ -6,11 +6,11 @@ use std::time::Duration;
 
 use crate::db::models::{now, outbox, privacy, sessions, signatures};
 use crate::db::Db;
-use crate::workers::Heartbeat;
+use crate::workers::{Deps, Heartbeat, Job};
 
 /// Often enough that expired personal data does not linger; each pass is a
 /// few indexed deletes.
-pub const EVERY: Duration = Duration::from_secs(15 * 60);
+const EVERY: Duration = Duration::from_secs(15 * 60);
 const DAILY: Duration = Duration::from_secs(24 * 60 * 60);
 /// Sent emails are kept, wiped, this long for the metrics.
 const KEEP_FINISHED_EMAILS: time::Duration = time::Duration::days(7);
@@ -53,29 +53,47 @@ pub async fn anonymise_once(db: &Db, retention_days: u32) -> anyhow::Result<()> 
     Ok(())
 }
 
-/// Runs [`purge_once`] at start and then every `every`, and
+/// Runs [`purge_once`] at start and then every [`EVERY`], and
 /// [`anonymise_once`] at start and then daily.
-pub async fn run(db: &Db, every: Duration, retention_days: u32, heartbeat: &Heartbeat) {
-    let mut daily = tokio::time::interval(DAILY);
-    let mut interval = tokio::time::interval(every);
-    // Beat more often than the pass runs, so a quiet janitor is not taken
-    // for a dead one.
-    let mut beat = tokio::time::interval(Duration::from_secs(1));
-    loop {
-        tokio::select! {
-            _ = interval.tick() => {
-                heartbeat.beat();
-                if let Err(err) = purge_once(db).await {
-                    tracing::warn!(error = ?err, "purging expired data failed");
+pub struct Janitor {
+    db: Db,
+    retention_days: u32,
+}
+
+impl Janitor {
+    pub fn new(deps: &Deps) -> Self {
+        Self {
+            db: deps.db.clone(),
+            retention_days: deps.settings.privacy.retention_days,
+        }
+    }
+}
+
+impl Job for Janitor {
+    const NAME: &'static str = "janitor";
+
+    async fn run(&self, heartbeat: &Heartbeat) {
+        let mut daily = tokio::time::interval(DAILY);
+        let mut interval = tokio::time::interval(EVERY);
+        // Beat more often than the pass runs, so a quiet janitor is not taken
+        // for a dead one.
+        let mut beat = tokio::time::interval(Duration::from_secs(1));
+        loop {
+            tokio::select! {
+                _ = interval.tick() => {
+                    heartbeat.beat();
+                    if let Err(err) = purge_once(&self.db).await {
+                        tracing::warn!(error = ?err, "purging expired data failed");
+                    }
                 }
-            }
-            _ = daily.tick() => {
-                heartbeat.beat();
-                if let Err(err) = anonymise_once(db, retention_days).await {
-                    tracing::warn!(error = ?err, "anonymising signers failed");
+                _ = daily.tick() => {
+                    heartbeat.beat();
+                    if let Err(err) = anonymise_once(&self.db, self.retention_days).await {
+                        tracing::warn!(error = ?err, "anonymising signers failed");
+                    }
                 }
+                _ = beat.tick() => heartbeat.beat(),
             }
-            _ = beat.tick() => heartbeat.beat(),
         }
     }
 }

@@ -1,20 +1,135 @@
-//! Supervision for the background workers (email outbox, count refresher).
+//! The background jobs, one file each, and their supervision.
+//!
+//! A job is a type implementing [`Job`], made from [`Deps`]; [`start_all`]
+//! starts every job this backend needs, and is all `startup.rs` knows of
+//! them. A new job is a new file here and a line in [`start_all`].
+//!
+//! # Supervision
 //!
 //! A worker runs in its own task. If it panics it is logged and restarted
 //! after a short pause; a worker that stops beating (stuck, or restarting)
 //! makes `/health` answer 503. Before this, a worker could die or hang with
 //! nobody noticing, which is how confirmation emails once stopped for good.
 
-pub mod goals;
+pub mod count_announcer;
+pub mod count_listener;
+pub mod count_refresher;
+pub mod email_outbox;
+pub mod goal_watch;
 pub mod janitor;
+pub mod live_fanout;
 pub mod reconciler;
-pub mod updates;
-pub mod wal;
+pub mod update_fanout;
+pub mod wal_checkpoint;
 
 use std::future::Future;
 use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
+
+use tokio::sync::Notify;
+
+use crate::config::Settings;
+use crate::counts::CountStore;
+use crate::db::{Backend, Db};
+use crate::email::relay::RelayMonitor;
+use crate::live::Hub;
+use crate::metrics::Metrics;
+use count_announcer::CountAnnouncer;
+use count_listener::CountListener;
+use count_refresher::CountRefresher;
+use email_outbox::EmailOutbox;
+use goal_watch::GoalWatch;
+use janitor::Janitor;
+use live_fanout::LiveFanout;
+use reconciler::Reconciler;
+use update_fanout::UpdateFanout;
+use wal_checkpoint::WalCheckpoint;
+
+/// What jobs are made from: the parts of the application they work with.
+pub struct Deps<'a> {
+    pub settings: &'a Settings,
+    pub db: &'a Db,
+    pub counts: &'a Arc<CountStore>,
+    pub live: &'a Arc<Hub>,
+    pub metrics: &'a Arc<Metrics>,
+    pub relay: &'a Arc<RelayMonitor>,
+    /// Wakes the email outbox after queueing an email.
+    pub outbox_wake: &'a Arc<Notify>,
+}
+
+/// Starts every job this database's backend needs, each under
+/// supervision. Call once per process, after the count store's first load.
+pub async fn start_all(deps: &Deps<'_>) -> anyhow::Result<Running> {
+    // What can fail comes first, so a failed start leaves no job running.
+    let outbox = Arc::new(EmailOutbox::new(deps)?);
+    let workers = Workers::new();
+    // Only PostgreSQL is shared between instances, and only SQLite has a
+    // log that needs help to stay small.
+    let shared = deps.db.backend() == Backend::Postgresql;
+    workers.start(CountRefresher::new(deps));
+    if shared {
+        workers.start(CountAnnouncer::new(deps));
+        workers.start(CountListener::new(deps));
+    }
+    workers.start(Janitor::new(deps));
+    workers.start(LiveFanout::new(deps));
+    outbox.recover().await;
+    workers.start(outbox.clone());
+    workers.start(UpdateFanout::new(deps));
+    workers.start(GoalWatch::new(deps));
+    workers.start(Reconciler::new(deps));
+    if !shared {
+        workers.start(WalCheckpoint::new(deps));
+    }
+    Ok(Running {
+        workers,
+        outbox,
+        db: deps.db.clone(),
+    })
+}
+
+/// The started jobs.
+pub struct Running {
+    /// Their heartbeats, for `/health`.
+    pub workers: Workers,
+    outbox: Arc<EmailOutbox>,
+    db: Db,
+}
+
+impl Running {
+    /// Call once the server has stopped serving. Lets the emails being sent
+    /// finish and be recorded, and leaves SQLite's log empty, so a stopped
+    /// server leaves one file.
+    pub async fn stop(&self) {
+        self.outbox.stop().await;
+        if let Err(err) = wal_checkpoint::checkpoint(&self.db).await {
+            tracing::warn!(error = ?err, "the last checkpoint failed");
+        }
+    }
+}
+
+/// A background job: a loop that runs as long as the process does, under
+/// [`Workers`]' supervision.
+pub trait Job: Send + Sync + 'static {
+    /// The worker's name in `/health`.
+    const NAME: &'static str;
+
+    /// Runs as long as the process does, beating `beat` well within
+    /// [`STALL_LIMIT`]. After a panic it is called again on the same job;
+    /// returning means the job is done, and it is not restarted.
+    fn run(&self, beat: &Heartbeat) -> impl Future<Output = ()> + Send;
+}
+
+/// So that a job can be started and still be reached, as the email outbox
+/// is to drain it at shutdown.
+impl<J: Job> Job for Arc<J> {
+    const NAME: &'static str = J::NAME;
+
+    fn run(&self, beat: &Heartbeat) -> impl Future<Output = ()> + Send {
+        J::run(self, beat)
+    }
+}
 
 /// How long a worker may go without a heartbeat before it counts as dead.
 /// Every worker loop beats at least once a second or so.
@@ -112,6 +227,15 @@ impl Workers {
             }
         });
         heartbeat
+    }
+
+    /// Runs `job` under supervision, as [`Workers::spawn`] does.
+    pub fn start<J: Job>(&self, job: J) -> Arc<Heartbeat> {
+        let job = Arc::new(job);
+        self.spawn(J::NAME, move |beat| {
+            let job = job.clone();
+            async move { job.run(&beat).await }
+        })
     }
 
     /// The names of workers that are not alive.

@@ -11,17 +11,30 @@ use crate::counts::CountStore;
 use crate::db::models::counts as count_rows;
 use crate::db::Db;
 use crate::metrics::Metrics;
-use crate::workers::Heartbeat;
+use crate::workers::{Deps, Heartbeat, Job};
 
 pub struct Reconciler {
-    pub db: Db,
-    pub counts: Arc<CountStore>,
-    pub metrics: Arc<Metrics>,
-    pub every: Duration,
+    db: Db,
+    counts: Arc<CountStore>,
+    metrics: Arc<Metrics>,
+    every: Duration,
 }
 
 impl Reconciler {
-    pub async fn run(&self, heartbeat: &Heartbeat) {
+    pub fn new(deps: &Deps) -> Self {
+        Self {
+            db: deps.db.clone(),
+            counts: deps.counts.clone(),
+            metrics: deps.metrics.clone(),
+            every: Duration::from_secs(deps.settings.counts.reconcile_every_s.max(1)),
+        }
+    }
+}
+
+impl Job for Reconciler {
+    const NAME: &'static str = "reconciler";
+
+    async fn run(&self, heartbeat: &Heartbeat) {
         let mut pass = tokio::time::interval(self.every);
         pass.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         let mut beat = tokio::time::interval(Duration::from_secs(1));
@@ -37,7 +50,9 @@ impl Reconciler {
             }
         }
     }
+}
 
+impl Reconciler {
     /// One petition at a time, so no lock is held for long.
     async fn pass(&self, heartbeat: &Heartbeat) -> anyhow::Result<()> {
         for id in self.db.run(count_rows::petition_ids).await? {

@@ -17,19 +17,32 @@ use crate::db::models::now;
 use crate::db::Db;
 use crate::domain::petition::PetitionLanguage;
 use crate::email::messages;
-use crate::workers::Heartbeat;
+use crate::workers::{Deps, Heartbeat, Job};
 
 const SWEEP_EVERY: Duration = Duration::from_secs(5 * 60);
 
 pub struct GoalWatch {
-    pub db: Db,
-    pub counts: Arc<CountStore>,
-    pub public_url: String,
-    pub outbox_wake: Arc<Notify>,
+    db: Db,
+    counts: Arc<CountStore>,
+    public_url: String,
+    outbox_wake: Arc<Notify>,
 }
 
 impl GoalWatch {
-    pub async fn run(&self, heartbeat: &Heartbeat) {
+    pub fn new(deps: &Deps) -> Self {
+        Self {
+            db: deps.db.clone(),
+            counts: deps.counts.clone(),
+            public_url: deps.settings.server.public_url.clone(),
+            outbox_wake: deps.outbox_wake.clone(),
+        }
+    }
+}
+
+impl Job for GoalWatch {
+    const NAME: &'static str = "goal_watch";
+
+    async fn run(&self, heartbeat: &Heartbeat) {
         let mut changes = self.counts.subscribe();
         let mut sweep = tokio::time::interval(SWEEP_EVERY);
         let mut tick = tokio::time::interval(Duration::from_secs(1));
@@ -69,7 +82,9 @@ impl GoalWatch {
             }
         }
     }
+}
 
+impl GoalWatch {
     async fn mark(&self, slug: Option<String>) -> anyhow::Result<()> {
         let public_url = self.public_url.clone();
         let reached = self

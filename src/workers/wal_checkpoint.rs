@@ -11,10 +11,10 @@ use anyhow::Context;
 use diesel::connection::SimpleConnection;
 
 use crate::db::{Db, DbConnection};
-use crate::workers::Heartbeat;
+use crate::workers::{Deps, Heartbeat, Job};
 
 /// Often enough that a burst leaves a log of a few megabytes at most.
-pub const EVERY: Duration = Duration::from_secs(2);
+const EVERY: Duration = Duration::from_secs(2);
 
 /// Moves the log into the database and empties it. A no-op on PostgreSQL.
 pub async fn checkpoint(db: &Db) -> anyhow::Result<()> {
@@ -28,14 +28,30 @@ pub async fn checkpoint(db: &Db) -> anyhow::Result<()> {
     .await
 }
 
-pub async fn run(db: &Db, heartbeat: &Heartbeat) {
-    let mut pass = tokio::time::interval(EVERY);
-    pass.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    loop {
-        pass.tick().await;
-        heartbeat.beat();
-        if let Err(err) = checkpoint(db).await {
-            tracing::warn!(error = ?err, "checkpointing SQLite's log failed");
+pub struct WalCheckpoint {
+    db: Db,
+}
+
+impl WalCheckpoint {
+    pub fn new(deps: &Deps) -> Self {
+        Self {
+            db: deps.db.clone(),
+        }
+    }
+}
+
+impl Job for WalCheckpoint {
+    const NAME: &'static str = "wal_checkpoint";
+
+    async fn run(&self, heartbeat: &Heartbeat) {
+        let mut pass = tokio::time::interval(EVERY);
+        pass.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            pass.tick().await;
+            heartbeat.beat();
+            if let Err(err) = checkpoint(&self.db).await {
+                tracing::warn!(error = ?err, "checkpointing SQLite's log failed");
+            }
         }
     }
 }

@@ -14,7 +14,7 @@ use crate::db::models::now;
 use crate::db::models::updates::{self, UpdateMail};
 use crate::db::Db;
 use crate::email::messages::PetitionUpdate;
-use crate::workers::Heartbeat;
+use crate::workers::{Deps, Heartbeat, Job};
 
 /// Emails queued per transaction, and roughly the most of one update that
 /// waits in the outbox at a time.
@@ -22,13 +22,25 @@ pub const BATCH: i64 = 500;
 const EVERY: Duration = Duration::from_secs(1);
 
 pub struct UpdateFanout {
-    pub db: Db,
-    pub public_url: String,
-    pub outbox_wake: Arc<Notify>,
+    db: Db,
+    public_url: String,
+    outbox_wake: Arc<Notify>,
 }
 
 impl UpdateFanout {
-    pub async fn run(&self, heartbeat: &Heartbeat) {
+    pub fn new(deps: &Deps) -> Self {
+        Self {
+            db: deps.db.clone(),
+            public_url: deps.settings.server.public_url.clone(),
+            outbox_wake: deps.outbox_wake.clone(),
+        }
+    }
+}
+
+impl Job for UpdateFanout {
+    const NAME: &'static str = "update_fanout";
+
+    async fn run(&self, heartbeat: &Heartbeat) {
         let mut interval = tokio::time::interval(EVERY);
         interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
@@ -39,7 +51,9 @@ impl UpdateFanout {
             }
         }
     }
+}
 
+impl UpdateFanout {
     /// Tops up every update in progress to about two batches in the outbox.
     async fn pass(&self, heartbeat: &Heartbeat) -> anyhow::Result<()> {
         for update_id in self.db.run(updates::undelivered).await? {
