@@ -15,7 +15,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
-use crate::db::models::petitions::{self, Petition, Target};
+use crate::db::models::petitions::{self, Petition, SigningTarget, Target};
 use crate::db::models::signatures::{self as signature_rows, PublicSigner};
 use crate::db::models::updates::{self, PetitionUpdate};
 use crate::db::Db;
@@ -40,11 +40,61 @@ pub struct PetitionSnapshot {
 }
 
 /// `None` caches "no such public petition" too, briefly.
-type Entry = (Instant, Option<Arc<PetitionSnapshot>>);
+type Entry<T> = (Instant, Option<Arc<T>>);
+
+/// Values by slug, each kept for `TTL`.
+struct Shelf<T> {
+    entries: RwLock<HashMap<String, Entry<T>>>,
+}
+
+impl<T> Default for Shelf<T> {
+    fn default() -> Self {
+        Self {
+            entries: RwLock::default(),
+        }
+    }
+}
+
+impl<T> Shelf<T> {
+    fn fresh(&self, slug: &str) -> Option<Option<Arc<T>>> {
+        let entries = self.entries.read().expect("petition cache");
+        let (loaded, value) = entries.get(slug)?;
+        (loaded.elapsed() < TTL).then(|| value.clone())
+    }
+
+    /// Keeps what a read that began at `started` saw, unless an
+    /// invalidation overlapped it (then it may be stale already).
+    fn keep(
+        &self,
+        slug: &str,
+        started: Instant,
+        value: Option<Arc<T>>,
+        overlapped: impl Fn() -> bool,
+    ) {
+        let mut entries = self.entries.write().expect("petition cache");
+        if overlapped() {
+            return;
+        }
+        if entries.len() >= CAPACITY && !entries.contains_key(slug) {
+            entries.clear();
+        }
+        // Stamped with when the read began, so what it saw is never served
+        // for longer than TTL after.
+        entries.insert(slug.to_owned(), (started, value));
+    }
+
+    fn forget(&self, slug: &str) {
+        self.entries.write().expect("petition cache").remove(slug);
+    }
+}
 
 #[derive(Default)]
 pub struct PetitionCache {
-    entries: RwLock<HashMap<String, Entry>>,
+    pages: Shelf<PetitionSnapshot>,
+    /// What signing needs, apart from the pages: signing must not fill the
+    /// page's shelf, whose recent signers would then lag behind the very
+    /// confirmation the signer is about to make.
+    signing: Shelf<SigningTarget>,
     /// Bumped by every invalidation; a read that overlapped one is not kept,
     /// so it cannot put back what the invalidation removed.
     invalidations: AtomicU64,
@@ -56,10 +106,8 @@ impl PetitionCache {
         if !is_plausible_slug(slug) {
             return Ok(None);
         }
-        if let Some((loaded, snapshot)) = self.entries.read().expect("petition cache").get(slug) {
-            if loaded.elapsed() < TTL {
-                return Ok(snapshot.clone());
-            }
+        if let Some(snapshot) = self.pages.fresh(slug) {
+            return Ok(snapshot);
         }
         let started = Instant::now();
         let epoch = self.invalidations.load(Ordering::SeqCst);
@@ -82,23 +130,43 @@ impl PetitionCache {
                 })))
             })
             .await?;
-        let mut entries = self.entries.write().expect("petition cache");
-        if self.invalidations.load(Ordering::SeqCst) != epoch {
-            return Ok(snapshot);
-        }
-        if entries.len() >= CAPACITY && !entries.contains_key(slug) {
-            entries.clear();
-        }
-        // Stamped with when the read began, so what it saw is never served
-        // for longer than TTL after.
-        entries.insert(slug.to_owned(), (started, snapshot.clone()));
+        self.pages.keep(slug, started, snapshot.clone(), || {
+            self.invalidations.load(Ordering::SeqCst) != epoch
+        });
         Ok(snapshot)
+    }
+
+    /// What signing needs of the public petition behind `slug`: its key,
+    /// title, language and whether it is open. Signing re-checks the last
+    /// by key in its transaction, so a stale answer cannot let a signature
+    /// into a closed petition.
+    pub async fn signing_target(
+        &self,
+        db: &Db,
+        slug: &str,
+    ) -> anyhow::Result<Option<Arc<SigningTarget>>> {
+        if !is_plausible_slug(slug) {
+            return Ok(None);
+        }
+        if let Some(target) = self.signing.fresh(slug) {
+            return Ok(target);
+        }
+        let started = Instant::now();
+        let epoch = self.invalidations.load(Ordering::SeqCst);
+        let lookup = slug.to_owned();
+        let target = db
+            .run(move |conn| Ok(petitions::find_signing_target(conn, &lookup)?.map(Arc::new)))
+            .await?;
+        self.signing.keep(slug, started, target.clone(), || {
+            self.invalidations.load(Ordering::SeqCst) != epoch
+        });
+        Ok(target)
     }
 
     /// Forgets `slug`, after a change made on this instance.
     pub fn invalidate(&self, slug: &str) {
-        let mut entries = self.entries.write().expect("petition cache");
         self.invalidations.fetch_add(1, Ordering::SeqCst);
-        entries.remove(slug);
+        self.pages.forget(slug);
+        self.signing.forget(slug);
     }
 }

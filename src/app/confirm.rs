@@ -1,12 +1,10 @@
 //! Confirming a signature from the link in its email: from then on it
 //! counts.
 
-use std::sync::Arc;
-
 use crate::db::models::now;
+use crate::db::models::petitions::{self, Petition};
 use crate::db::models::signatures::{self as signature_rows, ConfirmOutcome};
 use crate::domain::token::looks_like_token;
-use crate::petition_cache::PetitionSnapshot;
 use crate::state::AppState;
 
 /// What following a confirmation link did.
@@ -16,7 +14,7 @@ pub enum Confirmation {
     /// keep working, but their pages must not lead to it.
     Counted {
         already: bool,
-        petition: Option<Arc<PetitionSnapshot>>,
+        petition: Option<Petition>,
     },
     /// Unknown, expired or invalidated. The slug, when the link expired
     /// and the petition is public, lets the page offer to sign again.
@@ -52,8 +50,15 @@ pub async fn confirm(state: &AppState, token: String) -> anyhow::Result<Confirma
             })
         }
     };
+    // Read afresh, not through the page cache: filling it here would keep
+    // the page's recent signers from showing this very signer for a while.
     let petition = match public_slug(state, slug) {
-        Some(slug) => state.petitions.get(&state.db, &slug).await?,
+        Some(slug) => {
+            state
+                .db
+                .run(move |conn| petitions::find_by_slug(conn, &slug))
+                .await?
+        }
         None => None,
     };
     Ok(Confirmation::Counted { already, petition })

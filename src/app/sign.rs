@@ -56,19 +56,18 @@ pub async fn sign(state: &AppState, request: SignRequest<'_>) -> Result<(), Sign
         tracing::info!(petition = slug, "honeypot filled; submission dropped");
         return Ok(());
     }
-    // The page cache answers for the petition; the writer only re-checks,
+    // The petition cache answers for the petition; the writer only re-checks,
     // by key, that it is still there and open.
-    let Some(snapshot) = state.petitions.get(&state.db, slug).await? else {
+    let Some(petition) = state.petitions.signing_target(&state.db, slug).await? else {
         return Err(SignError::NotFound);
     };
-    let petition = &snapshot.petition;
     if !petition.is_open_at(now()) {
         return Err(SignError::Closed);
     }
     let signature = parse(state, form).map_err(SignError::Invalid)?;
     let canonical = signature.email.canonical();
     let erased_marker = state.erased_signers.marker(&petition.id, canonical);
-    let mail = prepare_mail(state, petition, canonical, locale)?;
+    let mail = prepare_mail(state, &petition, canonical, locale)?;
 
     let petition_id = petition.id.clone();
     let recorded = state
@@ -115,7 +114,7 @@ fn parse(state: &AppState, form: &SignatureForm) -> Result<NewSignature, FieldEr
 /// Both messages a submission may call for, with the tokens they carry.
 fn prepare_mail(
     state: &AppState,
-    petition: &petitions::Petition,
+    petition: &petitions::SigningTarget,
     canonical: &str,
     locale: Locale,
 ) -> anyhow::Result<PreparedMail> {

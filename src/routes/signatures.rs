@@ -232,18 +232,14 @@ pub async fn confirm(
 ) -> Result<HttpResponse, AppError> {
     match app::confirm::confirm(&state, token.into_inner()).await? {
         Confirmation::Counted { already, petition } => {
-            let share = petition.as_ref().map(|p| {
-                SharePanel::new(
-                    &state.petition_url(&p.petition.slug),
-                    &p.petition.title,
-                    ui.locale(),
-                )
-            });
+            let share = petition
+                .as_ref()
+                .map(|p| SharePanel::new(&state.petition_url(&p.slug), &p.title, ui.locale()));
             render(
                 StatusCode::OK,
                 &ConfirmedPage {
                     l: ui,
-                    slug: petition.map(|p| p.petition.slug.clone()),
+                    slug: petition.map(|p| p.slug),
                     already,
                     share,
                 },

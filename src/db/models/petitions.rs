@@ -245,6 +245,49 @@ pub fn find_by_slug_including_hidden(
     .context("loading petition")
 }
 
+/// What signing needs of a petition: not its text, which can run to tens
+/// of kilobytes.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = petitions)]
+pub struct SigningTarget {
+    pub id: String,
+    pub slug: String,
+    pub title: String,
+    pub state: PetitionState,
+    pub closes_at: Option<PrimitiveDateTime>,
+    pub language: String,
+}
+
+impl SigningTarget {
+    pub fn is_open_at(&self, at: PrimitiveDateTime) -> bool {
+        is_open(self.state, self.closes_at, at)
+    }
+
+    /// The petition's own language, which its title is written in.
+    pub fn language(&self) -> PetitionLanguage {
+        PetitionLanguage::parse(&self.language).unwrap_or_default()
+    }
+}
+
+/// The public petition behind `slug`, as signing needs it.
+pub fn find_signing_target(
+    conn: &mut DbConnection,
+    slug: &str,
+) -> anyhow::Result<Option<SigningTarget>> {
+    if !is_plausible_slug(slug) {
+        return Ok(None);
+    }
+    db_run!(conn: {
+        petitions::table
+            .filter(petitions::slug.eq(slug))
+            .filter(petitions::hidden_at.is_null())
+            .select(SigningTarget::as_select())
+            .first(conn)
+            .optional()
+    })
+    .context("loading petition for signing")
+}
+
 /// Whether a petition can be signed at `at`: `None` if it is gone or
 /// hidden. A lookup by key, for the writer's transaction, where the page
 /// cache's answer is re-checked.
