@@ -18,5 +18,6 @@
 //! 4. the outbox worker renders the message from its data and sends it.
 
 pub mod confirm;
+pub mod managing;
 pub mod sign;
 pub mod withdraw;

@@ -13,7 +13,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::api::{from_object, in_range, rfc3339, ErrorBody, PetitionJson, MAX_PAGE};
 use super::managing::{petition_to_manage, Managing};
-use crate::db::models::petitions::{self, EditOutcome, Petition};
+use crate::db::models::petitions::{self, Petition};
 use crate::db::models::signatures::{self as signature_rows, After, ExportCursor, ExportRow};
 use crate::domain::petition::{today_utc, NewPetition, PetitionForm};
 use crate::error::{ApiError, AppError};
@@ -221,17 +221,15 @@ pub async fn edit_petition(
         .run(move |conn| {
             let outcome = petitions::update(conn, &slug, &id, admin, &edited)?;
             let targets = match &outcome {
-                EditOutcome::Updated(petition) => targets_of(conn, petition)?,
-                _ => Vec::new(),
+                Ok(petition) => targets_of(conn, petition)?,
+                Err(_) => Vec::new(),
             };
             Ok((outcome, targets))
         })
         .await?;
-    let EditOutcome::Updated(petition) = outcome else {
-        return Err(Managing::Api.refused(outcome).into());
-    };
+    let petition = outcome.map_err(|refusal| Managing::Api.refused(refusal))?;
     state.petition_changed(&petition);
-    Ok(HttpResponse::Ok().json(PetitionJson::new(&state, *petition, targets)))
+    Ok(HttpResponse::Ok().json(PetitionJson::new(&state, petition, targets)))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -387,13 +385,13 @@ pub async fn list_signatures(
         .run(move |conn| {
             let petition = match petitions::find_editable(conn, &slug, &id, admin)? {
                 Ok((petition, _)) => petition,
-                Err(outcome) => return Ok(Err(outcome)),
+                Err(refusal) => return Ok(Err(refusal)),
             };
             // One row more than asked tells whether there is a next page.
             signature_rows::export_page(conn, &petition.id, after.as_ref(), per_page + 1).map(Ok)
         })
         .await?
-        .map_err(|outcome| Managing::Api.refused(outcome))?;
+        .map_err(|refusal| Managing::Api.refused(refusal))?;
     let mut rows = rows;
     let next_cursor = if rows.len() as i64 > per_page {
         rows.truncate(per_page as usize);

@@ -6,7 +6,6 @@ use askama::Template;
 
 use super::managing::{petition_to_manage, Managing};
 use super::{render, see_other};
-use crate::db::models::petitions::EditOutcome;
 use crate::db::models::{now, petitions};
 use crate::domain::petition::{
     render_markdown, today_utc, NewPetition, PetitionForm, PetitionLanguage,
@@ -308,9 +307,7 @@ pub async fn edit_petition(
         .db
         .run(move |conn| petitions::update(conn, &target, &id, admin, &edited))
         .await?;
-    let EditOutcome::Updated(petition) = outcome else {
-        return Err(Managing::Edit.refused(outcome));
-    };
+    let petition = outcome.map_err(|refusal| Managing::Edit.refused(refusal))?;
     state.petition_changed(&petition);
     // A hidden petition's page is 404, even to its owner.
     if petition.hidden_at.is_some() {
@@ -408,9 +405,7 @@ pub async fn close_petition(
         .db
         .run(move |conn| petitions::close(conn, &slug, &id, admin))
         .await?;
-    let EditOutcome::Updated(petition) = outcome else {
-        return Err(Managing::Edit.refused(outcome));
-    };
+    let petition = outcome.map_err(|refusal| Managing::Edit.refused(refusal))?;
     state.petition_changed(&petition);
     if petition.owner_id != current.organizer.id {
         return Ok(see_other("/admin?done=closed"));
