@@ -19,5 +19,7 @@
 
 pub mod confirm;
 pub mod managing;
+pub mod petitions;
+pub mod preview;
 pub mod sign;
 pub mod withdraw;
