@@ -22,4 +22,5 @@ pub mod managing;
 pub mod petitions;
 pub mod preview;
 pub mod sign;
+pub mod updates;
 pub mod withdraw;
