@@ -18,6 +18,7 @@
 //! 4. the outbox worker renders the message from its data and sends it.
 
 pub mod confirm;
+pub mod invalidate;
 pub mod managing;
 pub mod petitions;
 pub mod preview;
