@@ -20,6 +20,7 @@
 pub mod confirm;
 pub mod invalidate;
 pub mod managing;
+pub mod moderation;
 pub mod petitions;
 pub mod preview;
 pub mod sign;
