@@ -1,5 +1,29 @@
 //! Use cases: what people do on the platform, whichever door they come in
-//! by (the petition page, the embedded widget, the JSON API).
+//! by (the petition page, the embedded widget, the dashboard, the JSON API).
+//!
+//! Signers:
+//! - [`sign::sign`]: signing, from the form, the widget or the API;
+//! - [`confirm::confirm`]: following the confirmation link;
+//! - [`withdraw::find`], [`withdraw::withdraw`], [`withdraw::erase`]: the
+//!   withdrawal link, and withdrawing or erasing one's details.
+//!
+//! Organizers, on a petition they may manage ([`managing`]: their own, or
+//! any for an admin):
+//! - [`petitions::create`], [`petitions::edit`] (the dashboard's whole
+//!   form or the API's patch), [`petitions::preview_edit`],
+//!   [`petitions::close`];
+//! - [`updates::post`]: writing to the signers, or previewing it.
+//!
+//! Admins:
+//! - [`invalidate::invalidate`]: invalidating signatures that match some
+//!   criteria;
+//! - [`moderation::hide`], [`moderation::unhide`].
+//!
+//! Each takes typed input and answers in the use case's own terms: an
+//! outcome, or an error enum that says what stopped it (a missing
+//! petition, a refusal, fields to correct) with `Failed` for the rest.
+//! What they change reaches the page cache and the count store before they
+//! answer. Routes decide only how an answer looks (page, JSON, status).
 //!
 //! The data flows one way: `routes` parse HTTP, call one function here and
 //! render its typed outcome; a use case applies its policy, asks `domain`
@@ -18,5 +42,11 @@
 //! 4. the outbox worker renders the message from its data and sends it.
 
 pub mod confirm;
+pub mod invalidate;
+pub mod managing;
+pub mod moderation;
+pub mod petitions;
+pub mod preview;
 pub mod sign;
+pub mod updates;
 pub mod withdraw;

@@ -8,6 +8,7 @@ pub mod csv_cell;
 pub mod disposable;
 pub mod email;
 pub mod honeypot;
+pub mod moderation;
 pub mod petition;
 pub mod share;
 pub mod signer;

@@ -11,12 +11,14 @@ use serde::Deserialize;
 use time::{Duration, PrimitiveDateTime};
 
 use super::{render, see_other};
+use crate::app;
+use crate::app::invalidate::{InvalidateError, Invalidation};
 use crate::db::models::abuse::{self as abuse_rows, Breakdown, Dimension, InvalidationRecord};
 use crate::db::models::petitions::Petition;
 use crate::db::models::{now, petitions};
 use crate::domain::abuse::{
-    describe, is_outlier, median, utc_text, Criteria, InvalidationForm, OUTLIER_MEDIAN_TIMES,
-    OUTLIER_MIN, OUTLIER_SHARE_PERCENT,
+    describe, is_outlier, median, utc_text, InvalidationForm, OUTLIER_MEDIAN_TIMES, OUTLIER_MIN,
+    OUTLIER_SHARE_PERCENT,
 };
 use crate::domain::FieldErrors;
 use crate::error::AppError;
@@ -422,22 +424,27 @@ pub async fn invalidate(
         form,
     }: CheckedForm<InvalidationRequest, Admin>,
 ) -> Result<HttpResponse, AppError> {
-    let petition = load_petition(&state, slug.into_inner()).await?;
     let typed = InvalidationForm {
         ip: form.ip,
         domain: form.domain,
         since: form.since,
         until: form.until,
     };
-    let criteria = match Criteria::try_from(&typed) {
-        Ok(criteria) => criteria,
-        Err(errors) => {
+    match app::invalidate::invalidate(&state, &current.organizer, &slug, &typed).await {
+        Ok(Invalidation::Done {
+            petition,
+            record_id,
+        }) => Ok(see_other(&format!(
+            "/admin/petitions/{}/abuse?invalidation={record_id}",
+            petition.slug
+        ))),
+        Ok(Invalidation::Invalid { petition, errors }) => {
             let extra = PageState {
                 errors,
                 form: typed,
                 ..PageState::default()
             };
-            return render_page(
+            render_page(
                 &state,
                 ui,
                 &current,
@@ -446,34 +453,9 @@ pub async fn invalidate(
                 extra,
                 StatusCode::UNPROCESSABLE_ENTITY,
             )
-            .await;
+            .await
         }
-    };
-    let admin_id = current.organizer.id.clone();
-    let petition_id = petition.id.clone();
-    let counts = state.counts.clone();
-    let done = state
-        .db
-        .run(move |conn| {
-            let done = abuse_rows::invalidate(conn, &petition_id, &admin_id, &criteria, now())?;
-            // Committed: the count store catches up now, and failing that
-            // at its next refresh.
-            if let Err(err) = counts.reload_one(conn, &petition_id) {
-                tracing::warn!(error = %err, "reloading a count after an invalidation");
-            }
-            Ok(done)
-        })
-        .await?;
-    tracing::info!(
-        petition = %petition.slug,
-        admin = %current.organizer.id,
-        matched = done.matched,
-        confirmed = done.confirmed,
-        "signatures invalidated"
-    );
-    state.petition_changed(&petition);
-    Ok(see_other(&format!(
-        "/admin/petitions/{}/abuse?invalidation={}",
-        petition.slug, done.id
-    )))
+        Err(InvalidateError::NotFound) => Err(AppError::NotFound),
+        Err(InvalidateError::Failed(err)) => Err(err.into()),
+    }
 }

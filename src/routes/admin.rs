@@ -7,10 +7,13 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::{render, see_other};
+use crate::app;
+use crate::app::moderation::{Hiding, ModerationError};
 use crate::db::models::admin::{self as admin_rows, PromoteOutcome};
-use crate::db::models::{now, petitions};
+use crate::db::models::now;
 use crate::domain::email::{Email, EmailError};
-use crate::domain::{clean_text, FieldErrors};
+use crate::domain::moderation::MAX_REASON_CHARS;
+use crate::domain::FieldErrors;
 use crate::error::AppError;
 use crate::http::checked_form::{carries_csrf_token, Admin, CheckedForm};
 use crate::http::session::CurrentOrganizer;
@@ -19,8 +22,6 @@ use crate::state::AppState;
 
 /// Petitions per page of the admin list.
 const PER_PAGE: i64 = 50;
-/// Long enough to explain, short enough to fit on the owner's dashboard.
-pub const MAX_REASON_CHARS: usize = 500;
 
 #[derive(Template)]
 #[template(path = "admin/index.html")]
@@ -186,20 +187,6 @@ pub struct HideForm {
 
 carries_csrf_token!(HideForm, UnhideForm, PromoteForm);
 
-fn parse_reason(input: &str) -> Result<String, Message> {
-    let reason = clean_text(input, true).map_err(|_| Message::new("error-reason-characters"))?;
-    if reason.is_empty() {
-        return Err(Message::new("error-reason-empty"));
-    }
-    let chars = reason.chars().count();
-    if chars > MAX_REASON_CHARS {
-        return Err(Message::new("error-reason-too-long")
-            .arg("max", MAX_REASON_CHARS)
-            .arg("count", chars));
-    }
-    Ok(reason)
-}
-
 pub async fn hide(
     state: web::Data<AppState>,
     ui: Ui,
@@ -209,16 +196,9 @@ pub async fn hide(
         form,
     }: CheckedForm<HideForm, Admin>,
 ) -> Result<HttpResponse, AppError> {
-    let slug = slug.into_inner();
-    let reason = match parse_reason(&form.reason) {
-        Ok(reason) => reason,
-        Err(message) => {
-            let lookup = slug.clone();
-            let petition = state
-                .db
-                .run(move |conn| petitions::find_by_slug_including_hidden(conn, &lookup))
-                .await?
-                .ok_or(AppError::NotFound)?;
+    match app::moderation::hide(&state, &current.organizer, &slug, &form.reason).await {
+        Ok(Hiding::Hidden(_)) => Ok(see_other("/admin?done=hidden")),
+        Ok(Hiding::InvalidReason { petition, message }) => {
             let mut errors = FieldErrors::default();
             errors.add("reason", message);
             let extra = PageState {
@@ -231,7 +211,7 @@ pub async fn hide(
                 }),
                 ..PageState::default()
             };
-            return render_admin(
+            render_admin(
                 &state,
                 ui,
                 &current,
@@ -239,17 +219,10 @@ pub async fn hide(
                 extra,
                 StatusCode::UNPROCESSABLE_ENTITY,
             )
-            .await;
+            .await
         }
-    };
-    let admin_id = current.organizer.id.clone();
-    let petition = state
-        .db
-        .run(move |conn| admin_rows::hide(conn, &slug, &reason, &admin_id))
-        .await?
-        .ok_or(AppError::NotFound)?;
-    state.petition_changed(&petition);
-    Ok(see_other("/admin?done=hidden"))
+        Err(err) => Err(moderation_error(err)),
+    }
 }
 
 #[derive(Deserialize)]
@@ -263,14 +236,17 @@ pub async fn unhide(
     slug: web::Path<String>,
     _: CheckedForm<UnhideForm, Admin>,
 ) -> Result<HttpResponse, AppError> {
-    let slug = slug.into_inner();
-    let petition = state
-        .db
-        .run(move |conn| admin_rows::unhide(conn, &slug))
-        .await?
-        .ok_or(AppError::NotFound)?;
-    state.petition_changed(&petition);
+    app::moderation::unhide(&state, &slug)
+        .await
+        .map_err(moderation_error)?;
     Ok(see_other("/admin?done=unhidden"))
+}
+
+fn moderation_error(err: ModerationError) -> AppError {
+    match err {
+        ModerationError::NotFound => AppError::NotFound,
+        ModerationError::Failed(err) => err.into(),
+    }
 }
 
 #[derive(Deserialize)]

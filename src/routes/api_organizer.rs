@@ -12,10 +12,12 @@ use time::PrimitiveDateTime;
 use utoipa::{IntoParams, ToSchema};
 
 use super::api::{from_object, in_range, rfc3339, ErrorBody, PetitionJson, MAX_PAGE};
-use super::managing::{petition_to_manage, Managing};
-use crate::db::models::petitions::{self, EditOutcome, Petition};
+use super::managing::Managing;
+use crate::app;
+use crate::app::petitions::{Changes, CreateError, EditError};
+use crate::db::models::petitions;
 use crate::db::models::signatures::{self as signature_rows, After, ExportCursor, ExportRow};
-use crate::domain::petition::{today_utc, NewPetition, PetitionForm};
+use crate::domain::petition::PetitionForm;
 use crate::error::{ApiError, AppError};
 use crate::http::api_token::ApiOrganizer;
 use crate::i18n::Message;
@@ -155,31 +157,16 @@ pub async fn create_petition(
 ) -> Result<HttpResponse, ApiError> {
     let body: PetitionInput = from_object(body.into_inner())?;
     let form = body.over(PetitionForm::default());
-    let new = NewPetition::parse(&form, today_utc()).map_err(AppError::Validation)?;
-    let (petition, targets) = state
-        .db
-        .run(move |conn| {
-            let petition = petitions::create(conn, &organizer.id, &new)?;
-            let targets = targets_of(conn, &petition)?;
-            Ok((petition, targets))
-        })
-        .await?;
-    state.petition_changed(&petition);
-    let json = PetitionJson::new(&state, petition, targets);
+    let saved = app::petitions::create(&state, &organizer, &form)
+        .await
+        .map_err(|err| match err {
+            CreateError::Invalid(errors) => AppError::Validation(errors),
+            CreateError::Failed(err) => err.into(),
+        })?;
+    let json = PetitionJson::new(&state, saved.petition, saved.targets);
     Ok(HttpResponse::Created()
         .insert_header((actix_web::http::header::LOCATION, json.url.clone()))
         .json(json))
-}
-
-fn targets_of(
-    conn: &mut crate::db::DbConnection,
-    petition: &Petition,
-) -> anyhow::Result<Vec<petitions::Target>> {
-    Ok(
-        petitions::targets_of(conn, std::slice::from_ref(&petition.id))?
-            .remove(&petition.id)
-            .unwrap_or_default(),
-    )
 }
 
 /// Edit one of your petitions (needs an API token). Fields left out
@@ -209,29 +196,15 @@ pub async fn edit_petition(
     body: web::Json<serde_json::Value>,
 ) -> Result<HttpResponse, ApiError> {
     let body: PetitionInput = from_object(body.into_inner())?;
-    let slug = slug.into_inner();
-    let (existing, targets) = petition_to_manage(&state, &organizer, &slug, Managing::Api).await?;
-    let current = existing.as_form(&targets);
-    let form = body.over(current);
-    let edited = NewPetition::parse_edit(&form, today_utc(), existing.closes_at)
-        .map_err(AppError::Validation)?;
-    let (id, admin) = (organizer.id.clone(), organizer.is_admin);
-    let (outcome, targets) = state
-        .db
-        .run(move |conn| {
-            let outcome = petitions::update(conn, &slug, &id, admin, &edited)?;
-            let targets = match &outcome {
-                EditOutcome::Updated(petition) => targets_of(conn, petition)?,
-                _ => Vec::new(),
-            };
-            Ok((outcome, targets))
-        })
-        .await?;
-    let EditOutcome::Updated(petition) = outcome else {
-        return Err(Managing::Api.refused(outcome).into());
-    };
-    state.petition_changed(&petition);
-    Ok(HttpResponse::Ok().json(PetitionJson::new(&state, *petition, targets)))
+    let changes = Changes::Patch(Box::new(|current| body.over(current)));
+    let saved = app::petitions::edit(&state, &organizer, &slug, changes)
+        .await
+        .map_err(|err| match err {
+            EditError::Refused(refusal) => Managing::Api.refused(refusal),
+            EditError::Invalid(errors) => AppError::Validation(errors),
+            EditError::Failed(err) => err.into(),
+        })?;
+    Ok(HttpResponse::Ok().json(PetitionJson::new(&state, saved.petition, saved.targets)))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -387,13 +360,13 @@ pub async fn list_signatures(
         .run(move |conn| {
             let petition = match petitions::find_editable(conn, &slug, &id, admin)? {
                 Ok((petition, _)) => petition,
-                Err(outcome) => return Ok(Err(outcome)),
+                Err(refusal) => return Ok(Err(refusal)),
             };
             // One row more than asked tells whether there is a next page.
             signature_rows::export_page(conn, &petition.id, after.as_ref(), per_page + 1).map(Ok)
         })
         .await?
-        .map_err(|outcome| Managing::Api.refused(outcome))?;
+        .map_err(|refusal| Managing::Api.refused(refusal))?;
     let mut rows = rows;
     let next_cursor = if rows.len() as i64 > per_page {
         rows.truncate(per_page as usize);

@@ -6,11 +6,10 @@ use askama::Template;
 
 use super::managing::{petition_to_manage, Managing};
 use super::{render, see_other};
-use crate::db::models::petitions::EditOutcome;
+use crate::app;
+use crate::app::petitions::{Changes, CreateError, EditError};
 use crate::db::models::{now, petitions};
-use crate::domain::petition::{
-    render_markdown, today_utc, NewPetition, PetitionForm, PetitionLanguage,
-};
+use crate::domain::petition::{PetitionForm, PetitionLanguage};
 use crate::domain::FieldErrors;
 use crate::error::AppError;
 use crate::http::checked_form::{CarriesCsrfToken, CheckedForm};
@@ -259,31 +258,31 @@ pub async fn edit_petition(
     }: CheckedForm<EditForm>,
 ) -> Result<HttpResponse, AppError> {
     let slug = slug.into_inner();
-    let (existing, _) =
-        petition_to_manage(&state, &current.organizer, &slug, Managing::Edit).await?;
-    let parsed = NewPetition::parse_edit(&form, today_utc(), existing.closes_at);
     if preview.is_some() {
-        let html = render_markdown(&form.body);
-        let errors = parsed.err().unwrap_or_default();
+        let preview = app::petitions::preview_edit(&state, &current.organizer, &slug, &form)
+            .await
+            .map_err(|err| Managing::Edit.error(err))?;
         return render_form(
             &state,
             ui,
             &current,
             FormMode::Edit {
                 slug: slug.clone(),
-                preview: Some(html),
+                preview: Some(preview.body_html),
                 hidden_reason: None,
             },
             form,
-            errors,
+            preview.errors,
             StatusCode::OK,
         )
         .await;
     }
-    let edited = match parsed {
-        Ok(edited) => edited,
-        Err(errors) => {
-            return render_form(
+    match app::petitions::edit(&state, &current.organizer, &slug, Changes::Whole(&form)).await {
+        // A hidden petition's page is 404, even to its owner.
+        Ok(saved) if saved.petition.hidden_at.is_some() => Ok(see_other("/dashboard")),
+        Ok(_) => Ok(see_other(&format!("/petitions/{slug}"))),
+        Err(EditError::Invalid(errors)) => {
+            render_form(
                 &state,
                 ui,
                 &current,
@@ -298,25 +297,9 @@ pub async fn edit_petition(
             )
             .await
         }
-    };
-    let (id, admin, target) = (
-        current.organizer.id.clone(),
-        current.organizer.is_admin,
-        slug.clone(),
-    );
-    let outcome = state
-        .db
-        .run(move |conn| petitions::update(conn, &target, &id, admin, &edited))
-        .await?;
-    let EditOutcome::Updated(petition) = outcome else {
-        return Err(Managing::Edit.refused(outcome));
-    };
-    state.petition_changed(&petition);
-    // A hidden petition's page is 404, even to its owner.
-    if petition.hidden_at.is_some() {
-        return Ok(see_other("/dashboard"));
+        Err(EditError::Refused(refusal)) => Err(Managing::Edit.refused(refusal)),
+        Err(EditError::Failed(err)) => Err(err.into()),
     }
-    Ok(see_other(&format!("/petitions/{slug}")))
 }
 
 pub async fn new_petition_form(
@@ -369,10 +352,10 @@ pub async fn create_petition(
     state
         .csrf
         .verify(&req, &current.csrf_scope(), &form.csrf_token)?;
-    let new = match NewPetition::parse(&form, today_utc()) {
-        Ok(new) => new,
-        Err(errors) => {
-            return render_form(
+    match app::petitions::create(&state, &current.organizer, &form).await {
+        Ok(saved) => Ok(see_other(&format!("/petitions/{}", saved.petition.slug))),
+        Err(CreateError::Invalid(errors)) => {
+            render_form(
                 &state,
                 ui,
                 &current,
@@ -383,14 +366,8 @@ pub async fn create_petition(
             )
             .await
         }
-    };
-    let owner = current.organizer.id.clone();
-    let petition = state
-        .db
-        .run(move |conn| petitions::create(conn, &owner, &new))
-        .await?;
-    state.petition_changed(&petition);
-    Ok(see_other(&format!("/petitions/{}", petition.slug)))
+        Err(CreateError::Failed(err)) => Err(err.into()),
+    }
 }
 
 /// Closes a petition to new signatures. Its owner may, and so may an
@@ -402,16 +379,9 @@ pub async fn close_petition(
         sender: current, ..
     }: CheckedForm<CsrfForm>,
 ) -> Result<HttpResponse, AppError> {
-    let (id, admin) = (current.organizer.id.clone(), current.organizer.is_admin);
-    let slug = slug.into_inner();
-    let outcome = state
-        .db
-        .run(move |conn| petitions::close(conn, &slug, &id, admin))
-        .await?;
-    let EditOutcome::Updated(petition) = outcome else {
-        return Err(Managing::Edit.refused(outcome));
-    };
-    state.petition_changed(&petition);
+    let petition = app::petitions::close(&state, &current.organizer, &slug)
+        .await
+        .map_err(|err| Managing::Edit.error(err))?;
     if petition.owner_id != current.organizer.id {
         return Ok(see_other("/admin?done=closed"));
     }

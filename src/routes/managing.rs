@@ -1,9 +1,9 @@
-//! The petition an organizer may manage (edit, close, read the statistics
-//! and signatures of, write to the signers of): their own, or any petition
-//! for an admin.
+//! What a refusal to manage a petition (see `app::managing`) means over
+//! HTTP.
 
+use crate::app::managing::{self, ManageError};
 use crate::db::models::organizers::Organizer;
-use crate::db::models::petitions::{self, EditOutcome, Petition, Target};
+use crate::db::models::petitions::{NotEditable, Petition, Target};
 use crate::error::AppError;
 use crate::i18n::Message;
 use crate::state::AppState;
@@ -22,10 +22,18 @@ pub enum Managing {
 impl Managing {
     /// A petition missing (404), or someone else's (403, saying what only
     /// its organizer may do).
-    pub fn refused(self, outcome: EditOutcome) -> AppError {
-        match outcome {
-            EditOutcome::NotYours => AppError::Forbidden(self.not_yours()),
-            _ => AppError::NotFound,
+    pub fn refused(self, refusal: NotEditable) -> AppError {
+        match refusal {
+            NotEditable::NotYours => AppError::Forbidden(self.not_yours()),
+            NotEditable::NotFound => AppError::NotFound,
+        }
+    }
+
+    /// A refusal as [`Managing::refused`] says it; a failure is a 500.
+    pub fn error(self, err: ManageError) -> AppError {
+        match err {
+            ManageError::Refused(refusal) => self.refused(refusal),
+            ManageError::Failed(err) => err.into(),
         }
     }
 
@@ -40,18 +48,15 @@ impl Managing {
     }
 }
 
-/// The petition behind `slug`, with its targets, if `organizer` may manage
-/// it; otherwise the error [`Managing::refused`] gives.
+/// The petition behind `slug`, with its targets, for the pages that only
+/// show it to whoever may manage it.
 pub async fn petition_to_manage(
     state: &AppState,
     organizer: &Organizer,
     slug: &str,
     managing: Managing,
 ) -> Result<(Petition, Vec<Target>), AppError> {
-    let (id, admin, slug) = (organizer.id.clone(), organizer.is_admin, slug.to_owned());
-    state
-        .db
-        .run(move |conn| petitions::find_editable(conn, &slug, &id, admin))
-        .await?
-        .map_err(|outcome| managing.refused(outcome))
+    managing::petition_to_manage(state, organizer, slug)
+        .await
+        .map_err(|err| managing.error(err))
 }

@@ -8,12 +8,14 @@ use serde::Deserialize;
 
 use super::managing::{petition_to_manage, Managing};
 use super::{render, see_other};
+use crate::app;
+use crate::app::updates::{PostError, Posting};
 use crate::db::models::now;
 use crate::db::models::petitions::Petition;
-use crate::db::models::updates::{self, Allowance, PetitionUpdate, PostOutcome};
+use crate::db::models::updates::{self, Allowance, PetitionUpdate};
 use crate::domain::petition::PetitionLanguage;
 use crate::domain::token::looks_like_token;
-use crate::domain::update::{NewUpdate, UpdateForm};
+use crate::domain::update::UpdateForm;
 use crate::domain::FieldErrors;
 use crate::error::AppError;
 use crate::http::checked_form::{carries_csrf_token, CheckedForm};
@@ -168,58 +170,39 @@ pub async fn post_update(
         form,
     }: CheckedForm<UpdateForm>,
 ) -> Result<HttpResponse, AppError> {
-    let (petition, _) =
-        petition_to_manage(&state, &current.organizer, &slug, Managing::Updates).await?;
-    if petition.hidden_at.is_some() {
-        // Moderation stops the mail too, not only the page.
-        return Err(AppError::Forbidden(Message::new("error-updates-hidden")));
-    }
-    let parsed = NewUpdate::parse(&form);
-    if form.preview.is_some() {
-        let preview = Some(crate::domain::petition::render_markdown(&form.body));
-        let errors = parsed.err().unwrap_or_default();
-        let input = PageInput {
-            values: form,
-            errors,
-            preview,
-            notice: None,
-        };
-        return render_page(&state, ui, &current, petition, input, StatusCode::OK).await;
-    }
-    let new = match parsed {
-        Ok(new) => new,
-        Err(errors) => {
+    let posting = match app::updates::post(&state, &current.organizer, &slug, &form).await {
+        Ok(posting) => posting,
+        Err(PostError::Refused(refusal)) => return Err(Managing::Updates.refused(refusal)),
+        Err(PostError::Hidden) => {
+            return Err(AppError::Forbidden(Message::new("error-updates-hidden")))
+        }
+        Err(PostError::Failed(err)) => return Err(err.into()),
+    };
+    let (petition, input, status) = match posting {
+        Posting::Sent { slug } => {
+            return Ok(see_other(&format!(
+                "/dashboard/petitions/{slug}/updates?sent=1"
+            )))
+        }
+        Posting::Previewed { petition, preview } => {
+            let input = PageInput {
+                values: form,
+                errors: preview.errors,
+                preview: Some(preview.body_html),
+                notice: None,
+            };
+            (petition, input, StatusCode::OK)
+        }
+        Posting::Invalid { petition, errors } => {
             let input = PageInput {
                 values: form,
                 errors,
                 preview: None,
                 notice: None,
             };
-            return render_page(
-                &state,
-                ui,
-                &current,
-                petition,
-                input,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await;
+            (petition, input, StatusCode::UNPROCESSABLE_ENTITY)
         }
-    };
-    let (petition_id, author) = (petition.id.clone(), current.organizer.id.clone());
-    let outcome = state
-        .db
-        .run(move |conn| updates::post(conn, &petition_id, &author, &new, now()))
-        .await?;
-    match outcome {
-        PostOutcome::Posted(_) => {
-            state.petitions.invalidate(&petition.slug);
-            Ok(see_other(&format!(
-                "/dashboard/petitions/{}/updates?sent=1",
-                petition.slug
-            )))
-        }
-        PostOutcome::WeeklyLimit { next_at } => {
+        Posting::WeeklyLimit { petition, next_at } => {
             let mut errors = FieldErrors::default();
             errors.add(
                 "subject",
@@ -233,17 +216,10 @@ pub async fn post_update(
                 preview: None,
                 notice: None,
             };
-            render_page(
-                &state,
-                ui,
-                &current,
-                petition,
-                input,
-                StatusCode::TOO_MANY_REQUESTS,
-            )
-            .await
+            (petition, input, StatusCode::TOO_MANY_REQUESTS)
         }
-    }
+    };
+    render_page(&state, ui, &current, petition, input, status).await
 }
 
 #[derive(Template)]

@@ -476,11 +476,11 @@ pub fn close(
     slug: &str,
     closer_id: &str,
     closer_is_admin: bool,
-) -> anyhow::Result<EditOutcome> {
+) -> anyhow::Result<Result<Petition, NotEditable>> {
     write_transaction(conn, |conn| {
         let (petition, _) = match find_editable(conn, slug, closer_id, closer_is_admin)? {
             Ok(found) => found,
-            Err(outcome) => return Ok(outcome),
+            Err(refusal) => return Ok(Err(refusal)),
         };
         let at = now();
         let closed: Petition = db_run!(conn: {
@@ -494,14 +494,15 @@ pub fn close(
                 .get_result(conn)
         })
         .context("closing petition")?;
-        Ok(EditOutcome::Updated(Box::new(closed)))
+        Ok(Ok(closed))
     })
 }
 
-/// What an attempt to edit a petition found.
-pub enum EditOutcome {
-    Updated(Box<Petition>),
+/// Why someone may not change a petition.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NotEditable {
     NotFound,
+    /// Someone else's, and they are no admin.
     NotYours,
 }
 
@@ -512,12 +513,12 @@ pub fn find_editable(
     slug: &str,
     editor_id: &str,
     editor_is_admin: bool,
-) -> anyhow::Result<Result<(Petition, Vec<Target>), EditOutcome>> {
+) -> anyhow::Result<Result<(Petition, Vec<Target>), NotEditable>> {
     let Some(petition) = find_by_slug_including_hidden(conn, slug)? else {
-        return Ok(Err(EditOutcome::NotFound));
+        return Ok(Err(NotEditable::NotFound));
     };
     if petition.owner_id != editor_id && !editor_is_admin {
-        return Ok(Err(EditOutcome::NotYours));
+        return Ok(Err(NotEditable::NotYours));
     }
     let targets = targets_of(conn, std::slice::from_ref(&petition.id))?
         .remove(&petition.id)
@@ -533,11 +534,11 @@ pub fn update(
     editor_id: &str,
     editor_is_admin: bool,
     edited: &NewPetition,
-) -> anyhow::Result<EditOutcome> {
+) -> anyhow::Result<Result<Petition, NotEditable>> {
     write_transaction(conn, |conn| {
         let (petition, _) = match find_editable(conn, slug, editor_id, editor_is_admin)? {
             Ok(found) => found,
-            Err(outcome) => return Ok(outcome),
+            Err(refusal) => return Ok(Err(refusal)),
         };
         let updated: Petition = db_run!(conn: {
             diesel::update(petitions::table.filter(petitions::id.eq(&petition.id)))
@@ -584,7 +585,7 @@ pub fn update(
             })
             .context("linking target")?;
         }
-        Ok(EditOutcome::Updated(Box::new(updated)))
+        Ok(Ok(updated))
     })
 }
 
