@@ -33,7 +33,7 @@
 //! 1. `routes::signatures::sign` (form) or `routes::api::sign_petition`
 //!    (JSON) checks CSRF or the rate limit and calls [`sign::sign`];
 //! 2. [`sign::sign`] parses the form into a `domain::signer::NewSignature`,
-//!    finds the petition in the page cache, takes the address's mail quota,
+//!    finds the petition in the petition cache, takes the address's mail quota,
 //!    fingerprints the address for erasure, draws both tokens and prepares
 //!    both messages, all on the request's thread;
 //! 3. one job on the group-commit writer checks the petition is still open
