@@ -174,9 +174,9 @@ fn main() -> anyhow::Result<()> {
             let signature_id = db.last_insert_rowid();
             // The payload: a line naming the link, padded to its size.
             payload.clear();
-            write!(
+            writeln!(
                 payload,
-                "{payload_head}https://petitions.example.org/confirm/{signature_id:016x}\n"
+                "{payload_head}https://petitions.example.org/confirm/{signature_id:016x}"
             )?;
             while payload.len() < args.payload_bytes {
                 payload.push('.');
