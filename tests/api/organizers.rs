@@ -265,6 +265,13 @@ async fn petitions_with_the_same_title_get_distinct_addresses(app: TestApp) {
     assert_ne!(first, second);
     assert!(second.starts_with("same-title-"), "{second}");
     assert_eq!(app.get(&format!("/petitions/{second}")).await.status, 200);
+    // Many more, in quick succession: each suffix is drawn anew, so none
+    // runs out of tries on the ones before it.
+    let mut slugs = std::collections::HashSet::from([first, second]);
+    for _ in 0..8 {
+        let next = app.create_petition("Same title", "").await;
+        assert!(slugs.insert(next.clone()), "{next} given twice");
+    }
 
     // "new" would be the new-petition form's address on the dashboard.
     let new = app.create_petition("New", "").await;

@@ -123,7 +123,8 @@ pub fn create(
         let slug = if attempt == 0 {
             base.clone()
         } else {
-            format!("{base}-{}", &new_id()[..6])
+            // Random, not a slice of a row key: those begin with the time.
+            format!("{base}-{:06x}", rand::random::<u32>() >> 8)
         };
         match write_transaction(conn, |conn| insert_petition(conn, owner_id, &slug, new)) {
             Ok(petition) => return Ok(petition),
