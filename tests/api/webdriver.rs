@@ -2,6 +2,7 @@
 //! WebDriver calls the tests need over the reqwest client the suite already
 //! uses, rather than pulling in a second HTTP and TLS stack.
 
+use std::os::unix::process::CommandExt;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
@@ -35,6 +36,9 @@ impl Browser {
         let port = crate::helpers::free_port();
         let driver = Command::new(driver_path)
             .arg(format!("--port={port}"))
+            // A group of its own, which the browser it starts joins, so that
+            // dropping the driver ends the browser too.
+            .process_group(0)
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
@@ -267,7 +271,14 @@ pub mod keys {
 }
 
 impl Drop for Browser {
+    /// Killing chromedriver alone left its Chromium running, orphaned, for
+    /// as long as the machine ran: the whole process group goes.
     fn drop(&mut self) {
+        let group = format!("-{}", self.driver.id());
+        let _ = Command::new("kill")
+            .args(["-KILL", "--", &group])
+            .stderr(Stdio::null())
+            .status();
         let _ = self.driver.kill();
         let _ = self.driver.wait();
     }
