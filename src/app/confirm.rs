@@ -14,7 +14,7 @@ pub enum Confirmation {
     /// keep working, but their pages must not lead to it.
     Counted {
         already: bool,
-        petition: Option<Petition>,
+        petition: Option<Box<Petition>>,
     },
     /// Unknown, expired or invalidated. The slug, when the link expired
     /// and the petition is public, lets the page offer to sign again.
@@ -61,7 +61,10 @@ pub async fn confirm(state: &AppState, token: String) -> anyhow::Result<Confirma
         }
         None => None,
     };
-    Ok(Confirmation::Counted { already, petition })
+    Ok(Confirmation::Counted {
+        already,
+        petition: petition.map(Box::new),
+    })
 }
 
 /// The slug, if the public may see its petition.
