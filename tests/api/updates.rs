@@ -40,11 +40,15 @@ async fn post_update(app: &TestApp, slug: &str, subject: &str, body: &str) -> re
 /// Waits until every queued email has been sent.
 async fn outbox_drained(app: &TestApp) {
     for _ in 0..300 {
+        // Updates first: the fan-out queues an update's last batch in the
+        // transaction that marks it delivered, so once none is undelivered,
+        // an empty outbox read afterwards means every batch went out. Read
+        // the other way round, the last batch can slip in between.
+        let undelivered = app.db.count("petition_updates", "delivered_at IS NULL");
         let unsent = app
             .db
             .count("email_outbox", "sent_at IS NULL AND failed_at IS NULL");
-        let undelivered = app.db.count("petition_updates", "delivered_at IS NULL");
-        if unsent == 0 && undelivered == 0 {
+        if undelivered == 0 && unsent == 0 {
             return;
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
