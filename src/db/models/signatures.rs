@@ -163,34 +163,17 @@ pub fn record(
         .context("inserting signature")?;
 
         if inserted == 1 {
-            store_token(
+            store_links(conn, &id, Some(&details), mail, now)?;
+            let to = new.email.as_typed();
+            return queue(
                 conn,
-                &id,
-                TokenPurpose::ConfirmSignature,
-                Some(&details),
-                &mail.confirm_token.hash,
-                now,
-            )?;
-            store_token(
-                conn,
-                &id,
-                TokenPurpose::WithdrawSignature,
-                None,
-                &mail.withdraw_token.hash,
-                now,
-            )?;
-            let Some(due) = mail.due else {
-                return Ok(SignOutcome::EmailCapReached);
-            };
-            outbox::enqueue_prepared(
-                conn,
-                new.email.as_typed(),
+                to,
                 &mail.confirm,
-                Some(&id),
-                due,
+                &id,
+                mail,
                 now,
-            )?;
-            return Ok(SignOutcome::Created);
+                SignOutcome::Created,
+            );
         }
 
         // Someone with this canonical email already signed. Mail goes to the
@@ -218,40 +201,22 @@ pub fn record(
                 if !take_email_from_cap(conn, &existing_id, now)? {
                     return Ok(SignOutcome::EmailCapReached);
                 }
-                store_token(
-                    conn,
-                    &existing_id,
-                    TokenPurpose::WithdrawSignature,
-                    None,
-                    &mail.withdraw_token.hash,
-                    now,
-                )?;
-                store_token(
-                    conn,
-                    &existing_id,
-                    TokenPurpose::ConfirmSignature,
-                    Some(&details),
-                    &mail.confirm_token.hash,
-                    now,
-                )?;
+                store_links(conn, &existing_id, Some(&details), mail, now)?;
                 db_run!(conn: {
                     diesel::update(signatures::table.filter(signatures::id.eq(&existing_id)))
                         .set(signatures::pending_until.eq(now + CONFIRM_TOKEN_TTL))
                         .execute(conn)
                 })
                 .context("extending a pending signature")?;
-                let Some(due) = mail.due else {
-                    return Ok(SignOutcome::EmailCapReached);
-                };
-                outbox::enqueue_prepared(
+                queue(
                     conn,
                     &stored_address,
                     &mail.confirm,
-                    Some(&existing_id),
-                    due,
+                    &existing_id,
+                    mail,
                     now,
-                )?;
-                Ok(SignOutcome::ConfirmationResent)
+                    SignOutcome::ConfirmationResent,
+                )
             }
         }
     })
@@ -269,6 +234,28 @@ fn send_already_signed(
     if !take_email_from_cap(conn, signature_id, now)? {
         return Ok(SignOutcome::EmailCapReached);
     }
+    store_links(conn, signature_id, None, mail, now)?;
+    queue(
+        conn,
+        to,
+        &mail.already_signed,
+        signature_id,
+        mail,
+        now,
+        SignOutcome::AlreadySignedSent,
+    )
+}
+
+/// Stores the links the prepared mail carries: always a withdrawal link,
+/// and a confirmation link (with the details it will confirm) for a
+/// signature still to be confirmed.
+fn store_links(
+    conn: &mut DbConnection,
+    signature_id: &str,
+    to_confirm: Option<&SignerDetails>,
+    mail: &PreparedMail,
+    now: PrimitiveDateTime,
+) -> anyhow::Result<()> {
     store_token(
         conn,
         signature_id,
@@ -277,11 +264,36 @@ fn send_already_signed(
         &mail.withdraw_token.hash,
         now,
     )?;
+    if let Some(details) = to_confirm {
+        store_token(
+            conn,
+            signature_id,
+            TokenPurpose::ConfirmSignature,
+            Some(details),
+            &mail.confirm_token.hash,
+            now,
+        )?;
+    }
+    Ok(())
+}
+
+/// Queues `message` to `to` and answers `sent`, or `EmailCapReached` when
+/// the address has had its fill of mail for the day: the signature stands
+/// and nothing is sent.
+fn queue(
+    conn: &mut DbConnection,
+    to: &str,
+    message: &str,
+    signature_id: &str,
+    mail: &PreparedMail,
+    now: PrimitiveDateTime,
+    sent: SignOutcome,
+) -> anyhow::Result<SignOutcome> {
     let Some(due) = mail.due else {
         return Ok(SignOutcome::EmailCapReached);
     };
-    outbox::enqueue_prepared(conn, to, &mail.already_signed, Some(signature_id), due, now)?;
-    Ok(SignOutcome::AlreadySignedSent)
+    outbox::enqueue_prepared(conn, to, message, Some(signature_id), due, now)?;
+    Ok(sent)
 }
 
 /// Takes one email from the signature's cap, atomically: a new window if
