@@ -4,13 +4,12 @@ use std::future::Future;
 use std::pin::Pin;
 
 use actix_web::http::header;
-use actix_web::{web, FromRequest, HttpRequest};
+use actix_web::{FromRequest, HttpRequest};
 
 use crate::db::models::api_tokens;
 use crate::db::models::organizers::Organizer;
 use crate::domain::token::{hash_token, looks_like_api_token};
 use crate::error::{ApiError, AppError};
-use crate::state::AppState;
 
 /// The organizer whose live API token came with the request. A missing,
 /// malformed, unknown or revoked token is a 401, and which of these it was
@@ -24,9 +23,7 @@ impl FromRequest for ApiOrganizer {
     fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
         let req = req.clone();
         Box::pin(async move {
-            let state = req
-                .app_data::<web::Data<AppState>>()
-                .ok_or_else(|| anyhow::anyhow!("application state missing"))?;
+            let state = super::state_of(&req)?;
             let token = bearer(&req).ok_or(AppError::LoginRequired)?;
             if !looks_like_api_token(token) {
                 return Err(AppError::LoginRequired.into());

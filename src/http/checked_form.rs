@@ -16,7 +16,6 @@ use serde::de::DeserializeOwned;
 use super::csrf::VerifyRequest;
 use super::session::CurrentOrganizer;
 use crate::error::AppError;
-use crate::state::AppState;
 
 /// A form that carries the CSRF token it was rendered with.
 pub trait CarriesCsrfToken {
@@ -127,9 +126,7 @@ where
             let (found, form) = found_and_form.await?;
             let sender = S::admit(found)?;
             let form = form.into_inner();
-            let state = req
-                .app_data::<web::Data<AppState>>()
-                .ok_or_else(|| AppError::from(anyhow::anyhow!("application state missing")))?;
+            let state = super::state_of(&req)?;
             state
                 .csrf
                 .verify(&req, &sender.csrf_scope(), form.csrf_token())

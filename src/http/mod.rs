@@ -10,3 +10,15 @@ pub mod csrf;
 pub mod language;
 pub mod metrics;
 pub mod session;
+
+use actix_web::{web, HttpRequest};
+
+use crate::error::AppError;
+use crate::state::AppState;
+
+/// The application state an extractor needs. It is always registered, so
+/// its absence is a wiring bug: an opaque 500, never a panic.
+pub(crate) fn state_of(req: &HttpRequest) -> Result<&web::Data<AppState>, AppError> {
+    req.app_data::<web::Data<AppState>>()
+        .ok_or_else(|| anyhow::anyhow!("application state missing").into())
+}

@@ -5,7 +5,7 @@ use std::future::Future;
 use std::pin::Pin;
 
 use actix_web::cookie::{time::Duration as CookieDuration, Cookie, SameSite};
-use actix_web::{web, FromRequest, HttpRequest};
+use actix_web::{FromRequest, HttpRequest};
 
 use crate::db::models::organizers::Organizer;
 use crate::db::models::{now, sessions};
@@ -92,9 +92,7 @@ impl FromRequest for CurrentOrganizer {
     fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
         let req = req.clone();
         Box::pin(async move {
-            let state = req
-                .app_data::<web::Data<AppState>>()
-                .ok_or_else(|| anyhow::anyhow!("application state missing"))?;
+            let state = super::state_of(&req)?;
             let Some(cookie) = req.cookie(cookie_name(state)) else {
                 return Err(AppError::LoginRequired);
             };
