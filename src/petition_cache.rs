@@ -18,7 +18,7 @@ use std::time::{Duration, Instant};
 use crate::db::models::petitions::{self, Petition, SigningTarget, Target};
 use crate::db::models::signatures::{self as signature_rows, PublicSigner};
 use crate::db::models::updates::{self, PetitionUpdate};
-use crate::db::Db;
+use crate::db::{Db, DbConnection};
 use crate::domain::petition::is_plausible_slug;
 
 /// How stale a page may be: recent signers and changes made on another
@@ -103,37 +103,23 @@ pub struct PetitionCache {
 impl PetitionCache {
     /// The public petition behind `slug`, from memory if fresh enough.
     pub async fn get(&self, db: &Db, slug: &str) -> anyhow::Result<Option<Arc<PetitionSnapshot>>> {
-        if !is_plausible_slug(slug) {
-            return Ok(None);
-        }
-        if let Some(snapshot) = self.pages.fresh(slug) {
-            return Ok(snapshot);
-        }
-        let started = Instant::now();
-        let epoch = self.invalidations.load(Ordering::SeqCst);
-        let lookup = slug.to_owned();
-        let snapshot = db
-            .run(move |conn| {
-                let Some(petition) = petitions::find_by_slug(conn, &lookup)? else {
-                    return Ok(None);
-                };
-                let targets = petitions::targets_of(conn, std::slice::from_ref(&petition.id))?
-                    .remove(&petition.id)
-                    .unwrap_or_default();
-                let signers = signature_rows::recent_public(conn, &petition.id, RECENT_SIGNERS)?;
-                let news = updates::for_petition(conn, &petition.id, NEWS_ON_PAGE)?;
-                Ok(Some(Arc::new(PetitionSnapshot {
-                    petition,
-                    targets,
-                    signers,
-                    news,
-                })))
-            })
-            .await?;
-        self.pages.keep(slug, started, snapshot.clone(), || {
-            self.invalidations.load(Ordering::SeqCst) != epoch
-        });
-        Ok(snapshot)
+        self.read_through(&self.pages, db, slug, |conn, slug| {
+            let Some(petition) = petitions::find_by_slug(conn, slug)? else {
+                return Ok(None);
+            };
+            let targets = petitions::targets_of(conn, std::slice::from_ref(&petition.id))?
+                .remove(&petition.id)
+                .unwrap_or_default();
+            let signers = signature_rows::recent_public(conn, &petition.id, RECENT_SIGNERS)?;
+            let news = updates::for_petition(conn, &petition.id, NEWS_ON_PAGE)?;
+            Ok(Some(PetitionSnapshot {
+                petition,
+                targets,
+                signers,
+                news,
+            }))
+        })
+        .await
     }
 
     /// What signing needs of the public petition behind `slug`: its key,
@@ -145,22 +131,34 @@ impl PetitionCache {
         db: &Db,
         slug: &str,
     ) -> anyhow::Result<Option<Arc<SigningTarget>>> {
+        self.read_through(&self.signing, db, slug, petitions::find_signing_target)
+            .await
+    }
+
+    /// `shelf`'s value for `slug` if fresh, else `load`ed and kept.
+    async fn read_through<T: Send + Sync + 'static>(
+        &self,
+        shelf: &Shelf<T>,
+        db: &Db,
+        slug: &str,
+        load: fn(&mut DbConnection, &str) -> anyhow::Result<Option<T>>,
+    ) -> anyhow::Result<Option<Arc<T>>> {
         if !is_plausible_slug(slug) {
             return Ok(None);
         }
-        if let Some(target) = self.signing.fresh(slug) {
-            return Ok(target);
+        if let Some(value) = shelf.fresh(slug) {
+            return Ok(value);
         }
         let started = Instant::now();
         let epoch = self.invalidations.load(Ordering::SeqCst);
         let lookup = slug.to_owned();
-        let target = db
-            .run(move |conn| Ok(petitions::find_signing_target(conn, &lookup)?.map(Arc::new)))
+        let value = db
+            .run(move |conn| Ok(load(conn, &lookup)?.map(Arc::new)))
             .await?;
-        self.signing.keep(slug, started, target.clone(), || {
+        shelf.keep(slug, started, value.clone(), || {
             self.invalidations.load(Ordering::SeqCst) != epoch
         });
-        Ok(target)
+        Ok(value)
     }
 
     /// Forgets `slug`, after a change made on this instance.
