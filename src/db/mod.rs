@@ -198,6 +198,48 @@ pub struct ConnectionManager {
     url: DatabaseUrl,
 }
 
+/// Turns on SQLite's query planner stability guarantee for every
+/// connection this process opens.
+///
+/// Without it SQLite plans a statement with `LIMIT ?` (diesel's `first()`)
+/// by the value bound to the limit, so binding it again, as diesel does on
+/// every execution of a cached statement, makes SQLite parse and plan the
+/// statement anew each time: most of what the signature writer's lookups
+/// cost. The guarantee keeps the first plan. It only ever changes plans
+/// for `LIKE ?` prefixes and STAT4 statistics, which no query here uses.
+fn plan_statements_once() {
+    static REGISTERED: std::sync::Once = std::sync::Once::new();
+    REGISTERED.call_once(|| {
+        // SAFETY: registers a function with the C signature SQLite expects;
+        // SQLite calls it for each new connection before handing it out.
+        let rc = unsafe { libsqlite3_sys::sqlite3_auto_extension(Some(enable_qpsg)) };
+        if rc != libsqlite3_sys::SQLITE_OK {
+            tracing::warn!(
+                rc,
+                "SQLite would not take the connection hook; plans stay per binding"
+            );
+        }
+    });
+}
+
+unsafe extern "C" fn enable_qpsg(
+    db: *mut libsqlite3_sys::sqlite3,
+    _error: *mut *mut std::ffi::c_char,
+    _api: *const libsqlite3_sys::sqlite3_api_routines,
+) -> std::ffi::c_int {
+    // SAFETY: `db` is the live connection SQLite is opening; this option
+    // takes an int and an optional out-pointer, here null.
+    unsafe {
+        libsqlite3_sys::sqlite3_db_config(
+            db,
+            libsqlite3_sys::SQLITE_DBCONFIG_ENABLE_QPSG,
+            1 as std::ffi::c_int,
+            std::ptr::null_mut::<std::ffi::c_int>(),
+        );
+    }
+    libsqlite3_sys::SQLITE_OK
+}
+
 impl ManageConnection for ConnectionManager {
     type Connection = DbConnection;
     type Error = diesel::r2d2::Error;
@@ -208,6 +250,7 @@ impl ManageConnection for ConnectionManager {
                 .map(DbConnection::Postgresql)
                 .map_err(diesel::r2d2::Error::ConnectionError),
             Backend::Sqlite => {
+                plan_statements_once();
                 let mut conn = SqliteConnection::establish(self.url.target.expose_secret())
                     .map_err(diesel::r2d2::Error::ConnectionError)?;
                 // WAL with synchronous=NORMAL survives a process crash;
