@@ -11,8 +11,9 @@ use std::time::Duration;
 use tokio::sync::Notify;
 
 use crate::db::models::now;
-use crate::db::models::updates::{self, UpdateMail};
+use crate::db::models::updates::{self, Batch, UpdateMail, WrittenMail};
 use crate::db::Db;
+use crate::domain::token::SecretToken;
 use crate::email::messages::PetitionUpdate;
 use crate::workers::{Deps, Heartbeat, Job};
 
@@ -67,26 +68,56 @@ impl UpdateFanout {
                 if unsent >= BATCH {
                     break;
                 }
-                let (id, public_url) = (update_id.clone(), self.public_url.clone());
+                let id = update_id.clone();
+                let Some(batch) = self
+                    .db
+                    .run(move |conn| updates::next_batch(conn, &id, BATCH))
+                    .await?
+                else {
+                    break;
+                };
+                // Written outside any transaction: the database holds its
+                // write lock only to store what is already written.
+                let public_url = self.public_url.clone();
+                let (batch, mails) = tokio::task::spawn_blocking(move || {
+                    let mails = write_all(&public_url, &batch)?;
+                    anyhow::Ok((batch, mails))
+                })
+                .await??;
+                let full = batch.recipients.len() as i64 == BATCH;
                 let queued = self
                     .db
-                    .run(move |conn| {
-                        updates::queue_batch(conn, &id, BATCH, now(), &|mail| {
-                            compose(&public_url, mail)
-                        })
-                    })
+                    .run(move |conn| updates::queue_batch(conn, &batch, &mails, BATCH, now()))
                     .await?;
                 if queued > 0 {
                     self.outbox_wake.notify_one();
                     tracing::info!(update = %update_id, queued, "queued update emails");
                 }
-                if (queued as i64) < BATCH {
+                // A short batch was the last; a batch queued by someone
+                // else meanwhile is read again on the next pass.
+                if !full || queued == 0 {
                     break;
                 }
             }
         }
         Ok(())
     }
+}
+
+/// Each recipient's email, with a fresh unsubscribe link.
+fn write_all(public_url: &str, batch: &Batch) -> anyhow::Result<Vec<WrittenMail>> {
+    batch
+        .recipients
+        .iter()
+        .map(|recipient| {
+            let unsubscribe = SecretToken::generate();
+            Ok(WrittenMail {
+                signature_id: recipient.signature_id.clone(),
+                email: compose(public_url, &batch.mail_for(recipient, &unsubscribe.plain))?,
+                unsubscribe_hash: unsubscribe.hash,
+            })
+        })
+        .collect()
 }
 
 fn compose(

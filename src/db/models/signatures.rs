@@ -332,20 +332,8 @@ fn take_email_from_cap(
     Ok(took_one == 1)
 }
 
-pub(crate) fn issue_token(
-    conn: &mut DbConnection,
-    signature_id: &str,
-    purpose: TokenPurpose,
-    details: Option<&SignerDetails>,
-    now: PrimitiveDateTime,
-) -> anyhow::Result<String> {
-    let token = SecretToken::generate();
-    store_token(conn, signature_id, purpose, details, &token.hash, now)?;
-    Ok(token.plain)
-}
-
 /// Stores a token generated beforehand, by its hash.
-fn store_token(
+pub(crate) fn store_token(
     conn: &mut DbConnection,
     signature_id: &str,
     purpose: TokenPurpose,

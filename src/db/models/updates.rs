@@ -7,7 +7,7 @@ use time::{Duration, PrimitiveDateTime};
 
 use super::new_id;
 use super::outbox::{self, OutgoingEmail};
-use super::signatures::issue_token;
+use super::signatures::store_token;
 use crate::db::schema::{email_outbox, petition_updates, petitions, signatures, tokens};
 use crate::db::{write_transaction, DbConnection};
 use crate::db_run;
@@ -197,46 +197,172 @@ pub struct UpdateMail<'a> {
     pub unsubscribe_token: &'a str,
 }
 
-/// Queues the next batch of an update's emails: the confirmed signers who
+/// Where an update's delivery stands: the last signer queued, in the
+/// order signers confirmed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cursor {
+    pub confirmed_at: Option<PrimitiveDateTime>,
+    pub signature_id: Option<String>,
+}
+
+/// The next recipients of an update, read outside any write so that their
+/// emails are written outside one too.
+pub struct Batch {
+    pub update: PetitionUpdate,
+    pub petition_slug: String,
+    pub petition_title: String,
+    pub petition_language: PetitionLanguage,
+    /// The cursor these recipients follow; the batch is queued only if the
+    /// update still stands there.
+    pub after: Cursor,
+    pub recipients: Vec<Recipient>,
+}
+
+pub struct Recipient {
+    pub signature_id: String,
+    pub email: String,
+    pub confirmed_at: Option<PrimitiveDateTime>,
+    /// The language they signed in.
+    pub locale: crate::i18n::Locale,
+}
+
+impl Batch {
+    /// What `recipient`'s email is written from.
+    pub fn mail_for<'a>(
+        &'a self,
+        recipient: &'a Recipient,
+        unsubscribe_token: &'a str,
+    ) -> UpdateMail<'a> {
+        UpdateMail {
+            update: &self.update,
+            petition_slug: &self.petition_slug,
+            petition_title: &self.petition_title,
+            petition_language: self.petition_language,
+            to: &recipient.email,
+            locale: recipient.locale,
+            unsubscribe_token,
+        }
+    }
+}
+
+/// One recipient's written email, and the hash of the unsubscribe link it
+/// carries.
+pub struct WrittenMail {
+    pub signature_id: String,
+    pub unsubscribe_hash: String,
+    pub email: OutgoingEmail,
+}
+
+type UpdateRow = (
+    PetitionUpdate,
+    Option<PrimitiveDateTime>,
+    Option<String>,
+    String,
+    String,
+    String,
+);
+
+/// An update still to deliver, with its cursor and petition, unless its
+/// petition is hidden (its mail waits until it is shown again).
+fn deliverable(conn: &mut DbConnection, update_id: &str) -> anyhow::Result<Option<UpdateRow>> {
+    db_run!(conn: {
+        petition_updates::table
+            .inner_join(petitions::table)
+            .filter(petition_updates::id.eq(update_id))
+            .filter(petition_updates::delivered_at.is_null())
+            .filter(petitions::hidden_at.is_null())
+            .select((
+                PetitionUpdate::as_select(),
+                petition_updates::cursor_confirmed_at,
+                petition_updates::cursor_signature_id,
+                petitions::slug,
+                petitions::title,
+                petitions::language,
+            ))
+            .get_result(conn)
+            .optional()
+    })
+    .context("loading update to deliver")
+}
+
+/// The next `size` recipients of an update: the confirmed signers who
 /// asked for updates and had confirmed when it was written, in the order
-/// they confirmed. Returns how many were queued; fewer than `batch` means
-/// the update is fully queued and is marked delivered.
-pub fn queue_batch(
+/// they confirmed. `None` when there is nothing to deliver now.
+pub fn next_batch(
     conn: &mut DbConnection,
     update_id: &str,
-    batch: i64,
-    now: PrimitiveDateTime,
-    compose: &dyn Fn(&UpdateMail) -> anyhow::Result<OutgoingEmail>,
-) -> anyhow::Result<usize> {
-    write_transaction(conn, |conn| {
-        type Row = (
-            PetitionUpdate,
-            Option<PrimitiveDateTime>,
-            Option<String>,
-            String,
-            String,
-            String,
-        );
-        macro_rules! update_row {
-            () => {
-                petition_updates::table
-                    .inner_join(petitions::table)
-                    .filter(petition_updates::id.eq(update_id))
-                    .filter(petition_updates::delivered_at.is_null())
-                    // A hidden petition's mail waits until it is shown again.
-                    .filter(petitions::hidden_at.is_null())
-                    .select((
-                        PetitionUpdate::as_select(),
-                        petition_updates::cursor_confirmed_at,
-                        petition_updates::cursor_signature_id,
-                        petitions::slug,
-                        petitions::title,
-                        petitions::language,
-                    ))
-            };
+    size: i64,
+) -> anyhow::Result<Option<Batch>> {
+    let Some((update, cursor_at, cursor_id, slug, title, language)) = deliverable(conn, update_id)?
+    else {
+        return Ok(None);
+    };
+    type Row = (String, String, Option<PrimitiveDateTime>, Option<String>);
+    let rows: Vec<Row> = db_run!(conn: {
+        let mut query = signatures::table
+            .filter(signatures::petition_id.eq(&update.petition_id))
+            .filter(signatures::state.eq(SignatureState::Confirmed))
+            .filter(signatures::confirmed_at.le(update.created_at))
+            .filter(signatures::updates.eq(true))
+            .order((signatures::confirmed_at, signatures::id))
+            .limit(size)
+            .select((
+                signatures::id,
+                signatures::email,
+                signatures::confirmed_at,
+                signatures::locale,
+            ))
+            .into_boxed();
+        if let (Some(at), Some(id)) = (cursor_at, cursor_id.clone()) {
+            let after = BoolExpressionMethods::and(
+                signatures::confirmed_at.eq(at),
+                signatures::id.gt(id),
+            );
+            query = query.filter(BoolExpressionMethods::or(
+                signatures::confirmed_at.gt(at),
+                after,
+            ));
         }
-        // Instances sharing PostgreSQL take turns on an update, so no batch
-        // is queued twice. (SQLite's IMMEDIATE transaction already does.)
+        query.load(conn)
+    })
+    .context("loading update recipients")?;
+    Ok(Some(Batch {
+        petition_language: PetitionLanguage::parse(&language).unwrap_or_default(),
+        update,
+        petition_slug: slug,
+        petition_title: title,
+        after: Cursor {
+            confirmed_at: cursor_at,
+            signature_id: cursor_id,
+        },
+        recipients: rows
+            .into_iter()
+            .map(|(signature_id, email, confirmed_at, locale)| Recipient {
+                signature_id,
+                email,
+                confirmed_at,
+                locale: crate::i18n::Locale::from_stored(locale.as_deref()),
+            })
+            .collect(),
+    }))
+}
+
+/// Queues a batch's written emails, with their unsubscribe links, and
+/// moves the update's cursor past them, in one transaction. Returns how
+/// many were queued: 0 when the update moved on meanwhile (another
+/// instance queued this batch, or it was hidden or deleted), so nothing is
+/// queued twice. A batch smaller than `size` marks the update delivered.
+pub fn queue_batch(
+    conn: &mut DbConnection,
+    batch: &Batch,
+    mails: &[WrittenMail],
+    size: i64,
+    now: PrimitiveDateTime,
+) -> anyhow::Result<usize> {
+    let update_id = batch.update.id.as_str();
+    write_transaction(conn, |conn| {
+        // Instances sharing PostgreSQL take turns on an update. (SQLite's
+        // IMMEDIATE transaction already excludes other writers.)
         if let DbConnection::Postgresql(c) = conn {
             petition_updates::table
                 .filter(petition_updates::id.eq(update_id))
@@ -246,65 +372,41 @@ pub fn queue_batch(
                 .optional()
                 .context("locking update")?;
         }
-        let row: Option<Row> = db_run!(conn: { update_row!().first(conn).optional() })
-            .context("loading update to deliver")?;
-        let Some((update, cursor_at, cursor_id, slug, title, language)) = row else {
+        let Some((update, cursor_at, cursor_id, ..)) = deliverable(conn, update_id)? else {
             return Ok(0);
         };
-        let petition_language = PetitionLanguage::parse(&language).unwrap_or_default();
-        type Recipient = (String, String, Option<PrimitiveDateTime>, Option<String>);
-        let recipients: Vec<Recipient> = db_run!(conn: {
-            let mut query = signatures::table
-                .filter(signatures::petition_id.eq(&update.petition_id))
-                .filter(signatures::state.eq(SignatureState::Confirmed))
-                .filter(signatures::confirmed_at.le(update.created_at))
-                .filter(signatures::updates.eq(true))
-                .order((signatures::confirmed_at, signatures::id))
-                .limit(batch)
-                .select((
-                    signatures::id,
-                    signatures::email,
-                    signatures::confirmed_at,
-                    signatures::locale,
-                ))
-                .into_boxed();
-            if let (Some(at), Some(id)) = (cursor_at, cursor_id.clone()) {
-                let after = BoolExpressionMethods::and(
-                    signatures::confirmed_at.eq(at),
-                    signatures::id.gt(id),
-                );
-                query = query.filter(BoolExpressionMethods::or(
-                    signatures::confirmed_at.gt(at),
-                    after,
-                ));
-            }
-            query.load(conn)
-        })
-        .context("loading update recipients")?;
-        for (signature_id, email, _, locale) in &recipients {
-            let token = issue_token(conn, signature_id, TokenPurpose::Unsubscribe, None, now)?;
-            let message = compose(&UpdateMail {
-                update: &update,
-                petition_slug: &slug,
-                petition_title: &title,
-                petition_language,
-                to: email,
-                locale: crate::i18n::Locale::from_stored(locale.as_deref()),
-                unsubscribe_token: &token,
-            })?;
-            outbox::enqueue_for_update(conn, &message, signature_id, &update.id, now)?;
-        }
-        let queued = recipients.len();
-        let (next_at, next_id) = match recipients.last() {
-            Some((id, _, at, _)) => (*at, Some(id.clone())),
-            None => (cursor_at, cursor_id),
+        let still_there = Cursor {
+            confirmed_at: cursor_at,
+            signature_id: cursor_id,
         };
-        let finished = (queued as i64) < batch;
+        if still_there != batch.after {
+            return Ok(0);
+        }
+        for mail in mails {
+            store_token(
+                conn,
+                &mail.signature_id,
+                TokenPurpose::Unsubscribe,
+                None,
+                &mail.unsubscribe_hash,
+                now,
+            )?;
+            outbox::enqueue_for_update(conn, &mail.email, &mail.signature_id, update_id, now)?;
+        }
+        let next = match batch.recipients.last() {
+            Some(last) => Cursor {
+                confirmed_at: last.confirmed_at,
+                signature_id: Some(last.signature_id.clone()),
+            },
+            None => still_there,
+        };
+        let queued = mails.len();
+        let finished = (batch.recipients.len() as i64) < size;
         db_run!(conn: {
-            diesel::update(petition_updates::table.filter(petition_updates::id.eq(&update.id)))
+            diesel::update(petition_updates::table.filter(petition_updates::id.eq(update_id)))
                 .set((
-                    petition_updates::cursor_confirmed_at.eq(next_at),
-                    petition_updates::cursor_signature_id.eq(next_id),
+                    petition_updates::cursor_confirmed_at.eq(next.confirmed_at),
+                    petition_updates::cursor_signature_id.eq(&next.signature_id),
                     petition_updates::recipients.eq(update.recipients + queued as i64),
                     petition_updates::delivered_at.eq(finished.then_some(now)),
                 ))
