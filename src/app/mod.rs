@@ -14,6 +14,8 @@
 //!   [`petitions::close`];
 //! - [`updates::post`]: writing to the signers, or previewing it.
 //!
+//! Anyone: [`accounts::sign_up`], [`accounts::request_reset`].
+//!
 //! Admins:
 //! - [`invalidate::invalidate`]: invalidating signatures that match some
 //!   criteria;
@@ -41,6 +43,7 @@
 //!    the token hashes and the chosen outbox row in one transaction;
 //! 4. the outbox worker renders the message from its data and sends it.
 
+pub mod accounts;
 pub mod confirm;
 pub mod invalidate;
 pub mod managing;

@@ -12,17 +12,16 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::{render, with_retry_after};
-use crate::db::models::accounts::{self, SignUpMail};
-use crate::db::models::organizers::NewOrganizer;
-use crate::db::models::{new_id, now};
+use crate::app;
+use crate::db::models::accounts;
+use crate::db::models::now;
 use crate::domain::signer::parse_name;
 use crate::domain::token::{hash_token, looks_like_token, TokenPurpose};
 use crate::domain::{honeypot, Email, FieldErrors};
-use crate::email::messages::{AccountExists, ResetPassword, VerifyOrganizer};
 use crate::error::{rate_limited_message, AppError};
 use crate::http::checked_form::{carries_csrf_token, Anyone, CheckedForm};
 use crate::http::client_ip::client_addr;
-use crate::i18n::{Locale, Message, Ui};
+use crate::i18n::{Message, Ui};
 use crate::security::password::{Password, BUSY_MESSAGE};
 use crate::state::AppState;
 
@@ -165,41 +164,16 @@ pub async fn signup(
             return refused(&page, StatusCode::SERVICE_UNAVAILABLE, busy.retry_after);
         }
     };
-    let verify_base = state.url("/signup/confirm/");
-    let login_url = state.url("/login");
-    let reset_url = state.url("/password/forgot");
-    let typed = email.as_typed().to_owned();
-    state
-        .db
-        .run(move |conn| {
-            let id = new_id();
-            let at = now();
-            let organizer = NewOrganizer {
-                id: &id,
-                email: email.as_typed(),
-                email_canonical: email.canonical(),
-                name: &name,
-                password_hash: &hash,
-                is_admin: false,
-                verified_at: None,
-                created_at: at,
-                locale: Some(locale.code()),
-            };
-            accounts::sign_up(conn, &organizer, at, |mail| match mail {
-                SignUpMail::Verify { token } => VerifyOrganizer {
-                    verify_url: format!("{verify_base}{token}"),
-                }
-                .to_email(&typed, locale),
-                // In the account's language, if it has one.
-                SignUpMail::AlreadyRegistered { locale: theirs } => AccountExists {
-                    login_url,
-                    reset_url,
-                }
-                .to_email(&typed, theirs.unwrap_or(locale)),
-            })
-        })
-        .await?;
-    state.outbox_wake.notify_one();
+    app::accounts::sign_up(
+        &state,
+        app::accounts::SignUp {
+            email,
+            name,
+            password_hash: hash,
+            locale,
+        },
+    )
+    .await?;
     signup_check_inbox(ui, &form.email)
 }
 
@@ -297,28 +271,7 @@ pub async fn forgot(
         tracing::info!(form = "forgot", "honeypot filled; submission dropped");
         return forgot_check_inbox(ui, &form.email);
     }
-    let reset_base = state.url("/password/reset/");
-    let canonical = email.canonical().to_owned();
-    state
-        .db
-        .run(move |conn| {
-            accounts::request_reset(conn, &canonical, now(), |organizer, token| {
-                ResetPassword {
-                    reset_url: format!("{reset_base}{token}"),
-                }
-                // In the account's language; the asker's if it has none.
-                .to_email(
-                    &organizer.email,
-                    organizer
-                        .locale_code
-                        .as_deref()
-                        .and_then(Locale::parse)
-                        .unwrap_or(locale),
-                )
-            })
-        })
-        .await?;
-    state.outbox_wake.notify_one();
+    app::accounts::request_reset(&state, &email, locale).await?;
     forgot_check_inbox(ui, &form.email)
 }
 

@@ -6,32 +6,32 @@ use anyhow::Context;
 use diesel::prelude::*;
 use time::PrimitiveDateTime;
 
-use super::organizers::{self, NewOrganizer, Organizer};
+use super::organizers::NewOrganizer;
 use super::outbox::{self, OutgoingEmail};
 use crate::db::schema::{organizers as organizer_rows, sessions, tokens};
 use crate::db::{write_transaction, DbConnection};
 use crate::db_run;
-use crate::domain::token::{hash_token, SecretToken, TokenPurpose};
+use crate::domain::token::{hash_token, TokenPurpose};
 
-/// Which email a sign-up calls for.
-pub enum SignUpMail {
+/// Both emails a sign-up may call for, written beforehand: which one goes
+/// is only known once the insert has run.
+pub struct SignUpMails {
+    /// The hash of the token `verify` links to.
+    pub verify_token_hash: String,
     /// A new account: the link that verifies its address.
-    Verify { token: String },
-    /// The address already has an account: tell its owner, who may simply
-    /// have forgotten.
-    AlreadyRegistered {
-        /// The account's language, if it has one.
-        locale: Option<crate::i18n::Locale>,
-    },
+    pub verify: OutgoingEmail,
+    /// The address already has an account: a note to its owner, who may
+    /// simply have forgotten.
+    pub already_registered: OutgoingEmail,
 }
 
 /// Opens an unverified account and queues its verification email, or, if
-/// the address is taken, queues a note to its owner instead.
+/// the address is taken, queues the note to its owner instead.
 pub fn sign_up(
     conn: &mut DbConnection,
     new: &NewOrganizer,
     now: PrimitiveDateTime,
-    compose: impl FnOnce(&SignUpMail) -> anyhow::Result<OutgoingEmail>,
+    mails: &SignUpMails,
 ) -> anyhow::Result<()> {
     write_transaction(conn, |conn| {
         // DO NOTHING rather than catching the unique violation, which
@@ -45,34 +45,34 @@ pub fn sign_up(
         })
         .context("inserting organizer")?;
         let mail = if inserted == 1 {
-            SignUpMail::Verify {
-                token: issue(conn, new.id, TokenPurpose::VerifyOrganizer, now)?,
-            }
+            store(
+                conn,
+                new.id,
+                TokenPurpose::VerifyOrganizer,
+                &mails.verify_token_hash,
+                now,
+            )?;
+            &mails.verify
         } else {
-            let locale =
-                organizers::find_by_canonical_email(conn, new.email_canonical)?.and_then(|o| {
-                    o.locale_code
-                        .as_deref()
-                        .and_then(crate::i18n::Locale::parse)
-                });
-            SignUpMail::AlreadyRegistered { locale }
+            &mails.already_registered
         };
-        outbox::enqueue(conn, &compose(&mail)?, None, now)?;
+        outbox::enqueue(conn, mail, None, now)?;
         Ok(())
     })
 }
 
-fn issue(
+/// Stores an organizer's token, drawn beforehand, by its hash.
+fn store(
     conn: &mut DbConnection,
     organizer_id: &str,
     purpose: TokenPurpose,
+    token_hash: &str,
     now: PrimitiveDateTime,
-) -> anyhow::Result<String> {
-    let token = SecretToken::generate();
+) -> anyhow::Result<()> {
     db_run!(conn: {
         diesel::insert_into(tokens::table)
             .values((
-                tokens::token_hash.eq(&token.hash),
+                tokens::token_hash.eq(token_hash),
                 tokens::purpose.eq(purpose.as_str()),
                 tokens::organizer_id.eq(organizer_id),
                 tokens::created_at.eq(now),
@@ -81,7 +81,7 @@ fn issue(
             .execute(conn)
     })
     .context("inserting an organizer token")?;
-    Ok(token.plain)
+    Ok(())
 }
 
 /// Uses up a live token of `purpose`: the organizer it belongs to, or
@@ -167,20 +167,34 @@ fn mark_verified(
     Ok(())
 }
 
-/// Queues a reset link for the account with this canonical address, if
-/// there is one. The caller answers the same either way.
+/// Queues a reset link, written beforehand, for the account `organizer_id`,
+/// unless the account is gone meanwhile.
 pub fn request_reset(
     conn: &mut DbConnection,
-    canonical_email: &str,
+    organizer_id: &str,
+    token_hash: &str,
+    mail: &OutgoingEmail,
     now: PrimitiveDateTime,
-    compose: impl FnOnce(&Organizer, &str) -> anyhow::Result<OutgoingEmail>,
 ) -> anyhow::Result<()> {
     write_transaction(conn, |conn| {
-        let Some(organizer) = organizers::find_by_canonical_email(conn, canonical_email)? else {
+        let still_there: bool = db_run!(conn: {
+            diesel::select(diesel::dsl::exists(
+                organizer_rows::table.filter(organizer_rows::id.eq(organizer_id)),
+            ))
+            .get_result(conn)
+        })
+        .context("looking up the account")?;
+        if !still_there {
             return Ok(());
-        };
-        let token = issue(conn, &organizer.id, TokenPurpose::ResetPassword, now)?;
-        outbox::enqueue(conn, &compose(&organizer, &token)?, None, now)?;
+        }
+        store(
+            conn,
+            organizer_id,
+            TokenPurpose::ResetPassword,
+            token_hash,
+            now,
+        )?;
+        outbox::enqueue(conn, mail, None, now)?;
         Ok(())
     })
 }

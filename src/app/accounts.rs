@@ -1,0 +1,107 @@
+//! Accounts that organizers open themselves: signing up, and asking for a
+//! password reset. Whether or not the address has an account, the caller
+//! answers the same; only the email differs, and it is written here,
+//! before the transaction that queues it.
+
+use crate::db::models::accounts::{self, SignUpMails};
+use crate::db::models::organizers::{self, NewOrganizer};
+use crate::db::models::{new_id, now};
+use crate::domain::token::SecretToken;
+use crate::domain::Email;
+use crate::email::messages::{AccountExists, ResetPassword, VerifyOrganizer};
+use crate::i18n::Locale;
+use crate::state::AppState;
+
+/// A sign-up whose fields have been checked and password hashed.
+pub struct SignUp {
+    pub email: Email,
+    pub name: String,
+    pub password_hash: String,
+    /// The language the visitor used, for the account and its mail.
+    pub locale: Locale,
+}
+
+/// Opens an unverified account and mails its verification link, or mails
+/// the owner of an existing account a note instead.
+pub async fn sign_up(state: &AppState, request: SignUp) -> anyhow::Result<()> {
+    let SignUp {
+        email,
+        name,
+        password_hash,
+        locale,
+    } = request;
+    // An existing account's own language, for the note to its owner. Read
+    // for every sign-up, so the work done tells nothing either.
+    let canonical = email.canonical().to_owned();
+    let existing = state
+        .db
+        .run(move |conn| organizers::find_by_canonical_email(conn, &canonical))
+        .await?;
+    let theirs = existing
+        .and_then(|o| o.locale_code.as_deref().and_then(Locale::parse))
+        .unwrap_or(locale);
+    let verify = SecretToken::generate();
+    let to = email.as_typed();
+    let mails = SignUpMails {
+        verify: VerifyOrganizer {
+            verify_url: state.url(&format!("/signup/confirm/{}", verify.plain)),
+        }
+        .to_email(to, locale)?,
+        already_registered: AccountExists {
+            login_url: state.url("/login"),
+            reset_url: state.url("/password/forgot"),
+        }
+        .to_email(to, theirs)?,
+        verify_token_hash: verify.hash,
+    };
+    state
+        .db
+        .run(move |conn| {
+            let (id, at) = (new_id(), now());
+            let organizer = NewOrganizer {
+                id: &id,
+                email: email.as_typed(),
+                email_canonical: email.canonical(),
+                name: &name,
+                password_hash: &password_hash,
+                is_admin: false,
+                verified_at: None,
+                created_at: at,
+                locale: Some(locale.code()),
+            };
+            accounts::sign_up(conn, &organizer, at, &mails)
+        })
+        .await?;
+    state.outbox_wake.notify_one();
+    Ok(())
+}
+
+/// Mails a reset link to the account with this address, if there is one.
+/// `locale` is the asker's, used when the account has none of its own.
+pub async fn request_reset(state: &AppState, email: &Email, locale: Locale) -> anyhow::Result<()> {
+    let canonical = email.canonical().to_owned();
+    let Some(organizer) = state
+        .db
+        .run(move |conn| organizers::find_by_canonical_email(conn, &canonical))
+        .await?
+    else {
+        return Ok(());
+    };
+    let token = SecretToken::generate();
+    // In the account's language; the asker's if it has none.
+    let language = organizer
+        .locale_code
+        .as_deref()
+        .and_then(Locale::parse)
+        .unwrap_or(locale);
+    let mail = ResetPassword {
+        reset_url: state.url(&format!("/password/reset/{}", token.plain)),
+    }
+    .to_email(&organizer.email, language)?;
+    state
+        .db
+        .run(move |conn| accounts::request_reset(conn, &organizer.id, &token.hash, &mail, now()))
+        .await?;
+    state.outbox_wake.notify_one();
+    Ok(())
+}
