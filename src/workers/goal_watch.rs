@@ -86,16 +86,21 @@ impl Job for GoalWatch {
 
 impl GoalWatch {
     async fn mark(&self, slug: Option<String>) -> anyhow::Result<()> {
-        let public_url = self.public_url.clone();
         let reached = self
             .db
-            .run(move |conn| {
-                goals::mark_reached(conn, slug.as_deref(), now(), &|p| compose(&public_url, p))
-            })
+            .run(move |conn| goals::reached_unmarked(conn, slug.as_deref()))
             .await?;
-        if !reached.is_empty() {
-            self.outbox_wake.notify_one();
-            for petition in reached {
+        for petition in reached {
+            // Written before the transaction that marks the petition and
+            // queues the email.
+            let mail = compose(&self.public_url, &petition)?;
+            let (marking, at) = (petition.clone(), now());
+            let marked = self
+                .db
+                .run(move |conn| goals::mark_reached(conn, &marking, &mail, at))
+                .await?;
+            if marked {
+                self.outbox_wake.notify_one();
                 tracing::info!(petition = %petition.slug, goal = petition.goal, "petition reached its goal");
             }
         }
