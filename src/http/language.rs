@@ -110,9 +110,9 @@ pub async fn negotiate(
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
     let decided = decide(req.request());
     req.extensions_mut().insert(decided);
-    let secure = req
-        .app_data::<actix_web::web::Data<AppState>>()
-        .is_some_and(|s| s.settings.secure_cookies());
+    // Whether cookies are Secure is asked only when one is set: it parses
+    // the public URL.
+    let state = req.app_data::<actix_web::web::Data<AppState>>().cloned();
     let mut res = next.call(req).await?.map_into_boxed_body();
 
     if is_html(res.headers()) {
@@ -129,6 +129,7 @@ pub async fn negotiate(
         add_vary(res.headers_mut());
     }
     if decided.chosen {
+        let secure = state.is_some_and(|s| s.settings.secure_cookies());
         let cookie = Cookie::build(COOKIE, decided.locale.code())
             .path("/")
             .same_site(SameSite::Lax)
