@@ -207,9 +207,10 @@ impl Locale {
             .unwrap_or_else(|| code.to_owned())
     }
 
-    /// Every country as `(code, name)`, sorted by name in this language.
-    pub fn countries(self) -> &'static [(&'static str, &'static str)] {
-        countries::sorted(self)
+    /// The options of a country `<select>`, escaped HTML, with `selected`
+    /// (a code) marked.
+    pub fn country_options(self, selected: &str) -> String {
+        countries::options_html(self, selected)
     }
 }
 

@@ -127,10 +127,6 @@ impl SignFormView {
         self.errors.get(field)
     }
 
-    pub fn is_country(&self, code: &str) -> bool {
-        self.values.country.trim().eq_ignore_ascii_case(code)
-    }
-
     pub fn public_checked(&self) -> bool {
         crate::domain::signer::CheckboxValue::is_checked(&self.values.public)
     }
