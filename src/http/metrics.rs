@@ -9,6 +9,7 @@ use actix_web::middleware::Next;
 use actix_web::web;
 
 use crate::state::AppState;
+use crate::telemetry::MatchedRoute;
 
 /// Middleware: counts and times every request under its route pattern.
 pub async fn track_requests(
@@ -17,7 +18,7 @@ pub async fn track_requests(
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
     let started = Instant::now();
     let method = req.method().as_str().to_owned();
-    let route = req.match_pattern();
+    let route = MatchedRoute::of(&req);
     let metrics = req
         .app_data::<web::Data<AppState>>()
         .map(|state| state.metrics.clone());
