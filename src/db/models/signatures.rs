@@ -92,8 +92,11 @@ pub struct PreparedMail {
     pub due: Option<PrimitiveDateTime>,
 }
 
-/// Records a signature and queues its email in one write transaction (a
-/// savepoint when the group-commit writer batches several).
+/// Records a signature and queues its email. It must run inside a write
+/// transaction, which makes it all or nothing: the group-commit writer runs
+/// each job in a savepoint of its batch, so a savepoint of its own here
+/// would only add statements (round trips, on PostgreSQL) to every
+/// signature.
 ///
 /// The insert is `ON CONFLICT DO NOTHING` on (petition, canonical email), so
 /// concurrent identical submissions make exactly one row; the losers fall
@@ -109,117 +112,115 @@ pub fn record(
     mail: &PreparedMail,
     now: PrimitiveDateTime,
 ) -> anyhow::Result<SignOutcome> {
-    write_transaction(conn, |conn| {
-        let details = SignerDetails::of(new, from.ip, from.locale);
-        // Someone who signed, then erased their details, left a fingerprint
-        // instead of their address: they have signed already. Mail goes to
-        // the address just typed, the only one left, which has the same
-        // canonical form.
-        let erased: Option<(String, SignatureState)> = db_run!(conn: {
-            signatures::table
-                .filter(signatures::petition_id.eq(petition_id))
-                .filter(signatures::email_canonical.eq(erased_marker))
-                .select((signatures::id, signatures::state))
-                .first(conn)
-                .optional()
-        })
-        .context("looking for an erased signature")?;
-        match erased {
-            Some((_, SignatureState::Invalidated)) => return Ok(SignOutcome::Invalidated),
-            Some((erased_id, SignatureState::Confirmed)) => {
-                return send_already_signed(conn, &erased_id, new.email.as_typed(), mail, now);
-            }
-            // Erased before it was confirmed: its links are gone, so it
-            // never counts, and the purge takes it. Signing anew is right.
-            Some((_, SignatureState::Pending)) | None => {}
+    let details = SignerDetails::of(new, from.ip, from.locale);
+    // Someone who signed, then erased their details, left a fingerprint
+    // instead of their address: they have signed already. Mail goes to
+    // the address just typed, the only one left, which has the same
+    // canonical form.
+    let erased: Option<(String, SignatureState)> = db_run!(conn: {
+        signatures::table
+            .filter(signatures::petition_id.eq(petition_id))
+            .filter(signatures::email_canonical.eq(erased_marker))
+            .select((signatures::id, signatures::state))
+            .first(conn)
+            .optional()
+    })
+    .context("looking for an erased signature")?;
+    match erased {
+        Some((_, SignatureState::Invalidated)) => return Ok(SignOutcome::Invalidated),
+        Some((erased_id, SignatureState::Confirmed)) => {
+            return send_already_signed(conn, &erased_id, new.email.as_typed(), mail, now);
         }
-        let id = new_id();
-        let inserted = db_run!(conn: {
-            diesel::insert_into(signatures::table)
-                .values((
-                    signatures::id.eq(&id),
-                    signatures::petition_id.eq(petition_id),
-                    signatures::email.eq(new.email.as_typed()),
-                    signatures::email_canonical.eq(new.email.canonical()),
-                    signatures::name.eq(&details.name),
-                    signatures::country.eq(&details.country),
-                    signatures::postcode.eq(&details.postcode),
-                    signatures::comment.eq(&details.comment),
-                    signatures::public.eq(details.public),
-                    signatures::updates.eq(details.updates),
-                    signatures::source.eq(&details.source),
-                    signatures::state.eq(SignatureState::Pending),
-                    signatures::emails_sent.eq(1),
-                    signatures::emails_window_start.eq(now),
-                    signatures::pending_until.eq(now + CONFIRM_TOKEN_TTL),
-                    signatures::ip.eq(&details.ip),
-                    signatures::locale.eq(&details.locale),
-                    signatures::created_at.eq(now),
-                ))
-                .on_conflict((signatures::petition_id, signatures::email_canonical))
-                .do_nothing()
-                .execute(conn)
-        })
-        .context("inserting signature")?;
+        // Erased before it was confirmed: its links are gone, so it
+        // never counts, and the purge takes it. Signing anew is right.
+        Some((_, SignatureState::Pending)) | None => {}
+    }
+    let id = new_id();
+    let inserted = db_run!(conn: {
+        diesel::insert_into(signatures::table)
+            .values((
+                signatures::id.eq(&id),
+                signatures::petition_id.eq(petition_id),
+                signatures::email.eq(new.email.as_typed()),
+                signatures::email_canonical.eq(new.email.canonical()),
+                signatures::name.eq(&details.name),
+                signatures::country.eq(&details.country),
+                signatures::postcode.eq(&details.postcode),
+                signatures::comment.eq(&details.comment),
+                signatures::public.eq(details.public),
+                signatures::updates.eq(details.updates),
+                signatures::source.eq(&details.source),
+                signatures::state.eq(SignatureState::Pending),
+                signatures::emails_sent.eq(1),
+                signatures::emails_window_start.eq(now),
+                signatures::pending_until.eq(now + CONFIRM_TOKEN_TTL),
+                signatures::ip.eq(&details.ip),
+                signatures::locale.eq(&details.locale),
+                signatures::created_at.eq(now),
+            ))
+            .on_conflict((signatures::petition_id, signatures::email_canonical))
+            .do_nothing()
+            .execute(conn)
+    })
+    .context("inserting signature")?;
 
-        if inserted == 1 {
-            store_links(conn, &id, Some(&details), mail, now)?;
-            let to = new.email.as_typed();
-            return queue(
+    if inserted == 1 {
+        store_links(conn, &id, Some(&details), mail, now)?;
+        let to = new.email.as_typed();
+        return queue(
+            conn,
+            to,
+            &mail.confirm,
+            &id,
+            mail,
+            now,
+            SignOutcome::Created,
+        );
+    }
+
+    // Someone with this canonical email already signed. Mail goes to the
+    // address stored with that signature, never to the one just typed.
+    let existing: Option<(String, SignatureState, String)> = db_run!(conn: {
+        signatures::table
+            .filter(signatures::petition_id.eq(petition_id))
+            .filter(signatures::email_canonical.eq(new.email.canonical()))
+            .select((signatures::id, signatures::state, signatures::email))
+            .first(conn)
+            .optional()
+    })
+    .context("loading existing signature")?;
+    // Withdrawn between our insert and this read: the signer can simply
+    // sign again, so there is nothing to send.
+    let Some((existing_id, state, stored_address)) = existing else {
+        return Ok(SignOutcome::Vanished);
+    };
+    match state {
+        SignatureState::Invalidated => Ok(SignOutcome::Invalidated),
+        SignatureState::Confirmed => {
+            send_already_signed(conn, &existing_id, &stored_address, mail, now)
+        }
+        SignatureState::Pending => {
+            if !take_email_from_cap(conn, &existing_id, now)? {
+                return Ok(SignOutcome::EmailCapReached);
+            }
+            store_links(conn, &existing_id, Some(&details), mail, now)?;
+            db_run!(conn: {
+                diesel::update(signatures::table.filter(signatures::id.eq(&existing_id)))
+                    .set(signatures::pending_until.eq(now + CONFIRM_TOKEN_TTL))
+                    .execute(conn)
+            })
+            .context("extending a pending signature")?;
+            queue(
                 conn,
-                to,
+                &stored_address,
                 &mail.confirm,
-                &id,
+                &existing_id,
                 mail,
                 now,
-                SignOutcome::Created,
-            );
+                SignOutcome::ConfirmationResent,
+            )
         }
-
-        // Someone with this canonical email already signed. Mail goes to the
-        // address stored with that signature, never to the one just typed.
-        let existing: Option<(String, SignatureState, String)> = db_run!(conn: {
-            signatures::table
-                .filter(signatures::petition_id.eq(petition_id))
-                .filter(signatures::email_canonical.eq(new.email.canonical()))
-                .select((signatures::id, signatures::state, signatures::email))
-                .first(conn)
-                .optional()
-        })
-        .context("loading existing signature")?;
-        // Withdrawn between our insert and this read: the signer can simply
-        // sign again, so there is nothing to send.
-        let Some((existing_id, state, stored_address)) = existing else {
-            return Ok(SignOutcome::Vanished);
-        };
-        match state {
-            SignatureState::Invalidated => Ok(SignOutcome::Invalidated),
-            SignatureState::Confirmed => {
-                send_already_signed(conn, &existing_id, &stored_address, mail, now)
-            }
-            SignatureState::Pending => {
-                if !take_email_from_cap(conn, &existing_id, now)? {
-                    return Ok(SignOutcome::EmailCapReached);
-                }
-                store_links(conn, &existing_id, Some(&details), mail, now)?;
-                db_run!(conn: {
-                    diesel::update(signatures::table.filter(signatures::id.eq(&existing_id)))
-                        .set(signatures::pending_until.eq(now + CONFIRM_TOKEN_TTL))
-                        .execute(conn)
-                })
-                .context("extending a pending signature")?;
-                queue(
-                    conn,
-                    &stored_address,
-                    &mail.confirm,
-                    &existing_id,
-                    mail,
-                    now,
-                    SignOutcome::ConfirmationResent,
-                )
-            }
-        }
-    })
+    }
 }
 
 /// Tells a signer who has confirmed already that they have, with a fresh
