@@ -260,11 +260,15 @@ impl ManageConnection for ConnectionManager {
                 // copies of the pages it changes go to a statement journal:
                 // in memory, not in a temporary file written, then deleted,
                 // on every batch (a quarter of the writer's time).
+                // The busy timeout comes first: the pool opens connections
+                // while the writer and the checkpoint work, and setting the
+                // journal mode without it failed at once ("database is
+                // locked") when a checkpoint held the file.
                 conn.batch_execute(
-                    "PRAGMA journal_mode = WAL;
+                    "PRAGMA busy_timeout = 10000;
+                     PRAGMA journal_mode = WAL;
                      PRAGMA synchronous = NORMAL;
                      PRAGMA foreign_keys = ON;
-                     PRAGMA busy_timeout = 10000;
                      PRAGMA journal_size_limit = 16777216;
                      PRAGMA temp_store = MEMORY;",
                 )
