@@ -132,14 +132,14 @@ const UNMATCHED_ROUTE: &str = "unmatched";
 /// The request's route pattern, `None` when no route matched. Finding it
 /// walks the route table (a tenth of what a count read cost), so the span
 /// finds it once and leaves it in the request for the metrics middleware.
-#[derive(Clone)]
 pub struct MatchedRoute(pub Option<String>);
 
 impl MatchedRoute {
-    /// What the span found, or else a fresh lookup.
-    pub fn of(request: &ServiceRequest) -> Option<String> {
-        match request.extensions().get::<Self>() {
-            Some(Self(route)) => route.clone(),
+    /// What the span found, taken for its one other reader, or else a
+    /// fresh lookup.
+    pub fn take(request: &ServiceRequest) -> Option<String> {
+        match request.extensions_mut().remove::<Self>() {
+            Some(Self(route)) => route,
             None => request.match_pattern(),
         }
     }

@@ -18,7 +18,7 @@ pub async fn track_requests(
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
     let started = Instant::now();
     let method = req.method().as_str().to_owned();
-    let route = MatchedRoute::of(&req);
+    let route = MatchedRoute::take(&req);
     let metrics = req
         .app_data::<web::Data<AppState>>()
         .map(|state| state.metrics.clone());
