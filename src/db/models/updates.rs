@@ -382,7 +382,26 @@ pub fn queue_batch(
         if still_there != batch.after {
             return Ok(0);
         }
-        for mail in mails {
+        // Signers can withdraw, erase their details, unsubscribe or be
+        // invalidated between the read and now: mail only those still
+        // confirmed, still asking, at the address it was written to.
+        let ids: Vec<&str> = mails.iter().map(|m| m.signature_id.as_str()).collect();
+        let still_asking: std::collections::HashSet<(String, String)> = db_run!(conn: {
+            signatures::table
+                .filter(signatures::id.eq_any(&ids))
+                .filter(signatures::state.eq(SignatureState::Confirmed))
+                .filter(signatures::updates.eq(true))
+                .select((signatures::id, signatures::email))
+                .load::<(String, String)>(conn)
+        })
+        .context("rechecking update recipients")?
+        .into_iter()
+        .collect();
+        let mails: Vec<&WrittenMail> = mails
+            .iter()
+            .filter(|m| still_asking.contains(&(m.signature_id.clone(), m.email.to.clone())))
+            .collect();
+        for mail in &mails {
             store_token(
                 conn,
                 &mail.signature_id,
