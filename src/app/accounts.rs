@@ -3,7 +3,7 @@
 //! answers the same; only the email differs, and it is written here,
 //! before the transaction that queues it.
 
-use crate::db::models::accounts::{self, SignUpMails};
+use crate::db::models::accounts::{self, ResetRequest, SignUpMails};
 use crate::db::models::organizers::{self, NewOrganizer};
 use crate::db::models::{new_id, now};
 use crate::domain::token::SecretToken;
@@ -78,29 +78,36 @@ pub async fn sign_up(state: &AppState, request: SignUp) -> anyhow::Result<()> {
 
 /// Mails a reset link to the account with this address, if there is one.
 /// `locale` is the asker's, used when the account has none of its own.
+/// Either way it reads, writes the mail and takes the write lock, so how
+/// long it takes does not tell whether the account exists.
 pub async fn request_reset(state: &AppState, email: &Email, locale: Locale) -> anyhow::Result<()> {
     let canonical = email.canonical().to_owned();
-    let Some(organizer) = state
+    let organizer = state
         .db
         .run(move |conn| organizers::find_by_canonical_email(conn, &canonical))
-        .await?
-    else {
-        return Ok(());
-    };
+        .await?;
     let token = SecretToken::generate();
     // In the account's language; the asker's if it has none.
     let language = organizer
-        .locale_code
-        .as_deref()
+        .as_ref()
+        .and_then(|o| o.locale_code.as_deref())
         .and_then(Locale::parse)
         .unwrap_or(locale);
+    let to = organizer
+        .as_ref()
+        .map_or(email.as_typed(), |o| o.email.as_str());
     let mail = ResetPassword {
         reset_url: state.url(&format!("/password/reset/{}", token.plain)),
     }
-    .to_email(&organizer.email, language)?;
+    .to_email(to, language)?;
+    let request = organizer.map(|o| ResetRequest {
+        organizer_id: o.id,
+        token_hash: token.hash,
+        mail,
+    });
     state
         .db
-        .run(move |conn| accounts::request_reset(conn, &organizer.id, &token.hash, &mail, now()))
+        .run(move |conn| accounts::request_reset(conn, request.as_ref(), now()))
         .await?;
     state.outbox_wake.notify_one();
     Ok(())

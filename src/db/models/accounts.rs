@@ -167,19 +167,29 @@ fn mark_verified(
     Ok(())
 }
 
-/// Queues a reset link, written beforehand, for the account `organizer_id`,
-/// unless the account is gone meanwhile.
+/// A reset link written beforehand for an account.
+pub struct ResetRequest {
+    pub organizer_id: String,
+    pub token_hash: String,
+    pub mail: OutgoingEmail,
+}
+
+/// Queues a reset link, unless the account is gone meanwhile. With no
+/// request (no such account) it takes the write lock all the same, so the
+/// answer takes as long either way and tells nobody whether the address
+/// has an account.
 pub fn request_reset(
     conn: &mut DbConnection,
-    organizer_id: &str,
-    token_hash: &str,
-    mail: &OutgoingEmail,
+    request: Option<&ResetRequest>,
     now: PrimitiveDateTime,
 ) -> anyhow::Result<()> {
     write_transaction(conn, |conn| {
+        let Some(request) = request else {
+            return Ok(());
+        };
         let still_there: bool = db_run!(conn: {
             diesel::select(diesel::dsl::exists(
-                organizer_rows::table.filter(organizer_rows::id.eq(organizer_id)),
+                organizer_rows::table.filter(organizer_rows::id.eq(&request.organizer_id)),
             ))
             .get_result(conn)
         })
@@ -189,12 +199,12 @@ pub fn request_reset(
         }
         store(
             conn,
-            organizer_id,
+            &request.organizer_id,
             TokenPurpose::ResetPassword,
-            token_hash,
+            &request.token_hash,
             now,
         )?;
-        outbox::enqueue(conn, mail, None, now)?;
+        outbox::enqueue(conn, &request.mail, None, now)?;
         Ok(())
     })
 }
