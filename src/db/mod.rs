@@ -205,8 +205,9 @@ pub struct ConnectionManager {
 /// by the value bound to the limit, so binding it again, as diesel does on
 /// every execution of a cached statement, makes SQLite parse and plan the
 /// statement anew each time: most of what the signature writer's lookups
-/// cost. The guarantee keeps the first plan. It only ever changes plans
-/// for `LIKE ?` prefixes and STAT4 statistics, which no query here uses.
+/// cost. The guarantee keeps the first plan. Plans then ignore bound
+/// values: no `LIKE ?` prefix or STAT4 use here, but a partial index is
+/// matched only by a literal in the query (see `purge_expired`).
 fn plan_statements_once() {
     static REGISTERED: std::sync::Once = std::sync::Once::new();
     REGISTERED.call_once(|| {

@@ -695,7 +695,12 @@ pub fn purge_expired(
     let signatures = db_run!(conn: {
         diesel::delete(
             signatures::table
-                .filter(signatures::state.eq(SignatureState::Pending))
+                // Written out, not bound: `signatures_pending_until_idx` is
+                // partial (`WHERE state = 'pending'`), and SQLite, keeping
+                // its first plan (see `db::plan_statements_once`), matches a
+                // partial index against literals only. A bound state made
+                // this a scan of every signature.
+                .filter(diesel::dsl::sql::<diesel::sql_types::Bool>("state = 'pending'"))
                 .filter(signatures::pending_until.lt(now)),
         )
         .execute(conn)
