@@ -105,6 +105,7 @@ error-reason-empty = Say why the petition is hidden: its organizer will read it.
 error-reason-too-long = The reason must be { $max } characters or fewer; it has { $count }.
 error-promote-empty = Enter the email address of the organizer to make an admin.
 error-promote-unknown = No organizer has the email address { $email }. They need an account first.
+error-promote-unverified = The account with { $email } has not confirmed its email address yet. Only a confirmed account can become an admin.
 
 # Text that is the same in every language (see Message::text).
 verbatim = { $text }

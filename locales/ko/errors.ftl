@@ -100,6 +100,7 @@ error-reason-empty = 청원을 숨기는 사유를 적어 주세요. 청원인�
 error-reason-too-long = 사유는 { $max }자 이내로 입력하세요. 지금 { $count }자입니다.
 error-promote-empty = 관리자로 지정할 청원인의 이메일 주소를 입력하세요.
 error-promote-unknown = { $email } 주소를 쓰는 청원인이 없습니다. 먼저 계정을 만들어야 합니다.
+error-promote-unverified = { $email } 계정은 아직 이메일 주소를 확인하지 않았습니다. 주소를 확인한 계정만 관리자가 될 수 있습니다.
 
 # Text that is the same in every language (see Message::text).
 verbatim = { $text }

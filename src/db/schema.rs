@@ -12,6 +12,8 @@ diesel::table! {
         verified_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
         locale -> Nullable<Text>,
+        promoted_by -> Nullable<Text>,
+        promoted_at -> Nullable<Timestamp>,
     }
 }
 

@@ -270,16 +270,20 @@ pub async fn promote(
         Err(err) => Some(err.into()),
         Ok(email) => {
             let canonical = email.canonical().to_owned();
+            let admin_id = current.organizer.id.clone();
             // Admins are trusted, so saying that nobody has this address
             // leaks nothing; public pages never say so.
             match state
                 .db
-                .run(move |conn| admin_rows::promote(conn, &canonical))
+                .run(move |conn| admin_rows::promote(conn, &canonical, &admin_id, now()))
                 .await?
             {
                 PromoteOutcome::Promoted | PromoteOutcome::AlreadyAdmin => None,
                 PromoteOutcome::NoSuchOrganizer => {
                     Some(Message::new("error-promote-unknown").arg("email", email.as_typed()))
+                }
+                PromoteOutcome::Unverified => {
+                    Some(Message::new("error-promote-unverified").arg("email", email.as_typed()))
                 }
             }
         }

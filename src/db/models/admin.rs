@@ -3,11 +3,12 @@
 
 use anyhow::Context;
 use diesel::prelude::*;
+use time::PrimitiveDateTime;
 
 use super::now;
 use super::petitions::Petition;
 use crate::db::schema::{organizers, petitions};
-use crate::db::DbConnection;
+use crate::db::{write_transaction, DbConnection};
 use crate::db_run;
 use crate::domain::petition::is_plausible_slug;
 
@@ -101,31 +102,49 @@ pub enum PromoteOutcome {
     Promoted,
     AlreadyAdmin,
     NoSuchOrganizer,
+    /// The account never proved its address: whoever opened it may not
+    /// own it, and must not be handed every petition.
+    Unverified,
 }
 
-/// Makes the organizer with this canonical email an admin.
-pub fn promote(conn: &mut DbConnection, canonical_email: &str) -> anyhow::Result<PromoteOutcome> {
-    let found: Option<bool> = db_run!(conn: {
-        organizers::table
-            .filter(organizers::email_canonical.eq(canonical_email))
-            .select(organizers::is_admin)
-            .first(conn)
-            .optional()
-    })
-    .context("loading organizer to promote")?;
-    match found {
-        None => Ok(PromoteOutcome::NoSuchOrganizer),
-        Some(true) => Ok(PromoteOutcome::AlreadyAdmin),
-        Some(false) => {
-            db_run!(conn: {
-                diesel::update(
-                    organizers::table.filter(organizers::email_canonical.eq(canonical_email)),
-                )
-                .set(organizers::is_admin.eq(true))
-                .execute(conn)
-            })
-            .context("promoting organizer")?;
-            Ok(PromoteOutcome::Promoted)
+/// Makes the organizer with this canonical email an admin, recording who
+/// did it and when.
+pub fn promote(
+    conn: &mut DbConnection,
+    canonical_email: &str,
+    promoted_by: &str,
+    now: PrimitiveDateTime,
+) -> anyhow::Result<PromoteOutcome> {
+    write_transaction(conn, |conn| {
+        let found: Option<(bool, Option<PrimitiveDateTime>)> = db_run!(conn: {
+            organizers::table
+                .filter(organizers::email_canonical.eq(canonical_email))
+                .select((organizers::is_admin, organizers::verified_at))
+                .first(conn)
+                .optional()
+        })
+        .context("loading organizer to promote")?;
+        match found {
+            None => return Ok(PromoteOutcome::NoSuchOrganizer),
+            Some((true, _)) => return Ok(PromoteOutcome::AlreadyAdmin),
+            Some((false, None)) => return Ok(PromoteOutcome::Unverified),
+            Some((false, Some(_))) => {}
         }
-    }
+        db_run!(conn: {
+            diesel::update(
+                organizers::table
+                    .filter(organizers::email_canonical.eq(canonical_email))
+                    .filter(organizers::verified_at.is_not_null())
+                    .filter(organizers::is_admin.eq(false)),
+            )
+            .set((
+                organizers::is_admin.eq(true),
+                organizers::promoted_by.eq(promoted_by),
+                organizers::promoted_at.eq(now),
+            ))
+            .execute(conn)
+        })
+        .context("promoting organizer")?;
+        Ok(PromoteOutcome::Promoted)
+    })
 }

@@ -1,0 +1,2 @@
+ALTER TABLE organizers DROP COLUMN promoted_at;
+ALTER TABLE organizers DROP COLUMN promoted_by;
