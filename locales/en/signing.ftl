@@ -59,6 +59,13 @@ signed-intro = We have sent you an email. { $action }; it only counts once confi
 signed-intro-action = Click the link in it to confirm your signature
 signed-no-email = No email after a few minutes? Check your spam folder. The link works for 7 days.
 
+confirm-title = Confirm your signature
+confirm-heading = One more step: confirm your signature
+confirm-petition = You signed this petition:
+confirm-text = Press the button to confirm that you signed it. Only then does your signature count.
+confirm-button = Confirm my signature
+confirm-not-you = Did not sign it? Then do nothing: without confirmation the signature is deleted after 7 days.
+
 confirmed-title = Thank you for signing
 confirmed-text = Your signature is confirmed and counted.
 confirmed-already-title = Already confirmed

@@ -58,6 +58,13 @@ signed-intro = 이메일을 보내 드렸습니다. { $action }. 확인된 서�
 signed-intro-action = 이메일의 링크를 눌러 서명을 확인해 주세요
 signed-no-email = 몇 분이 지나도 이메일이 오지 않나요? 스팸함을 확인해 보세요. 링크는 7일 동안 유효합니다.
 
+confirm-title = 서명 확인
+confirm-heading = 마지막 단계: 서명을 확인해 주세요
+confirm-petition = 서명하신 청원:
+confirm-text = 아래 버튼을 눌러 직접 서명했음을 확인해 주세요. 확인해야 서명이 집계됩니다.
+confirm-button = 내 서명 확인하기
+confirm-not-you = 서명하지 않으셨나요? 아무것도 하지 않으시면 됩니다. 확인되지 않은 서명은 7일 후 삭제됩니다.
+
 confirmed-title = 서명해 주셔서 감사합니다
 confirmed-text = 서명이 확인되어 집계되었습니다.
 confirmed-already-title = 이미 확인됨

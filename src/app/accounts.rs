@@ -112,3 +112,49 @@ pub async fn request_reset(state: &AppState, email: &Email, locale: Locale) -> a
     state.outbox_wake.notify_one();
     Ok(())
 }
+
+/// What the password given on a verification link's page did.
+pub enum AddressCheck {
+    /// The address is verified: the account may log in.
+    Verified,
+    /// Not the account's password; the link still works.
+    WrongPassword,
+    /// Unknown, expired or used.
+    LinkInvalid,
+    /// Too many hashes waiting; try again after this long.
+    Busy(std::time::Duration),
+}
+
+/// Verifies an account's address once the person at that address proves
+/// they also hold its password. Opening the link alone verifies nothing:
+/// mail scanners open every link, and an account opened in someone else's
+/// name must stay unverified until its owner both reads the mail and
+/// knows the password chosen at sign-up.
+pub async fn verify_address(
+    state: &AppState,
+    token: String,
+    password: String,
+) -> anyhow::Result<AddressCheck> {
+    let lookup = token.clone();
+    let stored = state
+        .db
+        .run(move |conn| accounts::verification_password_hash(conn, &lookup, now()))
+        .await?;
+    let Some(stored) = stored else {
+        return Ok(AddressCheck::LinkInvalid);
+    };
+    match state.hashing.verify(Some(stored), password).await {
+        Err(busy) => return Ok(AddressCheck::Busy(busy.retry_after)),
+        Ok(false) => return Ok(AddressCheck::WrongPassword),
+        Ok(true) => {}
+    }
+    let verified = state
+        .db
+        .run(move |conn| accounts::verify(conn, &token, now()))
+        .await?;
+    Ok(if verified {
+        AddressCheck::Verified
+    } else {
+        AddressCheck::LinkInvalid
+    })
+}

@@ -1,5 +1,7 @@
 //! Confirming a signature from the link in its email: from then on it
-//! counts.
+//! counts. Opening the link only shows a button; pressing it confirms.
+//! Mail scanners open every link in a message, and a signature typed in
+//! someone else's name must not count because their mail system looked.
 
 use crate::db::models::now;
 use crate::db::models::petitions::{self, Petition};
@@ -21,6 +23,33 @@ pub enum Confirmation {
     LinkInvalid { slug: Option<String> },
 }
 
+/// What opening a confirmation link shows.
+pub enum Prompt {
+    /// The signature waits for the signer's button. `petition` is `None`
+    /// while the petition is hidden.
+    Confirm { petition: Option<Box<Petition>> },
+    /// Nothing left to press: confirmed before, or the link is not valid.
+    Settled(Confirmation),
+}
+
+/// Reads what a confirmation link would do, changing nothing.
+pub async fn prompt(state: &AppState, token: String) -> anyhow::Result<Prompt> {
+    if !looks_like_token(&token) {
+        return Ok(Prompt::Settled(Confirmation::LinkInvalid { slug: None }));
+    }
+    let found = state
+        .db
+        .run(move |conn| signature_rows::confirmation_prompt(conn, &token, now()))
+        .await?;
+    match found {
+        Ok(slug) => Ok(Prompt::Confirm {
+            petition: petition_if_public(state, slug).await?,
+        }),
+        Err(settled) => Ok(Prompt::Settled(settled_outcome(state, settled).await?)),
+    }
+}
+
+/// Confirms the signature behind a link: the signer pressed the button.
 pub async fn confirm(state: &AppState, token: String) -> anyhow::Result<Confirmation> {
     if !looks_like_token(&token) {
         return Ok(Confirmation::LinkInvalid { slug: None });
@@ -36,6 +65,13 @@ pub async fn confirm(state: &AppState, token: String) -> anyhow::Result<Confirma
             Ok(outcome)
         })
         .await?;
+    settled_outcome(state, outcome).await
+}
+
+async fn settled_outcome(
+    state: &AppState,
+    outcome: ConfirmOutcome,
+) -> anyhow::Result<Confirmation> {
     // A petition hidden after someone signed it still records their
     // confirmation: they did consent, an admin may show the petition again
     // (when it counts at once), and its owner sees the true count. The
@@ -50,21 +86,27 @@ pub async fn confirm(state: &AppState, token: String) -> anyhow::Result<Confirma
             })
         }
     };
-    // Read afresh, not through the page cache: filling it here would keep
-    // the page's recent signers from showing this very signer for a while.
-    let petition = match public_slug(state, slug) {
-        Some(slug) => {
-            state
-                .db
-                .run(move |conn| petitions::find_by_slug(conn, &slug))
-                .await?
-        }
-        None => None,
-    };
     Ok(Confirmation::Counted {
         already,
-        petition: petition.map(Box::new),
+        petition: petition_if_public(state, slug).await?,
     })
+}
+
+/// The petition, unless it is hidden. Read afresh, not through the page
+/// cache: filling it here would keep the page's recent signers from
+/// showing this very signer for a while.
+async fn petition_if_public(
+    state: &AppState,
+    slug: String,
+) -> anyhow::Result<Option<Box<Petition>>> {
+    let Some(slug) = public_slug(state, slug) else {
+        return Ok(None);
+    };
+    let petition = state
+        .db
+        .run(move |conn| petitions::find_by_slug(conn, &slug))
+        .await?;
+    Ok(petition.map(Box::new))
 }
 
 /// The slug, if the public may see its petition.

@@ -13,6 +13,7 @@ use serde::Deserialize;
 
 use super::{render, with_retry_after};
 use crate::app;
+use crate::app::accounts::AddressCheck;
 use crate::db::models::accounts;
 use crate::db::models::now;
 use crate::domain::signer::parse_name;
@@ -184,30 +185,101 @@ fn signup_check_inbox(ui: Ui, email: &str) -> Result<HttpResponse, AppError> {
     )
 }
 
-pub async fn signup_confirm(
+#[derive(Template)]
+#[template(path = "accounts/confirm.html")]
+struct ConfirmAddressPage {
+    l: Ui,
+    token: String,
+    errors: FieldErrors,
+}
+
+const SIGNUP_AGAIN: (&str, &str) = ("/signup", "signup-again");
+
+/// Opening a verification link: a page asking for the account's password.
+/// Nothing is verified by opening it.
+pub async fn signup_confirm_form(
     state: web::Data<AppState>,
     ui: Ui,
     token: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let token = token.into_inner();
-    let again = ("/signup", "signup-again");
     if !looks_like_token(&token) {
-        return link_not_valid(ui, again);
+        return link_not_valid(ui, SIGNUP_AGAIN);
     }
-    let verified = state
+    let lookup = token.clone();
+    let live = state
         .db
-        .run(move |conn| accounts::verify(conn, &token, now()))
+        .run(move |conn| accounts::is_live(conn, &lookup, TokenPurpose::VerifyOrganizer, now()))
         .await?;
-    if !verified {
-        return link_not_valid(ui, again);
+    if !live {
+        return link_not_valid(ui, SIGNUP_AGAIN);
     }
-    notice(
-        ui,
+    render(
         StatusCode::OK,
-        "signup-confirmed-heading",
-        Message::new("signup-confirmed-text"),
-        Some(("/login", "signup-confirmed-login")),
+        &ConfirmAddressPage {
+            l: ui,
+            token,
+            errors: FieldErrors::default(),
+        },
     )
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct ConfirmAddressForm {
+    password: String,
+}
+
+/// The password for a verification link. Only the person who chose the
+/// password and reads the mail verifies the address. The link's secret
+/// is what a forged cross-site form would lack, so there is no other field.
+pub async fn signup_confirm(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    ui: Ui,
+    token: web::Path<String>,
+    form: web::Form<ConfirmAddressForm>,
+) -> Result<HttpResponse, AppError> {
+    let token = token.into_inner();
+    if !looks_like_token(&token) {
+        return link_not_valid(ui, SIGNUP_AGAIN);
+    }
+    let mut page = ConfirmAddressPage {
+        l: ui.clone(),
+        token: token.clone(),
+        errors: FieldErrors::default(),
+    };
+    // Guesses at one link spend that link's own bucket.
+    let bucket = format!("signup-confirm:{}", hash_token(&token));
+    if let Err(limited) = state.limits.login(client_addr(&req), &bucket) {
+        page.errors.add("password", rate_limited_message(&limited));
+        return refused(&page, StatusCode::TOO_MANY_REQUESTS, limited.retry_after);
+    }
+    if form.password.is_empty() {
+        page.errors
+            .add("password", Message::new("signup-confirm-password-missing"));
+        return render(StatusCode::UNPROCESSABLE_ENTITY, &page);
+    }
+    let password = form.into_inner().password;
+    match app::accounts::verify_address(&state, token, password).await? {
+        AddressCheck::Verified => notice(
+            ui,
+            StatusCode::OK,
+            "signup-confirmed-heading",
+            Message::new("signup-confirmed-text"),
+            Some(("/login", "signup-confirmed-login")),
+        ),
+        AddressCheck::WrongPassword => {
+            page.errors
+                .add("password", Message::new("signup-confirm-password-wrong"));
+            render(StatusCode::UNPROCESSABLE_ENTITY, &page)
+        }
+        AddressCheck::LinkInvalid => link_not_valid(ui, SIGNUP_AGAIN),
+        AddressCheck::Busy(retry_after) => {
+            page.errors.add("password", Message::new(BUSY_MESSAGE));
+            refused(&page, StatusCode::SERVICE_UNAVAILABLE, retry_after)
+        }
+    }
 }
 
 #[derive(Template)]

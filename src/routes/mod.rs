@@ -90,7 +90,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     .route("/oembed", web::get().to(embeds::oembed))
     .service(
         web::scope("/signatures")
-            .route("/confirm/{token}", web::get().to(signatures::confirm))
+            .service(
+                web::resource("/confirm/{token}")
+                    .get(signatures::confirm_form)
+                    .post(signatures::confirm),
+            )
             .service(
                 web::resource("/withdraw/{token}")
                     .get(signatures::withdraw_form)
@@ -113,9 +117,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .get(accounts::signup_form)
             .post(accounts::signup),
     )
-    .route(
-        "/signup/confirm/{token}",
-        web::get().to(accounts::signup_confirm),
+    .service(
+        web::resource("/signup/confirm/{token}")
+            .get(accounts::signup_confirm_form)
+            .post(accounts::signup_confirm),
     )
     .service(
         web::resource("/password/forgot")

@@ -8,9 +8,10 @@ use askama::Template;
 use super::petitions::{render_sign_surface, sign_scope, Surface};
 use super::{render, see_other, with_retry_after};
 use crate::app;
-use crate::app::confirm::Confirmation;
+use crate::app::confirm::{Confirmation, Prompt};
 use crate::app::sign::{SignError, SignRequest};
 use crate::app::withdraw::Withdrawal;
+use crate::db::models::petitions::Petition;
 use crate::domain::share::SharePanel;
 use crate::domain::signer::SignatureForm;
 use crate::domain::FieldErrors;
@@ -225,12 +226,54 @@ fn link_invalid(ui: Ui, slug: Option<String>) -> Result<HttpResponse, AppError> 
     render(StatusCode::NOT_FOUND, &LinkInvalidPage { l: ui, slug })
 }
 
+#[derive(Template)]
+#[template(path = "signatures/confirm.html")]
+struct ConfirmPage {
+    l: Ui,
+    token: String,
+    /// `None` when the petition is hidden.
+    petition: Option<Box<Petition>>,
+}
+
+/// Opening a confirmation link: the petition and one button. Nothing
+/// changes here; mail scanners open every link they see.
+pub async fn confirm_form(
+    state: web::Data<AppState>,
+    ui: Ui,
+    token: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let token = token.into_inner();
+    match app::confirm::prompt(&state, token.clone()).await? {
+        Prompt::Confirm { petition } => render(
+            StatusCode::OK,
+            &ConfirmPage {
+                l: ui,
+                token,
+                petition,
+            },
+        ),
+        Prompt::Settled(done) => confirmation_page(&state, ui, done),
+    }
+}
+
+/// The button: the signer confirms. The token in the address is the
+/// secret that a forged cross-site request lacks, so the form carries
+/// nothing else.
 pub async fn confirm(
     state: web::Data<AppState>,
     ui: Ui,
     token: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    match app::confirm::confirm(&state, token.into_inner()).await? {
+    let done = app::confirm::confirm(&state, token.into_inner()).await?;
+    confirmation_page(&state, ui, done)
+}
+
+fn confirmation_page(
+    state: &AppState,
+    ui: Ui,
+    done: Confirmation,
+) -> Result<HttpResponse, AppError> {
+    match done {
         Confirmation::Counted { already, petition } => {
             let share = petition
                 .as_ref()

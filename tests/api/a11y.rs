@@ -91,7 +91,13 @@ const PUBLIC_PAGES: &[Check] = &[
     ),
     visit("embedded, closed petition", "/petitions/{closed}/embed"),
     visit("check your inbox", "/petitions/{slug}/signed"),
-    visit("thank you for signing", "/signatures/confirm/{confirm}"),
+    visit("confirm your signature", "/signatures/confirm/{confirm}"),
+    answer(
+        "thank you for signing",
+        "/signatures/confirm/{confirm}",
+        "main form button",
+        NO_FORM,
+    ),
     visit(
         "thank you, already confirmed",
         "/signatures/confirm/{confirm}",
@@ -152,7 +158,21 @@ const PUBLIC_PAGES: &[Check] = &[
         "main form button",
         NO_FORM,
     ),
-    visit("sign-up confirmed", "/signup/confirm/{signup}"),
+    visit("confirm your address", "/signup/confirm/{signup}"),
+    answer_filled(
+        "confirm your address with a wrong password (422)",
+        "/signup/confirm/{signup}",
+        &[("#password", NEW_PASSWORD)],
+        "main form button",
+        ".error-summary",
+    ),
+    answer_filled(
+        "sign-up confirmed",
+        "/signup/confirm/{signup}",
+        &[("#password", PASSWORD)],
+        "main form button",
+        NO_FORM,
+    ),
     visit(
         "sign-up link not valid (404)",
         "/signup/confirm/no-such-token",
@@ -429,7 +449,7 @@ async fn prepare(app: &TestApp) -> (String, Tokens) {
     early.insert("updates", "on".into());
     app.sign(&slug, &early).await;
     let confirm = app.confirmation_link("early@example.com", 1).await;
-    assert_eq!(app.follow(&confirm).await.status, 200);
+    assert_eq!(app.confirm(&confirm).await.status, 200);
 
     let updates = format!("/dashboard/petitions/{slug}/updates");
     let csrf = app.get(&updates).await.csrf_token();
@@ -783,7 +803,7 @@ async fn a_person_signs_with_the_keyboard_alone() {
 
     // What was typed and ticked arrived.
     let link = app.confirmation_link("ama@example.com", 1).await;
-    assert_eq!(app.follow(&link).await.status, 200);
+    assert_eq!(app.confirm(&link).await.status, 200);
     let page = app
         .get_when(&format!("/petitions/{slug}"), |p| {
             p.text_of(".signers").is_some()

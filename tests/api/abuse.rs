@@ -58,7 +58,7 @@ async fn confirmation_link(app: &TestApp, email: &str) -> String {
 }
 
 async fn confirm(app: &TestApp, email: &str) {
-    let page = app.follow(&confirmation_link(app, email).await).await;
+    let page = app.confirm(&confirmation_link(app, email).await).await;
     assert_eq!(page.status, 200, "{}", page.body);
 }
 
@@ -385,7 +385,7 @@ async fn invalidating_a_range_takes_its_signatures_off_everything_at_once(backen
     assert_eq!(app.db.count("signatures", "1 = 1"), 6);
 
     // The pending one's link is no longer valid, and nothing moves.
-    let confirmed = app.follow(&pending_link).await;
+    let confirmed = app.confirm(&pending_link).await;
     assert_eq!(confirmed.status, 404);
     assert!(text(&confirmed).contains("not valid"), "{}", confirmed.body);
     assert_eq!(app.count(&slug).await, 2);
@@ -491,7 +491,7 @@ async fn an_invalidated_pending_signature_cannot_be_confirmed_or_revived(backend
     let (_, matched, confirmed) = last_invalidation(&page);
     assert_eq!((&*matched, &*confirmed), ("1", "0"));
 
-    let response = app.follow(&link).await;
+    let response = app.confirm(&link).await;
     assert_eq!(response.status, 404);
     assert!(text(&response).contains("not valid"));
     assert_eq!(app.count(&slug).await, 0);

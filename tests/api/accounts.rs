@@ -72,7 +72,17 @@ async fn a_new_organizer_verifies_the_address_before_logging_in(app: TestApp) {
         "no name to an unproved address"
     );
     let link = mail.link_containing("/signup/confirm/");
-    assert_eq!(app.follow(&link).await.status, 200);
+    // Opening the link verifies nothing: it asks for the password.
+    let form = app.follow(&link).await;
+    assert_eq!(form.status, 200);
+    assert!(form.body.contains("type=\"password\""), "{}", form.body);
+    assert_eq!(app.login("nadia@example.org", STRONG).await.status(), 401);
+    let wrong = app.confirm_account(&link, "somebody else's secret").await;
+    assert_eq!(wrong.status, 422);
+    assert!(wrong.body.contains("not the password"), "{}", wrong.body);
+    assert_eq!(app.login("nadia@example.org", STRONG).await.status(), 401);
+    let right = app.confirm_account(&link, STRONG).await;
+    assert_eq!(right.status, 200, "{}", right.body);
     assert_eq!(app.follow(&link).await.status, 404, "the link works once");
 
     let response = app.login("nadia@example.org", STRONG).await;

@@ -146,7 +146,7 @@ async fn a_hidden_petition_is_gone_for_the_public_until_shown_again(app: TestApp
     let slug = app.create_petition("Bees are secretly robots", "").await;
     app.sign(&slug, &signature("first@example.com")).await;
     let link = app.confirmation_link("first@example.com", 1).await;
-    app.follow(&link).await;
+    app.confirm(&link).await;
     // Someone signs but confirms only after the petition is hidden.
     app.sign(&slug, &signature("late@example.com")).await;
     let late_link = app.confirmation_link("late@example.com", 1).await;
@@ -170,7 +170,7 @@ async fn a_hidden_petition_is_gone_for_the_public_until_shown_again(app: TestApp
 
     // The late signer's confirmation still counts, but its page does not
     // lead to the hidden petition.
-    let confirmed = app.follow(&late_link).await;
+    let confirmed = app.confirm(&late_link).await;
     assert_eq!(confirmed.status, 200);
     assert!(!confirmed.body.contains(&format!("/petitions/{slug}")));
     // Withdrawing stays possible, without a link to the petition either.

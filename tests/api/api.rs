@@ -22,7 +22,7 @@ async fn api_signing_accepts_valid_and_duplicate_signatures_alike(app: TestApp) 
         assert_eq!(json, json!({"status": "pending_confirmation"}));
     }
     let link = app.confirmation_link("ana@example.com", 2).await;
-    app.follow(&link).await;
+    app.confirm(&link).await;
     assert_eq!(app.count(&slug).await, 1);
     let page = app.get(&format!("/petitions/{slug}")).await;
     assert!(page.text_of(".signers").unwrap().contains("Ana"));

@@ -43,7 +43,7 @@ async fn the_progress_bar_shows_the_first_signature(app: TestApp) {
     app.sign(&slug, &crate::helpers::signature("first@example.com"))
         .await;
     let link = app.confirmation_link("first@example.com", 1).await;
-    assert_eq!(app.follow(&link).await.status, 200);
+    assert_eq!(app.confirm(&link).await.status, 200);
     assert_eq!(app.count(&slug).await, 1);
     for _ in 0..50 {
         browser.goto(&page_url).await;
@@ -105,6 +105,13 @@ async fn a_person_signs_and_confirms_in_a_real_browser(app: TestApp) {
 
     let link = app.confirmation_link("kim@example.com", 1).await;
     browser.goto(&link).await;
+    // Opening the link shows a button; only pressing it confirms.
+    assert_eq!(
+        browser.text("h1").await,
+        "One more step: confirm your signature"
+    );
+    assert_eq!(app.count(&slug).await, 0);
+    browser.click("main form button[type=submit]").await;
     assert_eq!(browser.text("h1").await, "Thank you for signing");
 
     browser.goto(&page_url).await;
@@ -131,6 +138,10 @@ async fn an_organizer_signs_up_starts_a_petition_and_edits_it(app: TestApp) {
     browser
         .goto(&mail.link_containing("/signup/confirm/"))
         .await;
+    // Opening the link only asks for the password chosen at sign-up.
+    assert_eq!(browser.text("h1").await, "Confirm your email address");
+    browser.fill("#password", PASSWORD).await;
+    browser.click("main form button[type=submit]").await;
     assert_eq!(browser.text("h1").await, "Your email address is confirmed");
 
     browser.click("main a[href='/login']").await;

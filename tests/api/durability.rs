@@ -32,7 +32,7 @@ async fn acknowledged_signatures_and_queued_mail_survive_kill_9(backend: Backend
         let mails = relay.wait_for(&format!("durable{i}@example.com"), 1).await;
         let link = mails[0].link_containing("/signatures/confirm/");
         let path = &link[link.find("/signatures/").unwrap()..];
-        assert_eq!(app.get(path).await.status, 200);
+        assert_eq!(app.confirm(&app.url(path)).await.status, 200);
     }
     assert_eq!(app.count(&slug).await, 5);
 }

@@ -33,7 +33,7 @@ async fn the_owner_edits_text_targets_goal_and_closing_date(app: TestApp) {
     let slug = app.petition("Save the bees").await;
     app.sign(&slug, &signature("early@example.com")).await;
     let link = app.confirmation_link("early@example.com", 1).await;
-    app.follow(&link).await;
+    app.confirm(&link).await;
 
     // The form starts from what is stored.
     let form = app.get(&format!("/dashboard/petitions/{slug}/edit")).await;

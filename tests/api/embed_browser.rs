@@ -126,7 +126,7 @@ async fn a_blog_on_another_site_embeds_the_petition_and_a_visitor_signs_in_it(ap
         .script("window.notReloaded = true; return null;")
         .await;
     let link = app.confirmation_link("jieun@example.com", 1).await;
-    assert_eq!(app.follow(&link).await.status, 200);
+    assert_eq!(app.confirm(&link).await.status, 200);
     assert_eq!(app.count(&slug).await, 1);
     browser.enter_frame(&frame).await;
     let count = format!("[data-live-count=\"{slug}\"]");

@@ -115,7 +115,7 @@ async fn a_visitor_signs_inside_the_widget_without_cookies(app: TestApp) {
     assert!(thanks.body.contains("Check your inbox"));
 
     let link = app.confirmation_link("framed@example.com", 1).await;
-    app.follow(&link).await;
+    app.confirm(&link).await;
     assert_eq!(app.count(&slug).await, 1);
     assert_eq!(app.db.count("signatures", "source = 'embed'"), 1);
 }
@@ -212,7 +212,7 @@ async fn the_badge_shows_the_count_and_revalidates_cheaply(app: TestApp) {
 
     app.sign(&slug, &signature("jane@example.com")).await;
     let link = app.confirmation_link("jane@example.com", 1).await;
-    app.follow(&link).await;
+    app.confirm(&link).await;
     let changed = app
         .client
         .get(app.url(&path))

@@ -15,7 +15,7 @@ async fn sign_and_confirm(app: &TestApp, slug: &str, email: &str, name: &str, co
     fields.insert("comment", comment.into());
     app.sign(slug, &fields).await;
     let link = app.confirmation_link(email, 1).await;
-    assert_eq!(app.follow(&link).await.status, 200);
+    assert_eq!(app.confirm(&link).await.status, 200);
 }
 
 async fn download(app: &TestApp, slug: &str) -> (u16, String, String) {

@@ -176,7 +176,7 @@ fn confirmation_links(sink: &MailSink) -> HashMap<String, String> {
 async fn visit_all(app: &TestApp, links: &[String]) -> Vec<(u16, String)> {
     stream::iter(links)
         .map(|link| async move {
-            let page = app.follow(link).await;
+            let page = app.confirm(link).await;
             (page.status, page.body)
         })
         .buffer_unordered(8)

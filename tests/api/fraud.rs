@@ -277,7 +277,7 @@ async fn signers_of_long_closed_petitions_are_made_anonymous_and_still_count(app
     ] {
         app.sign(slug, &signature(email)).await;
         let link = app.confirmation_link(email, 1).await;
-        assert_eq!(app.follow(&link).await.status, 200);
+        assert_eq!(app.confirm(&link).await.status, 200);
     }
     app.db.execute(&format!(
         "UPDATE petitions SET state = 'closed', closed_at = '2025-01-01 00:00:00' WHERE slug = '{old}'"
@@ -384,7 +384,7 @@ async fn the_reconciler_repairs_a_count_changed_behind_its_back(backend: crate::
     for email in ["ana@example.com", "ben@example.com"] {
         app.sign(&slug, &signature(email)).await;
         let link = app.confirmation_link(email, 1).await;
-        app.follow(&link).await;
+        app.confirm(&link).await;
     }
     assert_eq!(app.count(&slug).await, 2);
     app.db.execute(&format!(

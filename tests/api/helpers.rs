@@ -499,6 +499,41 @@ impl TestApp {
         self.get(path).await
     }
 
+    /// Opens a signature's confirmation link as a person does, and presses
+    /// the button on the page it shows. A page without the button (already
+    /// confirmed, or not valid) is returned as it is.
+    pub async fn confirm(&self, link: &str) -> Page {
+        let path = link
+            .strip_prefix(&self.address)
+            .expect("a link to this app");
+        let page = self.get(path).await;
+        let button = format!("form[method=post][action='{path}'] button");
+        if page
+            .html()
+            .select(&scraper::Selector::parse(&button).unwrap())
+            .next()
+            .is_none()
+        {
+            return page;
+        }
+        assert_eq!(page.status, 200, "{}", page.body);
+        let no_fields: [(&str, &str); 0] = [];
+        Page::from(self.post_form(path, &no_fields).await).await
+    }
+
+    /// Opens an account's verification link and gives the account's
+    /// password on the page it shows.
+    pub async fn confirm_account(&self, link: &str, password: &str) -> Page {
+        let path = link
+            .strip_prefix(&self.address)
+            .expect("a link to this app");
+        let page = self.get(path).await;
+        if page.status != 200 {
+            return page;
+        }
+        Page::from(self.post_form(path, &[("password", password)]).await).await
+    }
+
     pub async fn count(&self, slug: &str) -> i64 {
         let (status, body) = self
             .get_json(&format!("/api/v1/petitions/{slug}/count"))

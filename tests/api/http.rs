@@ -328,7 +328,7 @@ async fn the_progress_bar_shows_any_signature(app: TestApp) {
     let slug = app.petition("Save the bees").await; // a goal of 1,000
     app.sign(&slug, &signature("first@example.com")).await;
     let link = app.confirmation_link("first@example.com", 1).await;
-    assert_eq!(app.follow(&link).await.status, 200);
+    assert_eq!(app.confirm(&link).await.status, 200);
     let page = app
         .get_when(&format!("/petitions/{slug}"), |p| {
             p.text_of(&format!("[data-live-count=\"{slug}\"]"))

@@ -231,7 +231,12 @@ async fn a_korean_signer_gets_korean_emails_now_and_later(app: TestApp) {
     // The confirmation page, in the browser that signed.
     let link = mail.link_containing("/signatures/confirm/");
     let path = link.strip_prefix(&app.address).unwrap();
-    let confirmed = get(&app, &korean, path).await;
+    let prompt = get(&app, &korean, path).await;
+    assert_eq!(
+        prompt.text_of("h1").unwrap(),
+        "마지막 단계: 서명을 확인해 주세요"
+    );
+    let confirmed = Page::from(korean.post(app.url(path)).send().await.unwrap()).await;
     assert_eq!(confirmed.text_of("h1").unwrap(), "서명해 주셔서 감사합니다");
 
     // Signing again from an English browser: the stored signer is told
@@ -674,7 +679,7 @@ async fn a_petitions_own_language_marks_its_title_in_emails_and_on_unsubscribing
     assert!(confirmation.html.contains("<html lang=\"en\">"));
     assert!(confirmation.html.contains(&marked), "{}", confirmation.html);
     let link = confirmation.link_containing("/signatures/confirm/");
-    assert_eq!(app.follow(&link).await.status, 200);
+    assert_eq!(app.confirm(&link).await.status, 200);
 
     let goal = &app.mail.wait_for("olga@example.org", 1).await[0];
     assert!(

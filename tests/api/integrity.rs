@@ -41,7 +41,7 @@ async fn the_details_that_count_are_those_of_the_confirmed_link(app: TestApp) {
     // The owner confirms the link sent for their own submission: their
     // details count, not the impostor's.
     let link = mails[1].link_containing("/signatures/confirm/");
-    assert_eq!(app.follow(&link).await.status, 200);
+    assert_eq!(app.confirm(&link).await.status, 200);
     let page = app
         .get_when(&format!("/petitions/{slug}"), |p| {
             p.text_of(".signers").is_some()
@@ -88,7 +88,7 @@ async fn the_resend_cap_rolls_over_instead_of_locking_an_address_out(app: TestAp
     );
     let mails = app.mail.wait_for("capped@example.com", 6).await;
     let link = mails[5].link_containing("/signatures/confirm/");
-    assert_eq!(app.follow(&link).await.status, 200);
+    assert_eq!(app.confirm(&link).await.status, 200);
     assert_eq!(app.count(&slug).await, 1);
 }
 

@@ -100,7 +100,7 @@ async fn sign_and_confirm(app: &TestApp, slug: &str, email: &str) -> crate::smtp
     assert_eq!(app.sign(slug, &signature(email)).await.status(), 303);
     let mail = app.mail.wait_for(email, 1).await.remove(0);
     let page = app
-        .follow(&mail.link_containing("/signatures/confirm/"))
+        .confirm(&mail.link_containing("/signatures/confirm/"))
         .await;
     assert_eq!(page.status, 200, "{}", page.body);
     mail
@@ -270,7 +270,7 @@ async fn a_count_confirmed_on_one_instance_reaches_streams_on_another(backend: B
         303
     );
     let link = app.confirmation_link("far@example.com", 1).await;
-    assert_eq!(app.follow(&link).await.status, 200);
+    assert_eq!(app.confirm(&link).await.status, 200);
     let deadline = match backend {
         Backend::Postgres => Duration::from_secs(1),
         Backend::Sqlite => Duration::from_secs(3),

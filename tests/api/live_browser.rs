@@ -27,7 +27,7 @@ async fn an_open_petition_page_counts_a_confirmation_without_a_reload(app: TestA
         303
     );
     let link = app.confirmation_link("kim@example.com", 1).await;
-    assert_eq!(app.follow(&link).await.status, 200);
+    assert_eq!(app.confirm(&link).await.status, 200);
 
     let started = Instant::now();
     while browser.text(&count).await != "1" {

@@ -36,4 +36,5 @@ mod share;
 mod signing;
 mod statistics;
 mod tokens;
+mod trust;
 mod updates;

@@ -34,7 +34,7 @@ async fn metrics_count_signatures_and_requests_by_route(app: TestApp) {
         assert_eq!(app.sign(&slug, &signature(email)).await.status(), 303);
     }
     let link = app.confirmation_link("one@example.com", 1).await;
-    assert_eq!(app.follow(&link).await.status, 200);
+    assert_eq!(app.confirm(&link).await.status, 200);
     app.confirmation_link("two@example.com", 1).await;
     assert_eq!(app.get("/no/such/page").await.status, 404);
 

@@ -59,7 +59,7 @@ async fn unconfirmed_signatures_are_purged_once_their_link_expires(app: TestApp)
     app.sign(&slug, &signature("prompt@example.com")).await;
     let late_link = app.confirmation_link("late@example.com", 1).await;
     let prompt_link = app.confirmation_link("prompt@example.com", 1).await;
-    assert_eq!(app.follow(&prompt_link).await.status, 200);
+    assert_eq!(app.confirm(&prompt_link).await.status, 200);
 
     // A week passes without the first signer confirming.
     app.db.execute(
@@ -78,13 +78,13 @@ async fn unconfirmed_signatures_are_purged_once_their_link_expires(app: TestApp)
     // Its tokens and emails went with it; the confirmed signature's stayed.
     assert_eq!(app.db.count("tokens", "purpose = 'confirm_signature'"), 1);
     assert_eq!(outbox_rows(&app).len(), 1);
-    assert_eq!(app.follow(&late_link).await.status, 404);
+    assert_eq!(app.confirm(&late_link).await.status, 404);
     assert_eq!(app.count(&slug).await, 1);
 
     // The address is free to sign again.
     app.sign(&slug, &signature("late@example.com")).await;
     let link = app.confirmation_link("late@example.com", 2).await;
-    assert_eq!(app.follow(&link).await.status, 200);
+    assert_eq!(app.confirm(&link).await.status, 200);
     assert_eq!(app.count(&slug).await, 2);
 }
 
@@ -97,10 +97,10 @@ async fn a_signer_can_erase_their_details_and_keep_their_signature(app: TestApp)
     fields.insert("updates", "on".into());
     app.sign(&slug, &fields).await;
     let link = app.confirmation_link("erase-me@example.com", 1).await;
-    assert_eq!(app.follow(&link).await.status, 200);
+    assert_eq!(app.confirm(&link).await.status, 200);
     app.sign(&slug, &signature("stays@example.com")).await;
     let link = app.confirmation_link("stays@example.com", 1).await;
-    assert_eq!(app.follow(&link).await.status, 200);
+    assert_eq!(app.confirm(&link).await.status, 200);
     assert_eq!(app.count(&slug).await, 2);
     let page = app
         .get_when(&format!("/petitions/{slug}"), |p| {
@@ -174,7 +174,7 @@ async fn a_signer_can_erase_their_details_and_keep_their_signature(app: TestApp)
 async fn sign_then_erase(app: &TestApp, slug: &str, address: &str) -> String {
     app.sign(slug, &signature(address)).await;
     let link = app.confirmation_link(address, 1).await;
-    assert_eq!(app.follow(&link).await.status, 200);
+    assert_eq!(app.confirm(&link).await.status, 200);
     let mails = app.mail.wait_for(address, 1).await;
     let withdraw_link = mails[0].link_containing("/signatures/withdraw/");
     let form = app.follow(&withdraw_link).await;
@@ -239,6 +239,6 @@ async fn a_signer_who_erased_their_details_is_not_counted_twice(app: TestApp) {
     // petition as anyone would.
     app.sign(&other, &signature("twice@example.com")).await;
     let link = app.confirmation_link("twice@example.com", 3).await;
-    assert_eq!(app.follow(&link).await.status, 200);
+    assert_eq!(app.confirm(&link).await.status, 200);
     assert_eq!(app.count(&other).await, 1);
 }

@@ -86,9 +86,9 @@ async fn link_tokens_and_queries_never_reach_the_log(backend: Backend) {
     );
     let link = app.confirmation_link("private@example.com", 1).await;
     let token = link.rsplit('/').next().unwrap().to_owned();
-    assert_eq!(app.follow(&link).await.status, 200);
-    assert_eq!(app.follow(&link).await.status, 200); // "already confirmed"
-                                                     // Failures are where paths used to be logged.
+    assert_eq!(app.confirm(&link).await.status, 200);
+    assert_eq!(app.confirm(&link).await.status, 200); // "already confirmed"
+                                                      // Failures are where paths used to be logged.
     let bogus = "bogusTokenThatMustNotBeLogged0123456789";
     assert_eq!(
         app.get(&format!(

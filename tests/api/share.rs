@@ -90,7 +90,7 @@ async fn the_thank_you_page_offers_the_links(app: TestApp) {
     let slug = app.petition("Save the bees").await;
     app.sign(&slug, &signature("jane@example.com")).await;
     let link = app.confirmation_link("jane@example.com", 1).await;
-    let thanks = app.follow(&link).await;
+    let thanks = app.confirm(&link).await;
     assert_eq!(thanks.status, 200);
     let href = thanks
         .attr(".share-links a[data-network=\"whatsapp\"]", "href")
@@ -112,7 +112,7 @@ async fn a_signer_brought_by_a_link_is_attributed_to_its_network(app: TestApp) {
     fields.insert("source", "naver_band".into());
     app.sign(&slug, &fields).await;
     let link = app.confirmation_link("band@example.com", 1).await;
-    app.follow(&link).await;
+    app.confirm(&link).await;
     assert_eq!(
         app.db.count(
             "signatures",

@@ -41,14 +41,14 @@ async fn signing_and_confirming_counts_the_signature(app: TestApp) {
     assert_eq!(app.count(&slug).await, 0);
 
     let link = mail.link_containing("/signatures/confirm/");
-    let page = app.follow(&link).await;
+    let page = app.confirm(&link).await;
     assert_eq!(page.status, 200);
     assert!(page.body.contains("Thank you for signing"));
     assert_eq!(app.count(&slug).await, 1);
     assert_eq!(app.page_count(&slug).await, 1);
 
     // The link is single-use: a second visit counts nothing.
-    let again = app.follow(&link).await;
+    let again = app.confirm(&link).await;
     assert_eq!(again.status, 200);
     assert!(again.body.contains("already confirmed"));
     assert_eq!(app.count(&slug).await, 1);
@@ -79,7 +79,7 @@ async fn duplicate_signatures_by_case_tag_and_gmail_dots_are_counted_once(app: T
     assert!(mails.iter().all(|m| m.to == [spellings[0]]), "{mails:#?}");
     for mail in &mails {
         let link = mail.link_containing("/signatures/confirm/");
-        assert_eq!(app.follow(&link).await.status, 200);
+        assert_eq!(app.confirm(&link).await.status, 200);
     }
     assert_eq!(app.count(&slug).await, 1);
 }
@@ -96,7 +96,7 @@ async fn fifty_concurrent_identical_signatures_make_one_signature(app: TestApp) 
     tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
     assert_eq!(app.mail.to("racer@example.com").len(), 5);
     for mail in &mails {
-        app.follow(&mail.link_containing("/signatures/confirm/"))
+        app.confirm(&mail.link_containing("/signatures/confirm/"))
             .await;
     }
     assert_eq!(app.count(&slug).await, 1);
@@ -207,7 +207,7 @@ async fn unknown_or_expired_confirmation_links_are_404(app: TestApp) {
     app.db.execute(
         "UPDATE tokens SET expires_at = '2001-01-01 00:00:00' WHERE purpose = 'confirm_signature'",
     );
-    let expired = app.follow(&link).await;
+    let expired = app.confirm(&link).await;
     assert_eq!(expired.status, 404);
     assert!(expired.body.contains(&format!("/petitions/{slug}")));
     assert_eq!(app.count(&slug).await, 0);
@@ -217,7 +217,7 @@ async fn withdrawing_a_confirmed_signature_lowers_the_count(app: TestApp) {
     let slug = app.petition("Changed my mind").await;
     app.sign(&slug, &signature("fickle@example.com")).await;
     let mail = &app.mail.wait_for("fickle@example.com", 1).await[0];
-    app.follow(&mail.link_containing("/signatures/confirm/"))
+    app.confirm(&mail.link_containing("/signatures/confirm/"))
         .await;
     assert_eq!(app.count(&slug).await, 1);
 
@@ -296,7 +296,7 @@ async fn signatures_survive_an_smtp_outage_and_mail_arrives_after_it(backend: Ba
     for i in 0..3 {
         let mails = relay.wait_for(&format!("patient{i}@example.com"), 1).await;
         let link = mails[0].link_containing("/signatures/confirm/");
-        assert_eq!(app.follow(&link).await.status, 200);
+        assert_eq!(app.confirm(&link).await.status, 200);
     }
     assert_eq!(app.count(&slug).await, 3);
 }
@@ -305,7 +305,7 @@ async fn confirmed_signer_signing_again_gets_an_already_signed_email(app: TestAp
     let slug = app.petition("Signed twice").await;
     app.sign(&slug, &signature("twice@example.com")).await;
     let link = app.confirmation_link("twice@example.com", 1).await;
-    app.follow(&link).await;
+    app.confirm(&link).await;
 
     let again = app.sign(&slug, &signature("Twice@Example.com")).await;
     assert_eq!(again.status(), 303);
@@ -335,7 +335,7 @@ async fn only_public_signers_are_named_on_the_petition(app: TestApp) {
     for (fields, email) in [(shy, "shy@example.com"), (proud, "proud@example.com")] {
         app.sign(&slug, &fields).await;
         let link = app.confirmation_link(email, 1).await;
-        app.follow(&link).await;
+        app.confirm(&link).await;
     }
     let page = app
         .get_when(&format!("/petitions/{slug}"), |p| {

@@ -23,7 +23,7 @@ async fn sign_and_confirm(app: &TestApp, slug: &str, email: &str, country: &str,
     fields.insert("source", source.into());
     assert_eq!(app.sign(slug, &fields).await.status(), 303);
     let link = app.confirmation_link(email, 1).await;
-    assert_eq!(app.follow(&link).await.status, 200);
+    assert_eq!(app.confirm(&link).await.status, 200);
 }
 
 async fn statistics(app: &TestApp, slug: &str) -> Page {
@@ -112,7 +112,7 @@ async fn statistics_count_signatures_by_country_source_and_state(app: TestApp) {
 
     // Confirming the pending one moves it across, and the count with it.
     let link = app.confirmation_link("eve@example.com", 1).await;
-    assert_eq!(app.follow(&link).await.status, 200);
+    assert_eq!(app.confirm(&link).await.status, 200);
     let page = statistics(&app, &slug).await;
     assert_eq!(number(&stat(&page, "confirmed")), 5);
     assert_eq!(number(&stat(&page, "pending")), 0);

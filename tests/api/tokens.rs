@@ -254,7 +254,7 @@ async fn the_api_creates_edits_and_lists_with_a_token(app: TestApp) {
         fields.insert("updates", "on".into());
         assert_eq!(app.sign(&slug, &fields).await.status(), 303);
         let link = app.confirmation_link(&email, 1).await;
-        assert_eq!(app.follow(&link).await.status, 200);
+        assert_eq!(app.confirm(&link).await.status, 200);
     }
     // One that never confirmed is not listed.
     app.sign(&slug, &signature("pending@example.com")).await;

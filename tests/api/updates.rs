@@ -24,7 +24,7 @@ async fn supporter(app: &TestApp, slug: &str, email: &str, updates: bool) {
     }
     assert_eq!(app.sign(slug, &fields).await.status(), 303);
     let link = app.confirmation_link(email, 1).await;
-    assert_eq!(app.follow(&link).await.status, 200);
+    assert_eq!(app.confirm(&link).await.status, 200);
 }
 
 async fn post_update(app: &TestApp, slug: &str, subject: &str, body: &str) -> reqwest::Response {

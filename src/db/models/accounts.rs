@@ -133,6 +133,28 @@ pub fn is_live(
     Ok(found.is_some())
 }
 
+/// The password hash of the account a live verification link belongs to,
+/// read without using the link: the page it opens asks for that password.
+pub fn verification_password_hash(
+    conn: &mut DbConnection,
+    plain: &str,
+    now: PrimitiveDateTime,
+) -> anyhow::Result<Option<String>> {
+    let hash = hash_token(plain);
+    db_run!(conn: {
+        tokens::table
+            .inner_join(organizer_rows::table.on(tokens::organizer_id.eq(organizer_rows::id.nullable())))
+            .filter(tokens::token_hash.eq(&hash))
+            .filter(tokens::purpose.eq(TokenPurpose::VerifyOrganizer.as_str()))
+            .filter(tokens::expires_at.gt(now))
+            .filter(tokens::used_at.is_null())
+            .select(organizer_rows::password_hash)
+            .first(conn)
+            .optional()
+    })
+    .context("loading the account behind a verification link")
+}
+
 /// Marks the address behind a verification link as verified. `false` for a
 /// link that is unknown, expired or used.
 pub fn verify(

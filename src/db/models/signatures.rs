@@ -426,6 +426,47 @@ pub enum ConfirmOutcome {
     },
 }
 
+/// A confirmation link's token while it can still confirm; otherwise what
+/// following it tells the signer.
+fn confirmable(
+    conn: &mut DbConnection,
+    plain: &str,
+    now: PrimitiveDateTime,
+) -> anyhow::Result<Result<TokenTarget, ConfirmOutcome>> {
+    let Some(token) = find_token(conn, plain, TokenPurpose::ConfirmSignature, now)? else {
+        let expired = find_token(
+            conn,
+            plain,
+            TokenPurpose::ConfirmSignature,
+            time::macros::datetime!(2000-01-01 0:00),
+        )?;
+        return Ok(Err(ConfirmOutcome::NotFound {
+            slug: expired.map(|t| t.slug),
+        }));
+    };
+    // An invalidated signature's link is simply no longer valid, whether
+    // or not it had been used.
+    if token.state == SignatureState::Invalidated {
+        return Ok(Err(ConfirmOutcome::NotFound { slug: None }));
+    }
+    if token.used || token.state == SignatureState::Confirmed {
+        return Ok(Err(ConfirmOutcome::AlreadyConfirmed { slug: token.slug }));
+    }
+    Ok(Ok(token))
+}
+
+/// What a confirmation link would do, read without using it: the slug of
+/// the petition whose pending signature it would confirm, or the outcome
+/// it already has. Opening a link only reads, since mail scanners open
+/// every link in a message; a person confirms with the button.
+pub fn confirmation_prompt(
+    conn: &mut DbConnection,
+    plain: &str,
+    now: PrimitiveDateTime,
+) -> anyhow::Result<Result<String, ConfirmOutcome>> {
+    Ok(confirmable(conn, plain, now)?.map(|token| token.slug))
+}
+
 /// Confirms the signature behind a confirmation token, and adds it to the
 /// petition's count shards in the same transaction.
 pub fn confirm(
@@ -434,25 +475,10 @@ pub fn confirm(
     now: PrimitiveDateTime,
 ) -> anyhow::Result<ConfirmOutcome> {
     write_transaction(conn, |conn| {
-        let Some(token) = find_token(conn, plain, TokenPurpose::ConfirmSignature, now)? else {
-            let expired = find_token(
-                conn,
-                plain,
-                TokenPurpose::ConfirmSignature,
-                time::macros::datetime!(2000-01-01 0:00),
-            )?;
-            return Ok(ConfirmOutcome::NotFound {
-                slug: expired.map(|t| t.slug),
-            });
+        let token = match confirmable(conn, plain, now)? {
+            Ok(token) => token,
+            Err(settled) => return Ok(settled),
         };
-        // An invalidated signature's link is simply no longer valid,
-        // whether or not it had been used.
-        if token.state == SignatureState::Invalidated {
-            return Ok(ConfirmOutcome::NotFound { slug: None });
-        }
-        if token.used || token.state == SignatureState::Confirmed {
-            return Ok(ConfirmOutcome::AlreadyConfirmed { slug: token.slug });
-        }
         let hash = hash_token(plain);
         db_run!(conn: {
             diesel::update(tokens::table.filter(tokens::token_hash.eq(&hash)))
