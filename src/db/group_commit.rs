@@ -125,7 +125,7 @@ fn write_batches(queue: &Mutex<mpsc::Receiver<Job>>, pool: &r2d2::Pool<Connectio
 }
 
 fn commit_batch(batch: Vec<Job>, pool: &r2d2::Pool<ConnectionManager>) {
-    let mut conn = match pool.get() {
+    let mut conn = match pool.get_timeout(super::POOL_WAIT) {
         Ok(conn) => conn,
         Err(err) => {
             let cause = err.to_string();

@@ -30,7 +30,11 @@ use crate::config::redact_url;
 
 /// How long a request waits for a pooled connection. Short, so that a dead
 /// database gives a quick 503 rather than a hanging request.
-const POOL_WAIT: Duration = Duration::from_millis(500);
+pub(crate) const POOL_WAIT: Duration = Duration::from_millis(500);
+/// How long start-up waits for its first connection, retrying. A database
+/// that is still starting, or a busy machine, slows start-up rather than
+/// failing it; one that stays away this long stops it with a clear message.
+const START_WAIT: Duration = Duration::from_secs(30);
 /// libpq's own limit for opening a connection, unless the URL sets one.
 /// libpq counts whole seconds and treats anything below 2 as 2.
 const PG_CONNECT_TIMEOUT_S: u32 = 2;
@@ -313,12 +317,21 @@ impl Db {
             Backend::Sqlite => 8,
             Backend::Postgresql => 16,
         });
+        // The pool's own timeout is start-up's: building it waits for the
+        // first connection, retrying failed attempts. Requests then wait
+        // only POOL_WAIT, through `get_timeout`.
         let pool = r2d2::Pool::builder()
             .max_size(size)
             .min_idle(Some(1))
-            .connection_timeout(POOL_WAIT)
+            .connection_timeout(START_WAIT)
+            .error_handler(Box::new(LogConnectionErrors))
             .build(ConnectionManager { url: url.clone() })
-            .context("cannot connect to the database")?;
+            .with_context(|| {
+                format!(
+                    "cannot connect to the database (waited {} s)",
+                    START_WAIT.as_secs()
+                )
+            })?;
         let group_commit = group_commit::GroupCommit::start(pool.clone(), backend)?;
         Ok(Self {
             pool,
@@ -348,7 +361,9 @@ impl Db {
     {
         let pool = self.pool.clone();
         tokio::task::spawn_blocking(move || {
-            let mut conn = pool.get().map_err(|e| Unavailable(e.to_string()))?;
+            let mut conn = pool
+                .get_timeout(POOL_WAIT)
+                .map_err(|e| Unavailable(e.to_string()))?;
             f(&mut conn)
         })
         .await
@@ -371,8 +386,22 @@ impl Db {
         &self,
         f: impl FnOnce(&mut DbConnection) -> anyhow::Result<T>,
     ) -> anyhow::Result<T> {
-        let mut conn = self.pool.get().map_err(|e| Unavailable(e.to_string()))?;
+        let mut conn = self
+            .pool
+            .get_timeout(POOL_WAIT)
+            .map_err(|e| Unavailable(e.to_string()))?;
         f(&mut conn)
+    }
+}
+
+/// Says why a connection could not be opened, at start-up (what start-up
+/// is waiting for) and in an outage alike.
+#[derive(Debug)]
+struct LogConnectionErrors;
+
+impl r2d2::HandleError<diesel::r2d2::Error> for LogConnectionErrors {
+    fn handle_error(&self, error: diesel::r2d2::Error) {
+        tracing::warn!("cannot open a database connection, retrying: {error}");
     }
 }
 
