@@ -14,6 +14,7 @@ use crate::db::models::now;
 use crate::db::models::updates::{self, Batch, UpdateMail, WrittenMail};
 use crate::db::Db;
 use crate::domain::token::SecretToken;
+use crate::domain::update::EmailBody;
 use crate::email::messages::PetitionUpdate;
 use crate::workers::{Deps, Heartbeat, Job};
 
@@ -106,14 +107,16 @@ impl UpdateFanout {
 
 /// Each recipient's email, with a fresh unsubscribe link.
 fn write_all(public_url: &str, batch: &Batch) -> anyhow::Result<Vec<WrittenMail>> {
+    let body = EmailBody::of(&batch.update.body_markdown, &batch.update.body_html);
     batch
         .recipients
         .iter()
         .map(|recipient| {
             let unsubscribe = SecretToken::generate();
+            let mail = batch.mail_for(recipient, &unsubscribe.plain);
             Ok(WrittenMail {
                 signature_id: recipient.signature_id.clone(),
-                email: compose(public_url, &batch.mail_for(recipient, &unsubscribe.plain))?,
+                email: compose(public_url, &mail, &body)?,
                 unsubscribe_hash: unsubscribe.hash,
             })
         })
@@ -123,14 +126,15 @@ fn write_all(public_url: &str, batch: &Batch) -> anyhow::Result<Vec<WrittenMail>
 fn compose(
     public_url: &str,
     mail: &UpdateMail,
+    body: &EmailBody,
 ) -> anyhow::Result<crate::db::models::outbox::OutgoingEmail> {
     PetitionUpdate {
         petition_title: mail.petition_title.to_owned(),
         petition_language: mail.petition_language,
         petition_url: format!("{public_url}/petitions/{}", mail.petition_slug),
         subject: mail.update.subject.clone(),
-        body_text: mail.update.body_markdown.clone(),
-        body_html: mail.update.body_html.clone(),
+        body_text: body.text.clone(),
+        body_html: body.html.clone(),
         unsubscribe_url: format!(
             "{public_url}/signatures/unsubscribe/{}",
             mail.unsubscribe_token

@@ -92,7 +92,13 @@ async fn an_update_reaches_only_confirmed_signers_who_asked_for_news(app: TestAp
     let mails = app.mail.wait_for("news@example.com", 2).await;
     let update = &mails[1];
     assert!(update.subject.contains("We meet the minister on Monday"));
-    assert!(update.text.contains("**Bring a friend**"));
+    // The text part reads as text, not as Markdown.
+    assert!(
+        update.text.contains("Thank you all. Bring a friend"),
+        "{}",
+        update.text
+    );
+    assert!(!update.text.contains("**") && !update.text.contains("<script"));
     assert!(update.html.contains("<strong>Bring a friend</strong>"));
     assert!(!update.html.contains("<script"));
     let unsubscribe = update.link_containing("/signatures/unsubscribe/");
