@@ -12,7 +12,6 @@ use crate::db::models::{api_tokens, new_id, now, organizers, privacy};
 use crate::db::{migrations, Db};
 use crate::domain::petition::required_text;
 use crate::domain::signer::parse_name;
-use crate::domain::token::generate_api_token;
 use crate::domain::Email;
 use crate::security::password::{hash_password, Password};
 use crate::startup::Application;
@@ -120,16 +119,30 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let db = Db::connect(&settings.database.url, Some(1))?;
             migrations::run_pending(&db).await?;
             let canonical = email.canonical().to_owned();
-            let secret = generate_api_token();
-            let hash = secret.hash.clone();
-            db.run(move |conn| {
-                let Some(organizer) = organizers::find_by_canonical_email(conn, &canonical)? else {
-                    bail!("no organizer has the email address {email}");
-                };
-                api_tokens::create(conn, &organizer.id, &name, &hash)
-            })
+            let owner = db
+                .run(move |conn| organizers::find_by_canonical_email(conn, &canonical))
+                .await?
+                .ok_or_else(|| anyhow::anyhow!("no organizer has the email address {email}"))?;
+            // The owner is told, as when they make one on the dashboard;
+            // an operator's command is not held to the daily email cap.
+            let issued = crate::app::api_tokens::issue(
+                &db,
+                &settings.server.public_url,
+                &owner,
+                name,
+                settings.security.api_token_days,
+                Some(now()),
+            )
             .await?;
-            println!("{}", secret.plain);
+            crate::security::audit::Event {
+                action: "api_token_created",
+                actor: None,
+                target: Some(&issued.token.id),
+                outcome: crate::security::audit::Outcome::Success,
+                client_ip: None,
+            }
+            .log();
+            println!("{}", issued.secret);
             Ok(())
         }
         Command::Organizer(OrganizerCommand::Create { email, name, admin }) => {

@@ -158,8 +158,15 @@ pub struct LimitSettings {
     pub sign_per_ip_per_petition: RateLimit,
     /// Login attempts from one client IP.
     pub login_per_ip: RateLimit,
-    /// Login attempts for one account (email address).
+    /// Login attempts for one account (email address) from one client IP.
+    pub login_per_account_per_client: RateLimit,
+    /// Login attempts for one account from everywhere: a ceiling well above
+    /// the per-client limit, so strangers cannot lock the owner out.
     pub login_per_account: RateLimit,
+    /// Sign-ups and password-reset requests from one client IP.
+    pub account_email_per_ip: RateLimit,
+    /// Sign-ups and password-reset requests for one address.
+    pub account_email_per_address: RateLimit,
     /// Emails to one address per day; more are delayed, not dropped.
     pub emails_per_address_per_day: u32,
     /// Logins that may wait for a free CPU to check a password; beyond
@@ -239,6 +246,8 @@ impl Default for PrivacySettings {
 #[derive(Debug, Clone, Deserialize)]
 pub struct SecuritySettings {
     pub secret_key: SecretString,
+    /// Days an API token works after it is made.
+    pub api_token_days: u32,
 }
 
 impl Settings {
@@ -306,6 +315,9 @@ impl Settings {
             .with_context(|| format!("email.from {:?} is not a valid mailbox", self.email.from))?;
         if self.email.max_attempts < 1 || self.email.retry_base_ms == 0 {
             bail!("email.max_attempts and email.retry_base_ms must be positive");
+        }
+        if self.security.api_token_days == 0 {
+            bail!("security.api_token_days must be at least 1");
         }
         if self.live.heartbeat_ms == 0 {
             bail!("live.heartbeat_ms must be positive");

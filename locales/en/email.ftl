@@ -57,3 +57,8 @@ email-goal-where = See where the signatures come from:
 email-goal-button = Write to your signers
 email-goal-where-html = See { $link }, and plan how you will hand them over.
 email-goal-where-link = where the signatures come from
+
+email-token-subject = A new API token for your undersigned account
+email-token-intro = An API token named “{ $name }” was just made for your organizer account. It can create and edit your petitions and read their signatures until { $date }.
+email-token-not-you = If you did not make it, revoke it now and change your password: choosing a new password revokes every token.
+email-token-button = Review your API tokens

@@ -24,6 +24,7 @@ error-rate-limited = { $what ->
     [signatures] Too many signatures have come from your network in a short time.
     [login-network] There have been too many login attempts from your network.
     [login-account] There have been too many login attempts for this account.
+    [account-email] Too many emails have been asked for this address, or from your network, in a short time.
    *[requests] Too many requests have come from your network in a short time.
 } Wait { $unit ->
     [seconds] { $amount ->

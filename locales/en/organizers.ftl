@@ -290,4 +290,6 @@ tokens-created = Created
 tokens-last-used = Last used
 tokens-never = Never
 tokens-revoked-on = Revoked on { $date }
+tokens-expires = Expires
+tokens-expired = Expired
 tokens-revoke = Revoke

@@ -57,3 +57,8 @@ email-goal-where = 서명이 어디에서 왔는지 보기:
 email-goal-button = 서명자에게 소식 보내기
 email-goal-where-html = { $link }를 살펴보고, 서명을 어떻게 전달할지 계획해 보세요.
 email-goal-where-link = 서명이 어디에서 왔는지
+
+email-token-subject = undersigned 계정에 새 API 토큰이 만들어졌습니다
+email-token-intro = 청원인 계정에 “{ $name }” API 토큰이 방금 만들어졌습니다. 이 토큰으로 { $date }까지 청원을 만들고 고치며 서명을 읽을 수 있습니다.
+email-token-not-you = 직접 만든 토큰이 아니라면 지금 폐기하고 비밀번호를 바꾸세요. 새 비밀번호를 정하면 모든 토큰이 폐기됩니다.
+email-token-button = API 토큰 확인하기

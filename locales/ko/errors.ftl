@@ -24,6 +24,7 @@ error-rate-limited = { $what ->
     [signatures] 짧은 시간에 같은 네트워크에서 너무 많은 서명이 들어왔습니다.
     [login-network] 같은 네트워크에서 로그인 시도가 너무 많았습니다.
     [login-account] 이 계정에 로그인 시도가 너무 많았습니다.
+    [account-email] 짧은 시간에 이 주소로, 또는 같은 네트워크에서 너무 많은 이메일을 요청했습니다.
    *[requests] 짧은 시간에 같은 네트워크에서 너무 많은 요청이 들어왔습니다.
 } { $unit ->
     [seconds] { $amount }초

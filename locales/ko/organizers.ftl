@@ -269,4 +269,6 @@ tokens-created = 만든 날
 tokens-last-used = 마지막 사용
 tokens-never = 사용 안 함
 tokens-revoked-on = { $date }에 폐기됨
+tokens-expires = 만료일
+tokens-expired = 만료됨
 tokens-revoke = 폐기

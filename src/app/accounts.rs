@@ -42,7 +42,8 @@ pub async fn sign_up(state: &AppState, request: SignUp) -> anyhow::Result<()> {
         .unwrap_or(locale);
     let verify = SecretToken::generate();
     let to = email.as_typed();
-    let mails = SignUpMails {
+    let due = super::mail_slot(state, email.canonical());
+    let mut mails = SignUpMails {
         verify: VerifyOrganizer {
             verify_url: state.url(&format!("/signup/confirm/{}", verify.plain)),
         }
@@ -53,7 +54,10 @@ pub async fn sign_up(state: &AppState, request: SignUp) -> anyhow::Result<()> {
         }
         .to_email(to, theirs)?,
         verify_token_hash: verify.hash,
+        over_daily_cap: due.is_none(),
     };
+    mails.verify.not_before = due;
+    mails.already_registered.not_before = due;
     state
         .db
         .run(move |conn| {
@@ -96,15 +100,21 @@ pub async fn request_reset(state: &AppState, email: &Email, locale: Locale) -> a
     let to = organizer
         .as_ref()
         .map_or(email.as_typed(), |o| o.email.as_str());
-    let mail = ResetPassword {
+    let mut mail = ResetPassword {
         reset_url: state.url(&format!("/password/reset/{}", token.plain)),
     }
     .to_email(to, language)?;
-    let request = organizer.map(|o| ResetRequest {
-        organizer_id: o.id,
-        token_hash: token.hash,
-        mail,
-    });
+    // Taken whether or not the address has an account, like the rest.
+    mail.not_before = super::mail_slot(state, email.canonical());
+    // Over the address's daily cap nothing goes, and a link that is never
+    // sent is not stored either.
+    let request = organizer
+        .filter(|_| mail.not_before.is_some())
+        .map(|o| ResetRequest {
+            organizer_id: o.id,
+            token_hash: token.hash,
+            mail,
+        });
     state
         .db
         .run(move |conn| accounts::request_reset(conn, request.as_ref(), now()))
@@ -115,10 +125,10 @@ pub async fn request_reset(state: &AppState, email: &Email, locale: Locale) -> a
 
 /// What the password given on a verification link's page did.
 pub enum AddressCheck {
-    /// The address is verified: the account may log in.
-    Verified,
-    /// Not the account's password; the link still works.
-    WrongPassword,
+    /// The address of this account is verified: it may log in.
+    Verified(String),
+    /// Not this account's password; the link still works.
+    WrongPassword(String),
     /// Unknown, expired or used.
     LinkInvalid,
     /// Too many hashes waiting; try again after this long.
@@ -140,12 +150,12 @@ pub async fn verify_address(
         .db
         .run(move |conn| accounts::verification_password_hash(conn, &lookup, now()))
         .await?;
-    let Some(stored) = stored else {
+    let Some((organizer_id, stored)) = stored else {
         return Ok(AddressCheck::LinkInvalid);
     };
     match state.hashing.verify(Some(stored), password).await {
         Err(busy) => return Ok(AddressCheck::Busy(busy.retry_after)),
-        Ok(false) => return Ok(AddressCheck::WrongPassword),
+        Ok(false) => return Ok(AddressCheck::WrongPassword(organizer_id)),
         Ok(true) => {}
     }
     let verified = state
@@ -153,7 +163,7 @@ pub async fn verify_address(
         .run(move |conn| accounts::verify(conn, &token, now()))
         .await?;
     Ok(if verified {
-        AddressCheck::Verified
+        AddressCheck::Verified(organizer_id)
     } else {
         AddressCheck::LinkInvalid
     })

@@ -3,7 +3,8 @@
 //!
 //! Signers:
 //! - [`sign::sign`]: signing, from the form, the widget or the API;
-//! - [`confirm::confirm`]: following the confirmation link;
+//! - [`confirm::prompt`], [`confirm::confirm`]: opening the confirmation
+//!   link, and pressing its button;
 //! - [`withdraw::find`], [`withdraw::withdraw`], [`withdraw::erase`]: the
 //!   withdrawal link, and withdrawing or erasing one's details.
 //!
@@ -14,7 +15,10 @@
 //!   [`petitions::close`];
 //! - [`updates::post`]: writing to the signers, or previewing it.
 //!
-//! Anyone: [`accounts::sign_up`], [`accounts::request_reset`].
+//! Anyone: [`accounts::sign_up`], [`accounts::verify_address`],
+//! [`accounts::request_reset`].
+//!
+//! Organizers, for themselves: [`api_tokens::issue`].
 //!
 //! Admins:
 //! - [`invalidate::invalidate`]: invalidating signatures that match some
@@ -44,6 +48,7 @@
 //! 4. the outbox worker renders the message from its data and sends it.
 
 pub mod accounts;
+pub mod api_tokens;
 pub mod confirm;
 pub mod invalidate;
 pub mod managing;
@@ -53,3 +58,23 @@ pub mod preview;
 pub mod sign;
 pub mod updates;
 pub mod withdraw;
+
+use time::PrimitiveDateTime;
+
+use crate::db::models::now;
+use crate::security::limits::EmailQuota;
+use crate::state::AppState;
+
+/// When an email to the canonical `address` may go, under the per-address
+/// daily cap that every email shares: now, after its turn within a day, or
+/// (`None`) not at all. Taken before the write, so that the writer asks
+/// nobody: a request that ends up sending nothing still takes its slot.
+pub(crate) fn mail_slot(state: &AppState, address: &str) -> Option<PrimitiveDateTime> {
+    match state.limits.email_quota(address) {
+        EmailQuota::Now => Some(now()),
+        EmailQuota::After(wait) => {
+            Some(now() + time::Duration::try_from(wait).unwrap_or(time::Duration::DAY))
+        }
+        EmailQuota::Refused => None,
+    }
+}

@@ -2,8 +2,6 @@
 //! API. Every valid submission, new, pending or already confirmed, ends
 //! the same way for the caller, so the answer tells nobody who signed.
 
-use time::PrimitiveDateTime;
-
 use crate::db::models::signatures::{self as signature_rows, PreparedMail, SignedFrom};
 use crate::db::models::{now, petitions};
 use crate::domain::disposable::is_disposable;
@@ -12,7 +10,6 @@ use crate::domain::token::SecretToken;
 use crate::domain::FieldErrors;
 use crate::email::messages::{AlreadySigned, ConfirmSignature, Prepared};
 use crate::i18n::{Locale, Message};
-use crate::security::limits::EmailQuota;
 use crate::state::AppState;
 
 /// A submission, as the route received it.
@@ -148,21 +145,6 @@ fn prepare_mail(
         withdraw_token,
         confirm,
         already_signed,
-        due: mail_due(state, canonical),
+        due: super::mail_slot(state, canonical),
     })
-}
-
-/// Past the per-address daily cap an email waits its turn, within a day;
-/// beyond that it is not sent at all (the signature stands regardless).
-/// Taken before the write, so that the writer asks nobody: a submission
-/// that ends up sending nothing (an invalidated signer, a spent
-/// per-signature cap) still takes its slot.
-fn mail_due(state: &AppState, canonical: &str) -> Option<PrimitiveDateTime> {
-    match state.limits.email_quota(canonical) {
-        EmailQuota::Now => Some(now()),
-        EmailQuota::After(wait) => {
-            Some(now() + time::Duration::try_from(wait).unwrap_or(time::Duration::DAY))
-        }
-        EmailQuota::Refused => None,
-    }
 }

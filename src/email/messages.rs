@@ -232,3 +232,20 @@ email_message!(
     "email/goal_reached/body.html",
     action = petition_url
 );
+
+/// Sent to an organizer when an API token is made for their account, so
+/// that a token they did not make does not go unnoticed.
+pub struct TokenCreated {
+    pub organizer_name: String,
+    pub token_name: String,
+    /// In the recipient's language.
+    pub expires_on: String,
+    pub tokens_url: String,
+}
+email_message!(
+    TokenCreated,
+    "email/token_created/subject.txt",
+    "email/token_created/body.txt",
+    "email/token_created/body.html",
+    action = tokens_url
+);

@@ -22,3 +22,22 @@ pub(crate) fn state_of(req: &HttpRequest) -> Result<&web::Data<AppState>, AppErr
     req.app_data::<web::Data<AppState>>()
         .ok_or_else(|| anyhow::anyhow!("application state missing").into())
 }
+
+/// Logs a security event about this request: `security::audit` with the
+/// client's address filled in.
+pub fn security_event(
+    req: &HttpRequest,
+    action: &'static str,
+    actor: Option<&str>,
+    target: Option<&str>,
+    outcome: crate::security::audit::Outcome,
+) {
+    crate::security::audit::Event {
+        action,
+        actor,
+        target,
+        outcome,
+        client_ip: client_ip::client_addr(req),
+    }
+    .log();
+}

@@ -4,7 +4,7 @@
 //! record of past invalidations.
 
 use actix_web::http::StatusCode;
-use actix_web::{web, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use serde::Deserialize;
@@ -23,8 +23,10 @@ use crate::domain::abuse::{
 use crate::domain::FieldErrors;
 use crate::error::AppError;
 use crate::http::checked_form::{carries_csrf_token, Admin, CheckedForm};
+use crate::http::security_event;
 use crate::http::session::CurrentOrganizer;
 use crate::i18n::{escape_html, html, Locale, Message, Ui};
+use crate::security::audit::Outcome;
 use crate::state::AppState;
 
 /// What a query value escapes: addresses and domains stay readable.
@@ -417,6 +419,7 @@ carries_csrf_token!(InvalidationRequest);
 
 pub async fn invalidate(
     state: web::Data<AppState>,
+    req: HttpRequest,
     ui: Ui,
     slug: web::Path<String>,
     CheckedForm {
@@ -434,10 +437,20 @@ pub async fn invalidate(
         Ok(Invalidation::Done {
             petition,
             record_id,
-        }) => Ok(see_other(&format!(
-            "/admin/petitions/{}/abuse?invalidation={record_id}",
-            petition.slug
-        ))),
+        }) => {
+            let admin = Some(current.organizer.id.as_str());
+            security_event(
+                &req,
+                "signatures_invalidated",
+                admin,
+                Some(&petition.slug),
+                Outcome::Success,
+            );
+            Ok(see_other(&format!(
+                "/admin/petitions/{}/abuse?invalidation={record_id}",
+                petition.slug
+            )))
+        }
         Ok(Invalidation::Invalid { petition, errors }) => {
             let extra = PageState {
                 errors,

@@ -22,7 +22,9 @@ use crate::domain::{honeypot, Email, FieldErrors};
 use crate::error::{rate_limited_message, AppError};
 use crate::http::checked_form::{carries_csrf_token, Anyone, CheckedForm};
 use crate::http::client_ip::client_addr;
+use crate::http::security_event;
 use crate::i18n::{Message, Ui};
+use crate::security::audit::{mask_email, Outcome};
 use crate::security::password::{Password, BUSY_MESSAGE};
 use crate::state::AppState;
 
@@ -132,13 +134,6 @@ pub async fn signup(
     let mut errors = FieldErrors::default();
     let name = errors.check("name", parse_name(&form.name));
     let email = errors.check("email", Email::parse(&form.email));
-    let account = email
-        .as_ref()
-        .map_or(form.email.as_str(), |e| e.canonical());
-    if let Err(limited) = state.limits.login(client_addr(&req), account) {
-        page.errors.add("email", rate_limited_message(&limited));
-        return refused(&page, StatusCode::TOO_MANY_REQUESTS, limited.retry_after);
-    }
     // What the person typed elsewhere is the first thing an attacker tries.
     let mut known: Vec<&str> = form.name.split_whitespace().collect();
     known.extend([form.name.as_str(), form.email.as_str()]);
@@ -148,6 +143,14 @@ pub async fn signup(
         page.errors = errors;
         return render(StatusCode::UNPROCESSABLE_ENTITY, &page);
     };
+    // Only a sign-up that would send an email spends the allowance.
+    if let Err(limited) = state
+        .limits
+        .account_email(client_addr(&req), email.canonical())
+    {
+        page.errors.add("email", rate_limited_message(&limited));
+        return refused(&page, StatusCode::TOO_MANY_REQUESTS, limited.retry_after);
+    }
     if honeypot::filled(&form.website) {
         // Checked once the answer a person would get is known, so the bot
         // learns nothing from it; the password is hashed all the same, so
@@ -261,15 +264,23 @@ pub async fn signup_confirm(
         return render(StatusCode::UNPROCESSABLE_ENTITY, &page);
     }
     let password = form.into_inner().password;
-    match app::accounts::verify_address(&state, token, password).await? {
-        AddressCheck::Verified => notice(
+    let checked = app::accounts::verify_address(&state, token, password).await?;
+    let (outcome, account) = match &checked {
+        AddressCheck::Verified(id) => (Outcome::Success, Some(id.as_str())),
+        AddressCheck::WrongPassword(id) => (Outcome::Failure, Some(id.as_str())),
+        AddressCheck::LinkInvalid => (Outcome::Failure, None),
+        AddressCheck::Busy(_) => (Outcome::Refused, None),
+    };
+    security_event(&req, "address_verified", account, account, outcome);
+    match checked {
+        AddressCheck::Verified(_) => notice(
             ui,
             StatusCode::OK,
             "signup-confirmed-heading",
             Message::new("signup-confirmed-text"),
             Some(("/login", "signup-confirmed-login")),
         ),
-        AddressCheck::WrongPassword => {
+        AddressCheck::WrongPassword(_) => {
             page.errors
                 .add("password", Message::new("signup-confirm-password-wrong"));
             render(StatusCode::UNPROCESSABLE_ENTITY, &page)
@@ -334,7 +345,10 @@ pub async fn forgot(
             return render(StatusCode::UNPROCESSABLE_ENTITY, &page);
         }
     };
-    if let Err(limited) = state.limits.login(client_addr(&req), email.canonical()) {
+    if let Err(limited) = state
+        .limits
+        .account_email(client_addr(&req), email.canonical())
+    {
         page.errors.add("email", rate_limited_message(&limited));
         return refused(&page, StatusCode::TOO_MANY_REQUESTS, limited.retry_after);
     }
@@ -344,6 +358,14 @@ pub async fn forgot(
         return forgot_check_inbox(ui, &form.email);
     }
     app::accounts::request_reset(&state, &email, locale).await?;
+    let masked = mask_email(email.canonical());
+    security_event(
+        &req,
+        "password_reset_requested",
+        None,
+        Some(&masked),
+        Outcome::Success,
+    );
     forgot_check_inbox(ui, &form.email)
 }
 
@@ -440,12 +462,28 @@ pub async fn reset(
             return refused(&page, StatusCode::SERVICE_UNAVAILABLE, busy.retry_after);
         }
     };
-    let changed = state
+    let done = state
         .db
         .run(move |conn| accounts::reset_password(conn, &token, &hash, now()))
         .await?;
-    if !changed {
+    let Some(done) = done else {
         return link_not_valid(ui, FORGOT_AGAIN);
+    };
+    security_event(
+        &req,
+        "password_reset",
+        Some(&done.organizer_id),
+        Some(&done.organizer_id),
+        Outcome::Success,
+    );
+    if done.tokens_revoked > 0 {
+        security_event(
+            &req,
+            "api_tokens_revoked_by_reset",
+            Some(&done.organizer_id),
+            Some(&done.organizer_id),
+            Outcome::Success,
+        );
     }
     notice(
         ui,

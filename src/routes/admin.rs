@@ -2,7 +2,7 @@
 //! again, and making other organizers admins.
 
 use actix_web::http::StatusCode;
-use actix_web::{web, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
 
@@ -16,8 +16,10 @@ use crate::domain::moderation::MAX_REASON_CHARS;
 use crate::domain::FieldErrors;
 use crate::error::AppError;
 use crate::http::checked_form::{carries_csrf_token, Admin, CheckedForm};
+use crate::http::security_event;
 use crate::http::session::CurrentOrganizer;
 use crate::i18n::{Message, Ui};
+use crate::security::audit::{mask_email, Outcome};
 use crate::state::AppState;
 
 /// Petitions per page of the admin list.
@@ -189,6 +191,7 @@ carries_csrf_token!(HideForm, UnhideForm, PromoteForm);
 
 pub async fn hide(
     state: web::Data<AppState>,
+    req: HttpRequest,
     ui: Ui,
     slug: web::Path<String>,
     CheckedForm {
@@ -197,7 +200,17 @@ pub async fn hide(
     }: CheckedForm<HideForm, Admin>,
 ) -> Result<HttpResponse, AppError> {
     match app::moderation::hide(&state, &current.organizer, &slug, &form.reason).await {
-        Ok(Hiding::Hidden(_)) => Ok(see_other("/admin?done=hidden")),
+        Ok(Hiding::Hidden(_)) => {
+            let admin = Some(current.organizer.id.as_str());
+            security_event(
+                &req,
+                "petition_hidden",
+                admin,
+                Some(&slug),
+                Outcome::Success,
+            );
+            Ok(see_other("/admin?done=hidden"))
+        }
         Ok(Hiding::InvalidReason { petition, message }) => {
             let mut errors = FieldErrors::default();
             errors.add("reason", message);
@@ -233,12 +246,24 @@ pub struct UnhideForm {
 
 pub async fn unhide(
     state: web::Data<AppState>,
+    req: HttpRequest,
     slug: web::Path<String>,
-    _: CheckedForm<UnhideForm, Admin>,
+    CheckedForm {
+        sender: Admin(current),
+        ..
+    }: CheckedForm<UnhideForm, Admin>,
 ) -> Result<HttpResponse, AppError> {
     app::moderation::unhide(&state, &slug)
         .await
         .map_err(moderation_error)?;
+    let admin = Some(current.organizer.id.as_str());
+    security_event(
+        &req,
+        "petition_unhidden",
+        admin,
+        Some(&slug),
+        Outcome::Success,
+    );
     Ok(see_other("/admin?done=unhidden"))
 }
 
@@ -259,6 +284,7 @@ pub struct PromoteForm {
 
 pub async fn promote(
     state: web::Data<AppState>,
+    req: HttpRequest,
     ui: Ui,
     CheckedForm {
         sender: Admin(current),
@@ -273,11 +299,19 @@ pub async fn promote(
             let admin_id = current.organizer.id.clone();
             // Admins are trusted, so saying that nobody has this address
             // leaks nothing; public pages never say so.
-            match state
+            let masked = mask_email(email.canonical());
+            let promoted = state
                 .db
                 .run(move |conn| admin_rows::promote(conn, &canonical, &admin_id, now()))
-                .await?
-            {
+                .await?;
+            let outcome = match promoted {
+                PromoteOutcome::Promoted | PromoteOutcome::AlreadyAdmin => Outcome::Success,
+                PromoteOutcome::NoSuchOrganizer => Outcome::Failure,
+                PromoteOutcome::Unverified => Outcome::Refused,
+            };
+            let admin = Some(current.organizer.id.as_str());
+            security_event(&req, "admin_promoted", admin, Some(&masked), outcome);
+            match promoted {
                 PromoteOutcome::Promoted | PromoteOutcome::AlreadyAdmin => None,
                 PromoteOutcome::NoSuchOrganizer => {
                     Some(Message::new("error-promote-unknown").arg("email", email.as_typed()))

@@ -1,20 +1,23 @@
 //! `/dashboard/tokens`: an organizer's API tokens, made and revoked.
 
 use actix_web::http::{header, StatusCode};
-use actix_web::{web, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
 
 use super::{render, see_other};
+use crate::app;
 use crate::db::models::api_tokens::{self, ApiToken, MAX_NAME_CHARS};
+use crate::db::models::now;
 use crate::domain::petition::required_text;
-use crate::domain::token::generate_api_token;
 use crate::domain::FieldErrors;
 use crate::error::AppError;
 use crate::http::checked_form::{carries_csrf_token, CheckedForm};
 use crate::http::csrf::CsrfForm;
+use crate::http::security_event;
 use crate::http::session::CurrentOrganizer;
 use crate::i18n::{Locale, Ui};
+use crate::security::audit::Outcome;
 use crate::state::AppState;
 
 #[derive(Template)]
@@ -36,6 +39,8 @@ struct TokenRow {
     created_on: String,
     last_used_on: Option<String>,
     revoked_on: Option<String>,
+    expires_on: Option<String>,
+    expired: bool,
 }
 
 impl TokenRow {
@@ -46,6 +51,8 @@ impl TokenRow {
             created_on: l.date(token.created_at),
             last_used_on: token.last_used_at.map(|at| l.date(at)),
             revoked_on: token.revoked_at.map(|at| l.date(at)),
+            expires_on: token.expires_at.map(|at| l.date(at)),
+            expired: token.expires_at.is_some_and(|at| at <= now()),
         }
     }
 }
@@ -132,6 +139,7 @@ pub async fn index(
 
 pub async fn create(
     state: web::Data<AppState>,
+    req: HttpRequest,
     ui: Ui,
     CheckedForm {
         sender: current,
@@ -157,20 +165,30 @@ pub async fn create(
             .await;
         }
     };
-    let secret = generate_api_token();
-    let owner = current.organizer.id.clone();
-    let hash = secret.hash.clone();
-    state
-        .db
-        .run(move |conn| api_tokens::create(conn, &owner, &name, &hash))
-        .await?;
+    let owner = &current.organizer;
+    let issued = app::api_tokens::issue(
+        &state.db,
+        &state.settings.server.public_url,
+        owner,
+        name,
+        state.settings.security.api_token_days,
+        app::mail_slot(&state, &owner.email_canonical),
+    )
+    .await?;
+    security_event(
+        &req,
+        "api_token_created",
+        Some(&owner.id),
+        Some(&issued.token.id),
+        Outcome::Success,
+    );
     page(
         &state,
         ui,
         &current,
         StatusCode::CREATED,
         PageView {
-            created: Some(secret.plain),
+            created: Some(issued.secret),
             ..PageView::default()
         },
     )
@@ -179,6 +197,7 @@ pub async fn create(
 
 pub async fn revoke(
     state: web::Data<AppState>,
+    req: HttpRequest,
     id: web::Path<String>,
     CheckedForm {
         sender: current, ..
@@ -186,10 +205,22 @@ pub async fn revoke(
 ) -> Result<HttpResponse, AppError> {
     let owner = current.organizer.id.clone();
     let id = id.into_inner();
+    let token = id.clone();
     let revoked = state
         .db
-        .run(move |conn| api_tokens::revoke(conn, &owner, &id))
+        .run(move |conn| api_tokens::revoke(conn, &owner, &token))
         .await?;
+    security_event(
+        &req,
+        "api_token_revoked",
+        Some(&current.organizer.id),
+        Some(&id),
+        if revoked {
+            Outcome::Success
+        } else {
+            Outcome::Refused
+        },
+    );
     if !revoked {
         return Err(AppError::NotFound);
     }

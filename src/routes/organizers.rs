@@ -14,8 +14,10 @@ use crate::error::{rate_limited_message, AppError};
 use crate::http::checked_form::{carries_csrf_token, Anyone, CheckedForm};
 use crate::http::client_ip::client_addr;
 use crate::http::csrf::{CsrfForm, VerifyRequest};
+use crate::http::security_event;
 use crate::http::session;
 use crate::i18n::{Message, Ui};
+use crate::security::audit::{mask_email, Outcome};
 use crate::security::password::BUSY_MESSAGE;
 use crate::state::AppState;
 
@@ -62,7 +64,9 @@ pub async fn login(
     let account = email
         .as_ref()
         .map_or(form.email.as_str(), |e| e.canonical());
+    let masked = mask_email(account);
     if let Err(limited) = state.limits.login(client_addr(&req), account) {
+        security_event(&req, "login", None, Some(&masked), Outcome::Refused);
         let message = rate_limited_message(&limited);
         let status = StatusCode::TOO_MANY_REQUESTS;
         return login_refused(&state, ui, form.email, status, limited.retry_after, message);
@@ -91,6 +95,13 @@ pub async fn login(
     match organizer {
         // An unverified account gets the same answer as a wrong password.
         Some(organizer) if valid && organizer.verified_at.is_some() => {
+            security_event(
+                &req,
+                "login",
+                Some(&organizer.id),
+                Some(&masked),
+                Outcome::Success,
+            );
             // A new session id at every login, and the one the browser came
             // with ends: a session planted before login is worth nothing.
             session::end(&state, &req).await?;
@@ -109,15 +120,19 @@ pub async fn login(
                 .map_err(|e| anyhow::anyhow!("setting the session cookie: {e}"))?;
             Ok(response)
         }
-        _ => render(
-            StatusCode::UNAUTHORIZED,
-            &LoginPage {
-                l: ui,
-                email: form.email,
-                error: Some(Message::new("error-login-incorrect")),
-                csrf_token: state.csrf.issue(Anyone::CSRF_SCOPE),
-            },
-        ),
+        _ => {
+            let actor = organizer.as_ref().map(|o| o.id.as_str());
+            security_event(&req, "login", actor, Some(&masked), Outcome::Failure);
+            render(
+                StatusCode::UNAUTHORIZED,
+                &LoginPage {
+                    l: ui,
+                    email: form.email,
+                    error: Some(Message::new("error-login-incorrect")),
+                    csrf_token: state.csrf.issue(Anyone::CSRF_SCOPE),
+                },
+            )
+        }
     }
 }
 

@@ -176,7 +176,10 @@ pub struct Limits {
     sign_per_ip: Keyed<IpAddr>,
     sign_per_ip_per_petition: Keyed<(IpAddr, String)>,
     login_per_ip: Keyed<IpAddr>,
+    login_per_account_per_client: Keyed<(String, IpAddr)>,
     login_per_account: Keyed<String>,
+    account_email_per_ip: Keyed<IpAddr>,
+    account_email_per_address: Keyed<String>,
     emails: EmailCap<DefaultClock>,
 }
 
@@ -198,7 +201,19 @@ impl Limits {
                 settings.sign_per_ip_per_petition,
             )?,
             login_per_ip: Keyed::new("login_per_ip", settings.login_per_ip)?,
+            login_per_account_per_client: Keyed::new(
+                "login_per_account_per_client",
+                settings.login_per_account_per_client,
+            )?,
             login_per_account: Keyed::new("login_per_account", settings.login_per_account)?,
+            account_email_per_ip: Keyed::new(
+                "account_email_per_ip",
+                settings.account_email_per_ip,
+            )?,
+            account_email_per_address: Keyed::new(
+                "account_email_per_address",
+                settings.account_email_per_address,
+            )?,
             emails: EmailCap::new(settings.emails_per_address_per_day, DefaultClock::default())?,
         })
     }
@@ -217,14 +232,37 @@ impl Limits {
     /// A login attempt from `ip` for `account` (the canonical email, or the
     /// input as typed when it is not an email address). Checked before the
     /// password is hashed, so a refused attempt costs no CPU.
+    ///
+    /// Attempts are counted per client and account first, so wrong
+    /// passwords tried from elsewhere never use up the owner's own bucket.
+    /// Only attempts that pass it reach the account's ceiling, which is far
+    /// higher: to keep an owner out, one must keep guessing from many
+    /// networks at once.
     pub fn login(&self, ip: Option<IpAddr>, account: &str) -> Result<(), Limited> {
         if !self.enabled {
             return Ok(());
         }
+        let account = account.trim().to_lowercase();
         if let Some(ip) = ip.map(ip_key) {
             self.login_per_ip.check(&ip)?;
+            self.login_per_account_per_client
+                .check(&(account.clone(), ip))?;
         }
-        self.login_per_account.check(&account.trim().to_lowercase())
+        self.login_per_account.check(&account)
+    }
+
+    /// A request that sends an account email (signing up, or asking for a
+    /// password reset) from `ip` to the canonical `address`. Separate from
+    /// logins: neither uses up the other's allowance.
+    pub fn account_email(&self, ip: Option<IpAddr>, address: &str) -> Result<(), Limited> {
+        if !self.enabled {
+            return Ok(());
+        }
+        if let Some(ip) = ip.map(ip_key) {
+            self.account_email_per_ip.check(&ip)?;
+        }
+        self.account_email_per_address
+            .check(&address.trim().to_lowercase())
     }
 
     /// Counts one email to `address_key` (a canonical address) against
@@ -249,8 +287,20 @@ impl Limits {
             ),
             (self.login_per_ip.name, count(&self.login_per_ip.rejected)),
             (
+                self.login_per_account_per_client.name,
+                count(&self.login_per_account_per_client.rejected),
+            ),
+            (
                 self.login_per_account.name,
                 count(&self.login_per_account.rejected),
+            ),
+            (
+                self.account_email_per_ip.name,
+                count(&self.account_email_per_ip.rejected),
+            ),
+            (
+                self.account_email_per_address.name,
+                count(&self.account_email_per_address.rejected),
             ),
             ("emails_per_address_per_day", count(&self.emails.delayed)),
         ]
@@ -260,7 +310,10 @@ impl Limits {
         self.sign_per_ip.housekeeping();
         self.sign_per_ip_per_petition.housekeeping();
         self.login_per_ip.housekeeping();
+        self.login_per_account_per_client.housekeeping();
         self.login_per_account.housekeeping();
+        self.account_email_per_ip.housekeeping();
+        self.account_email_per_address.housekeeping();
         self.emails.housekeeping();
     }
 }
@@ -400,9 +453,10 @@ mod tests {
     }
 
     #[test]
-    fn login_is_limited_per_account_and_per_ip() {
+    fn login_is_limited_per_client_and_account_then_per_account_and_per_ip() {
         let mut s = settings();
-        s.login_per_account.burst = 2;
+        s.login_per_account_per_client.burst = 2;
+        s.login_per_account.burst = 5;
         s.login_per_ip.burst = 4;
         let limits = Limits::new(&s).unwrap();
         let ip = Some("203.0.113.7".parse().unwrap());
@@ -410,12 +464,51 @@ mod tests {
         assert!(limits.login(ip, " OLGA@example.org").is_ok());
         assert_eq!(
             limits.login(ip, "olga@example.org").unwrap_err().limit,
-            "login_per_account"
+            "login_per_account_per_client"
         );
         assert!(limits.login(ip, "other@example.org").is_ok());
         assert_eq!(
             limits.login(ip, "third@example.org").unwrap_err().limit,
             "login_per_ip"
+        );
+    }
+
+    #[test]
+    fn failures_from_elsewhere_leave_the_owners_bucket_alone() {
+        let mut s = settings();
+        s.login_per_account_per_client.burst = 2;
+        s.login_per_account.burst = 6;
+        let limits = Limits::new(&s).unwrap();
+        for n in 1..=4u8 {
+            let elsewhere = Some(IpAddr::from([198, 51, 100, n]));
+            assert!(limits.login(elsewhere, "olga@example.org").is_ok());
+        }
+        let home = Some("203.0.113.7".parse().unwrap());
+        assert!(limits.login(home, "olga@example.org").is_ok());
+        assert!(limits.login(home, "olga@example.org").is_ok());
+        // The account's ceiling is reached only through many clients.
+        let fifth = Some(IpAddr::from([198, 51, 100, 5]));
+        assert_eq!(
+            limits.login(fifth, "olga@example.org").unwrap_err().limit,
+            "login_per_account"
+        );
+    }
+
+    #[test]
+    fn account_emails_have_their_own_allowance() {
+        let mut s = settings();
+        s.account_email_per_address.burst = 1;
+        s.login_per_account.burst = 1;
+        let limits = Limits::new(&s).unwrap();
+        let ip = Some("203.0.113.7".parse().unwrap());
+        assert!(limits.login(ip, "olga@example.org").is_ok());
+        assert!(limits.account_email(ip, "olga@example.org").is_ok());
+        assert_eq!(
+            limits
+                .account_email(ip, "Olga@example.org")
+                .unwrap_err()
+                .limit,
+            "account_email_per_address"
         );
     }
 

@@ -112,7 +112,7 @@ async fn a_person_signs_and_confirms_in_a_real_browser(app: TestApp) {
     );
     assert_eq!(app.count(&slug).await, 0);
     browser.click("main form button[type=submit]").await;
-    assert_eq!(browser.text("h1").await, "Thank you for signing");
+    browser.wait_for_text("h1", "Thank you for signing").await;
 
     browser.goto(&page_url).await;
     assert_eq!(
@@ -142,7 +142,9 @@ async fn an_organizer_signs_up_starts_a_petition_and_edits_it(app: TestApp) {
     assert_eq!(browser.text("h1").await, "Confirm your email address");
     browser.fill("#password", PASSWORD).await;
     browser.click("main form button[type=submit]").await;
-    assert_eq!(browser.text("h1").await, "Your email address is confirmed");
+    browser
+        .wait_for_text("h1", "Your email address is confirmed")
+        .await;
 
     browser.click("main a[href='/login']").await;
     browser.wait_for_url("/login").await;

@@ -1,8 +1,14 @@
 //! Only people confirm: opening a link from an email, by GET or HEAD, as
 //! mail scanners do, changes nothing. The button or the password does.
 
-use crate::app_tests;
-use crate::helpers::{signature, TestApp, PASSWORD};
+use undersigned::security::client_ip::TrustedProxies;
+
+use crate::helpers::{
+    free_port, signature, spawn_app_with_settings, Backend, MailSink, Page, TestApp, TestDb,
+    PASSWORD,
+};
+use crate::process::{process_app, ServeConfig, ServerProcess};
+use crate::{app_tests, on_both_backends};
 
 app_tests!(
     opening_a_confirmation_link_confirms_nothing_and_the_button_does,
@@ -143,4 +149,233 @@ async fn an_unverified_account_is_not_promoted_and_a_promotion_names_its_admin(a
          WHERE o.email = 'helper@example.org' AND o.promoted_at IS NOT NULL",
     );
     assert_eq!(by, ["boss@example.org"]);
+}
+
+on_both_backends!(
+    wrong_passwords_from_other_networks_never_lock_the_owner_out,
+    every_email_to_an_address_counts_toward_its_daily_cap,
+    security_events_are_logged_with_addresses_masked,
+);
+
+app_tests!(
+    a_password_reset_revokes_every_api_token_and_every_other_reset_link,
+    api_tokens_expire_and_the_dashboard_says_when,
+);
+
+/// A token made on the dashboard by the logged-in organizer.
+async fn dashboard_token(app: &TestApp, name: &str) -> String {
+    let csrf = app.get("/dashboard/tokens").await.csrf_token();
+    let made = app
+        .post_form(
+            "/dashboard/tokens",
+            &[("name", name), ("csrf_token", &csrf)],
+        )
+        .await;
+    assert_eq!(made.status(), 201);
+    Page::from(made)
+        .await
+        .attr("#new-token", "value")
+        .expect("the new token is shown once")
+}
+
+async fn api_status(app: &TestApp, slug: &str, token: &str) -> u16 {
+    app.client
+        .get(app.url(&format!("/api/v1/petitions/{slug}/signatures")))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap()
+        .status()
+        .as_u16()
+}
+
+async fn ask_for_reset(app: &TestApp, email: &str) {
+    let csrf = app.get("/password/forgot").await.csrf_token();
+    let asked = app
+        .post_form(
+            "/password/forgot",
+            &[("email", email), ("csrf_token", csrf.as_str())],
+        )
+        .await;
+    assert_eq!(asked.status(), 200);
+}
+
+async fn a_password_reset_revokes_every_api_token_and_every_other_reset_link(app: TestApp) {
+    let slug = app.petition("Tokens end with the password").await;
+    let token = dashboard_token(&app, "Campaign CRM").await;
+    assert_eq!(api_status(&app, &slug, &token).await, 200);
+
+    // The owner hears of the new token.
+    let owner = app
+        .db
+        .strings("SELECT email AS value FROM organizers")
+        .remove(0);
+    let owner = owner.as_str();
+    let notice = &app.mail.wait_for(owner, 1).await[0];
+    assert!(notice.subject.contains("API token"), "{}", notice.subject);
+    assert!(notice.text.contains("Campaign CRM"), "{}", notice.text);
+    assert!(notice
+        .links()
+        .iter()
+        .any(|l| l.ends_with("/dashboard/tokens")));
+
+    ask_for_reset(&app, owner).await;
+    ask_for_reset(&app, owner).await;
+    let mails = app.mail.wait_for(owner, 3).await;
+    let first = mails[1].link_containing("/password/reset/");
+    let second = mails[2].link_containing("/password/reset/");
+    assert_ne!(first, second);
+
+    let path = second.strip_prefix(&app.address).unwrap();
+    let csrf = app.get(path).await.csrf_token();
+    let reset = app
+        .post_form(
+            path,
+            &[
+                ("password", "an entirely new passphrase for the account"),
+                ("csrf_token", &csrf),
+            ],
+        )
+        .await;
+    assert_eq!(reset.status(), 200);
+
+    assert_eq!(
+        api_status(&app, &slug, &token).await,
+        401,
+        "the token is revoked"
+    );
+    assert_eq!(app.follow(&first).await.status, 404, "the other link ended");
+    let listed = app.get("/dashboard/tokens").await;
+    assert_eq!(listed.status, 303, "logged out everywhere");
+}
+
+async fn api_tokens_expire_and_the_dashboard_says_when(app: TestApp) {
+    let slug = app.petition("Tokens expire").await;
+    let token = dashboard_token(&app, "Newsletter tool").await;
+    assert_eq!(api_status(&app, &slug, &token).await, 200);
+
+    // Ninety days from today by default, shown beside the token.
+    let expires = app
+        .db
+        .strings("SELECT CAST(expires_at AS TEXT) AS value FROM api_tokens");
+    let in_90_days = (time::OffsetDateTime::now_utc() + time::Duration::days(90)).date();
+    assert!(
+        expires[0].starts_with(&in_90_days.to_string()),
+        "{expires:?}"
+    );
+    let page = app.get("/dashboard/tokens").await;
+    let shown = page
+        .text_of("td[data-label=Expires]")
+        .expect("an expiry column");
+    assert!(shown.contains(&in_90_days.year().to_string()), "{shown}");
+
+    app.db
+        .execute("UPDATE api_tokens SET expires_at = created_at");
+    assert_eq!(api_status(&app, &slug, &token).await, 401);
+    let page = app.get("/dashboard/tokens").await;
+    assert!(page.body.contains("Expired"), "{}", page.body);
+}
+
+async fn wrong_passwords_from_other_networks_never_lock_the_owner_out(backend: Backend) {
+    let Some(app) = spawn_app_with_settings(backend, |s| {
+        s.server.trusted_proxies = TrustedProxies::parse(&["127.0.0.0/8"]).unwrap();
+    })
+    .await
+    else {
+        return;
+    };
+    app.create_organizer("owner@example.org").await;
+    // Eleven strangers, each from a network of their own, guess wrong.
+    for n in 1..=11 {
+        let csrf = app.get("/login").await.csrf_token();
+        let response = app
+            .client
+            .post(app.url("/login"))
+            .header("X-Forwarded-For", format!("198.51.100.{n}"))
+            .form(&[
+                ("email", "owner@example.org"),
+                ("password", "a wrong guess at it"),
+                ("csrf_token", csrf.as_str()),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 401, "guess {n}");
+    }
+    // The owner, from theirs, still gets in, and may still ask for a reset.
+    assert_eq!(app.login("owner@example.org", PASSWORD).await.status(), 303);
+    ask_for_reset(&app, "owner@example.org").await;
+}
+
+async fn every_email_to_an_address_counts_toward_its_daily_cap(backend: Backend) {
+    let Some(app) = spawn_app_with_settings(backend, |s| {
+        s.limits.emails_per_address_per_day = 3;
+        // Request limits out of the way: the cap on mail is what is tried.
+        s.limits.account_email_per_address.burst = 100;
+        s.limits.account_email_per_ip.burst = 100;
+    })
+    .await
+    else {
+        return;
+    };
+    for _ in 0..8 {
+        sign_up(
+            &app,
+            "flooded@example.org",
+            "a passphrase nobody will guess",
+        )
+        .await;
+    }
+    for _ in 0..4 {
+        ask_for_reset(&app, "flooded@example.org").await;
+    }
+    app.mail.wait_for("flooded@example.org", 3).await;
+    tokio::time::sleep(std::time::Duration::from_millis(1_500)).await;
+    assert_eq!(app.mail.to("flooded@example.org").len(), 3);
+}
+
+async fn security_events_are_logged_with_addresses_masked(backend: Backend) {
+    let Some(db) = TestDb::create(backend) else {
+        return;
+    };
+    let mail = MailSink::start().await;
+    let port = mail.port();
+    let config = ServeConfig::new(db.url(), free_port(), port).env("RUST_LOG", "info");
+    let server = ServerProcess::start(&config).await;
+    let app = process_app(&config, db, mail);
+    app.create_organizer("olga@example.org").await;
+    assert_eq!(
+        app.login("olga@example.org", "not it at all")
+            .await
+            .status(),
+        401
+    );
+    assert_eq!(app.login("olga@example.org", PASSWORD).await.status(), 303);
+    dashboard_token(&app, "Campaign CRM").await;
+    ask_for_reset(&app, "olga@example.org").await;
+
+    let log = server.log();
+    let events: Vec<&str> = log
+        .lines()
+        .filter(|l| l.contains("security event"))
+        .collect();
+    let has = |action: &str, outcome: &str| {
+        events.iter().any(|l| {
+            l.contains(&format!("action=\"{action}\""))
+                && l.contains(&format!("outcome={outcome}"))
+                && l.contains("client_ip=127.0.0.1")
+        })
+    };
+    assert!(has("login", "failure"), "{log}");
+    assert!(has("login", "success"), "{log}");
+    assert!(has("api_token_created", "success"), "{log}");
+    assert!(has("password_reset_requested", "success"), "{log}");
+    assert!(
+        events.iter().any(|l| l.contains("o***@example.org")),
+        "{log}"
+    );
+    assert!(
+        !log.contains("olga@example.org"),
+        "an address in the log:\n{log}"
+    );
 }

@@ -131,6 +131,19 @@ impl Browser {
         );
     }
 
+    /// Waits until the first element matching `css` reads `expected`: for
+    /// a form that posts back to its own address, where the URL cannot
+    /// tell the next page from this one.
+    pub async fn wait_for_text(&self, css: &str, expected: &str) {
+        for _ in 0..100 {
+            if self.text(css).await == expected {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        assert_eq!(self.text(css).await, expected);
+    }
+
     pub async fn set_size(&self, width: u32, height: u32) {
         self.call(
             "POST",

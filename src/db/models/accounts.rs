@@ -6,6 +6,7 @@ use anyhow::Context;
 use diesel::prelude::*;
 use time::PrimitiveDateTime;
 
+use super::api_tokens;
 use super::organizers::NewOrganizer;
 use super::outbox::{self, OutgoingEmail};
 use crate::db::schema::{organizers as organizer_rows, sessions, tokens};
@@ -23,6 +24,8 @@ pub struct SignUpMails {
     /// The address already has an account: a note to its owner, who may
     /// simply have forgotten.
     pub already_registered: OutgoingEmail,
+    /// The address's daily email cap is spent: queue neither.
+    pub over_daily_cap: bool,
 }
 
 /// Opens an unverified account and queues its verification email, or, if
@@ -56,7 +59,9 @@ pub fn sign_up(
         } else {
             &mails.already_registered
         };
-        outbox::enqueue(conn, mail, None, now)?;
+        if !mails.over_daily_cap {
+            outbox::enqueue(conn, mail, None, now)?;
+        }
         Ok(())
     })
 }
@@ -133,13 +138,14 @@ pub fn is_live(
     Ok(found.is_some())
 }
 
-/// The password hash of the account a live verification link belongs to,
-/// read without using the link: the page it opens asks for that password.
+/// The id and password hash of the account a live verification link
+/// belongs to, read without using the link: the page it opens asks for
+/// that password.
 pub fn verification_password_hash(
     conn: &mut DbConnection,
     plain: &str,
     now: PrimitiveDateTime,
-) -> anyhow::Result<Option<String>> {
+) -> anyhow::Result<Option<(String, String)>> {
     let hash = hash_token(plain);
     db_run!(conn: {
         tokens::table
@@ -148,7 +154,7 @@ pub fn verification_password_hash(
             .filter(tokens::purpose.eq(TokenPurpose::VerifyOrganizer.as_str()))
             .filter(tokens::expires_at.gt(now))
             .filter(tokens::used_at.is_null())
-            .select(organizer_rows::password_hash)
+            .select((organizer_rows::id, organizer_rows::password_hash))
             .first(conn)
             .optional()
     })
@@ -231,19 +237,27 @@ pub fn request_reset(
     })
 }
 
-/// Sets a new password through a reset link, and ends every session of the
-/// account: whoever knew the old password is logged out. Following the
-/// link also proves the address, so an unverified account becomes
-/// verified. `false` for a link that is unknown, expired or used.
+/// What a password reset ended.
+pub struct ResetDone {
+    pub organizer_id: String,
+    /// API tokens revoked with the old password.
+    pub tokens_revoked: usize,
+}
+
+/// Sets a new password through a reset link, and ends everything the old
+/// password opened: every session, every API token, and every other reset
+/// link of the account. Following the link also proves the address, so an
+/// unverified account becomes verified. `None` for a link that is unknown,
+/// expired or used.
 pub fn reset_password(
     conn: &mut DbConnection,
     plain: &str,
     password_hash: &str,
     now: PrimitiveDateTime,
-) -> anyhow::Result<bool> {
+) -> anyhow::Result<Option<ResetDone>> {
     write_transaction(conn, |conn| {
         let Some(organizer_id) = redeem(conn, plain, TokenPurpose::ResetPassword, now)? else {
-            return Ok(false);
+            return Ok(None);
         };
         db_run!(conn: {
             diesel::update(organizer_rows::table.filter(organizer_rows::id.eq(&organizer_id)))
@@ -257,6 +271,21 @@ pub fn reset_password(
                 .execute(conn)
         })
         .context("ending the account's sessions")?;
-        Ok(true)
+        let tokens_revoked = api_tokens::revoke_all(conn, &organizer_id, now)?;
+        db_run!(conn: {
+            diesel::update(
+                tokens::table
+                    .filter(tokens::organizer_id.eq(&organizer_id))
+                    .filter(tokens::purpose.eq(TokenPurpose::ResetPassword.as_str()))
+                    .filter(tokens::used_at.is_null()),
+            )
+            .set(tokens::used_at.eq(now))
+            .execute(conn)
+        })
+        .context("ending the account's other reset links")?;
+        Ok(Some(ResetDone {
+            organizer_id,
+            tokens_revoked,
+        }))
     })
 }
