@@ -71,6 +71,7 @@ impl Application {
         let outbox_wake = Arc::new(Notify::new());
         let relay = Arc::new(RelayMonitor::new(Arc::new(Mailer::from_settings(
             &settings.email,
+            crate::email::public_host(&settings.server.public_url),
         )?)));
         let jobs = workers::start_all(&Deps {
             settings: &settings,

@@ -127,6 +127,8 @@ diesel::table! {
         update_id -> Nullable<Text>,
         list_unsubscribe -> Nullable<Text>,
         message -> Nullable<Text>,
+        content_language -> Nullable<Text>,
+        list_id -> Nullable<Text>,
     }
 }
 

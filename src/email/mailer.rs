@@ -15,12 +15,16 @@ use crate::db::models::outbox::QueuedEmail;
 
 const LIST_UNSUBSCRIBE: HeaderName = HeaderName::new_from_ascii_str("List-Unsubscribe");
 const LIST_UNSUBSCRIBE_POST: HeaderName = HeaderName::new_from_ascii_str("List-Unsubscribe-Post");
+const LIST_ID: HeaderName = HeaderName::new_from_ascii_str("List-Id");
+const CONTENT_LANGUAGE: HeaderName = HeaderName::new_from_ascii_str("Content-Language");
 
 pub struct Mailer {
     transport: Transport,
     /// Bounds a whole send: connecting, the greeting, every reply.
     send_timeout: Duration,
     outbox_dir: std::path::PathBuf,
+    /// The site's public host: every `Message-ID` is made under it.
+    message_id_host: String,
 }
 
 enum Transport {
@@ -38,7 +42,8 @@ pub enum SendError {
 }
 
 impl Mailer {
-    pub fn from_settings(settings: &EmailSettings) -> anyhow::Result<Self> {
+    /// `public_host` is the site's own host, for the `Message-ID`s.
+    pub fn from_settings(settings: &EmailSettings, public_host: String) -> anyhow::Result<Self> {
         let send_timeout = Duration::from_millis(settings.send_timeout_ms);
         let transport = match settings.transport {
             EmailTransport::Smtp => {
@@ -68,6 +73,7 @@ impl Mailer {
             transport,
             send_timeout,
             outbox_dir: settings.outbox_dir.clone(),
+            message_id_host: public_host,
         })
     }
 
@@ -128,19 +134,36 @@ impl Mailer {
                 })?),
                 None => None,
             };
-        let (subject, text, html, action_url) = match &rendered {
-            Some(r) => (&r.subject, &r.text, &r.html, r.action_url.as_deref()),
+        let (subject, text, html, action_url, language) = match &rendered {
+            Some(r) => (
+                &r.subject,
+                &r.text,
+                &r.html,
+                r.action_url.as_deref(),
+                Some(r.language),
+            ),
             None => (
                 &email.subject,
                 &email.body_text,
                 &email.body_html,
                 email.action_url.as_deref(),
+                email.content_language.as_deref(),
             ),
         };
+        // The outbox row's id is unique and stable across retries, so a
+        // relay that saw a message before knows it again.
+        let message_id = format!("<{}@{}>", email.id, self.message_id_host);
         let mut builder = Message::builder()
             .from(from.clone())
             .to(to)
-            .subject(subject);
+            .subject(subject)
+            .message_id(Some(message_id));
+        if let Some(language) = language {
+            builder = builder.raw_header(HeaderValue::new(CONTENT_LANGUAGE, language.to_owned()));
+        }
+        if let Some(list_id) = &email.list_id {
+            builder = builder.raw_header(HeaderValue::new(LIST_ID, list_id.clone()));
+        }
         if let Some(url) = &email.list_unsubscribe {
             // RFC 8058: mail providers show an unsubscribe button and POST
             // `List-Unsubscribe=One-Click` to the address themselves.

@@ -36,19 +36,29 @@ macro_rules! email_message {
             struct Html<'a> {
                 l: Locale,
                 m: &'a $data,
+                /// For the HTML part's own `<title>`.
+                subject: &'a str,
             }
 
             impl $data {
                 /// The email to `to`, in `l`'s language.
                 pub fn to_email(&self, to: &str, l: Locale) -> anyhow::Result<OutgoingEmail> {
+                    let subject = Subject { l, m: self }.render()?.trim().to_owned();
                     Ok(OutgoingEmail {
                         to: to.to_owned(),
-                        subject: Subject { l, m: self }.render()?.trim().to_owned(),
                         text: Text { l, m: self }.render()?,
-                        html: Html { l, m: self }.render()?,
+                        html: Html {
+                            l,
+                            m: self,
+                            subject: &subject,
+                        }
+                        .render()?,
+                        subject,
                         action_url: Some(self.$action.clone()),
                         not_before: None,
                         list_unsubscribe: None,
+                        language: l.code(),
+                        list_id: None,
                     })
                 }
             }
@@ -205,13 +215,26 @@ email_message!(
 
 impl PetitionUpdate {
     /// The email, with the headers that let mail providers offer a
-    /// one-click unsubscribe.
-    pub fn to_bulk_email(&self, to: &str, l: Locale) -> anyhow::Result<OutgoingEmail> {
+    /// one-click unsubscribe and file the petition's updates together.
+    /// `list_id` names the petition's list: see [`update_list_id`].
+    pub fn to_bulk_email(
+        &self,
+        to: &str,
+        l: Locale,
+        list_id: String,
+    ) -> anyhow::Result<OutgoingEmail> {
         Ok(OutgoingEmail {
             list_unsubscribe: Some(self.unsubscribe_url.clone()),
+            list_id: Some(list_id),
             ..self.to_email(to, l)?
         })
     }
+}
+
+/// The `List-Id` of a petition's updates (RFC 2919): its slug under the
+/// site's host, which stays the same from one update to the next.
+pub fn update_list_id(petition_slug: &str, public_host: &str) -> String {
+    format!("<{petition_slug}.updates.{public_host}>")
 }
 
 /// Sent once to the organizer when the count first reaches the goal.

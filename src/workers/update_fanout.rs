@@ -15,7 +15,8 @@ use crate::db::models::updates::{self, Batch, UpdateMail, WrittenMail};
 use crate::db::Db;
 use crate::domain::token::SecretToken;
 use crate::domain::update::EmailBody;
-use crate::email::messages::PetitionUpdate;
+use crate::email::messages::{update_list_id, PetitionUpdate};
+use crate::email::public_host;
 use crate::workers::{Deps, Heartbeat, Job};
 
 /// Emails queued per transaction, and roughly the most of one update that
@@ -108,6 +109,7 @@ impl UpdateFanout {
 /// Each recipient's email, with a fresh unsubscribe link.
 fn write_all(public_url: &str, batch: &Batch) -> anyhow::Result<Vec<WrittenMail>> {
     let body = EmailBody::of(&batch.update.body_markdown, &batch.update.body_html);
+    let list_id = update_list_id(&batch.petition_slug, &public_host(public_url));
     batch
         .recipients
         .iter()
@@ -116,7 +118,7 @@ fn write_all(public_url: &str, batch: &Batch) -> anyhow::Result<Vec<WrittenMail>
             let mail = batch.mail_for(recipient, &unsubscribe.plain);
             Ok(WrittenMail {
                 signature_id: recipient.signature_id.clone(),
-                email: compose(public_url, &mail, &body)?,
+                email: compose(public_url, &mail, &body, &list_id)?,
                 unsubscribe_hash: unsubscribe.hash,
             })
         })
@@ -127,6 +129,7 @@ fn compose(
     public_url: &str,
     mail: &UpdateMail,
     body: &EmailBody,
+    list_id: &str,
 ) -> anyhow::Result<crate::db::models::outbox::OutgoingEmail> {
     PetitionUpdate {
         petition_title: mail.petition_title.to_owned(),
@@ -140,5 +143,5 @@ fn compose(
             mail.unsubscribe_token
         ),
     }
-    .to_bulk_email(mail.to, mail.locale)
+    .to_bulk_email(mail.to, mail.locale, list_id.to_owned())
 }

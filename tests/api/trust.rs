@@ -379,3 +379,72 @@ async fn security_events_are_logged_with_addresses_masked(backend: Backend) {
         "an address in the log:\n{log}"
     );
 }
+
+app_tests!(mail_carries_the_headers_providers_trust,);
+
+async fn mail_carries_the_headers_providers_trust(app: TestApp) {
+    let slug = app.petition("Mail by the book").await;
+    // A Korean signer, who asks for news.
+    assert_eq!(app.get("/?lang=ko").await.status, 200);
+    let mut fields = signature("minji@example.com");
+    fields.insert("updates", "on".into());
+    assert_eq!(app.sign(&slug, &fields).await.status(), 303);
+    let confirmation = app.mail.wait_for("minji@example.com", 1).await.remove(0);
+    assert_eq!(
+        confirmation.header("Content-Language").as_deref(),
+        Some("ko")
+    );
+    assert!(
+        confirmation.html.contains("<title>"),
+        "{}",
+        confirmation.html
+    );
+    assert!(
+        confirmation.html.contains("<head>"),
+        "{}",
+        confirmation.html
+    );
+    let host = app
+        .address
+        .trim_start_matches("http://")
+        .split(':')
+        .next()
+        .unwrap()
+        .to_owned();
+    let id = confirmation.header("Message-ID").expect("a Message-ID");
+    assert!(
+        id.starts_with('<') && id.ends_with(&format!("@{host}>")),
+        "{id}"
+    );
+    assert_eq!(app.get("/?lang=en").await.status, 200);
+    app.confirm(&confirmation.link_containing("/signatures/confirm/"))
+        .await;
+
+    // An update carries its list's id, in the signer's language, and no
+    // remote image that would tell who opened it.
+    let path = format!("/dashboard/petitions/{slug}/updates");
+    let csrf = app.get(&path).await.csrf_token();
+    let body = "We met the council.\n\n![](https://tracker.example/open.gif?who=signer)";
+    let posted = app
+        .post_form(
+            &path,
+            &[("subject", "News"), ("body", body), ("csrf_token", &csrf)],
+        )
+        .await;
+    assert_eq!(posted.status(), 303);
+    let update = app.mail.wait_for("minji@example.com", 2).await.remove(1);
+    assert_eq!(
+        update.header("List-Id"),
+        Some(format!("<{slug}.updates.{host}>"))
+    );
+    assert_eq!(update.header("Content-Language").as_deref(), Some("ko"));
+    assert_ne!(
+        update.header("Message-ID"),
+        confirmation.header("Message-ID")
+    );
+    assert!(!update.html.contains("tracker.example"), "{}", update.html);
+    assert!(!update.text.contains("tracker.example"), "{}", update.text);
+    // The page itself keeps the image, behind its Content-Security-Policy.
+    let page = app.get(&format!("/petitions/{slug}")).await;
+    assert!(page.body.contains("tracker.example"), "{}", page.body);
+}

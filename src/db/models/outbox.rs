@@ -23,6 +23,11 @@ pub struct OutgoingEmail {
     pub not_before: Option<PrimitiveDateTime>,
     /// For bulk mail: the one-click unsubscribe address (RFC 8058).
     pub list_unsubscribe: Option<String>,
+    /// The language it is written in, as `Content-Language`.
+    pub language: &'static str,
+    /// For bulk mail: the list it belongs to (RFC 2919), e.g.
+    /// `<save-the-bees.updates.example.org>`.
+    pub list_id: Option<String>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -39,6 +44,8 @@ pub struct QueuedEmail {
     /// A message queued as its data, rendered when sent; its subject and
     /// bodies above are then empty.
     pub message: Option<String>,
+    pub content_language: Option<String>,
+    pub list_id: Option<String>,
 }
 
 /// Queues `email`. One about a signature names it, so that withdrawing or
@@ -120,6 +127,8 @@ fn insert(
                 email_outbox::signature_id.eq(signature_id),
                 email_outbox::update_id.eq(update_id),
                 email_outbox::list_unsubscribe.eq(&email.list_unsubscribe),
+                email_outbox::content_language.eq(email.language),
+                email_outbox::list_id.eq(&email.list_id),
             ))
             .execute(conn)
     })
