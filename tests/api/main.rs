@@ -34,6 +34,7 @@ mod privacy;
 mod rate_limits;
 mod share;
 mod signing;
+mod spam_scores;
 mod statistics;
 mod tokens;
 mod trust;

@@ -15,6 +15,8 @@ pub struct ReceivedMail {
     pub html: String,
     /// The header section as received, for headers the app sets itself.
     pub head: String,
+    /// The whole message as received, for tools that judge mail.
+    pub raw: String,
 }
 
 impl ReceivedMail {
@@ -291,6 +293,7 @@ fn parse(to: Vec<String>, raw: &[u8]) -> ReceivedMail {
         .to_owned();
     ReceivedMail {
         to,
+        raw: text.clone().into_owned(),
         head,
         subject: message.subject().unwrap_or_default().to_owned(),
         text: message
