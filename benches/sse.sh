@@ -38,6 +38,8 @@ export DATABASE_URL="sqlite://$work/bench.db"
 export UNDERSIGNED__SERVER__PORT="$port"
 export UNDERSIGNED__SERVER__PUBLIC_URL="http://127.0.0.1:$port"
 export UNDERSIGNED__LIMITS__ENABLED=false
+# Every stream comes from this one client.
+export UNDERSIGNED__LIVE__MAX_STREAMS_PER_CLIENT=100000
 export UNDERSIGNED__EMAIL__TRANSPORT=file
 export UNDERSIGNED__EMAIL__OUTBOX_DIR="$work/outbox"
 export UNDERSIGNED__SECURITY__SECRET_KEY="sse-benchmark-secret-key-0123456789abcdef"

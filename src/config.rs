@@ -110,6 +110,10 @@ pub struct ServerSettings {
     /// request gets 408 and its connection is closed.
     #[serde(default = "default_body_timeout_s")]
     pub body_timeout_s: u64,
+    /// Connections open at once on the whole instance; 0 derives it from
+    /// the open-file limit (see `os::connection_ceiling`).
+    #[serde(default)]
+    pub max_connections: usize,
 }
 
 fn default_body_timeout_s() -> u64 {
@@ -189,12 +193,19 @@ pub struct LiveSettings {
     /// Milliseconds between heartbeat comments on an idle stream, which
     /// keep proxies from closing it and reveal clients that have gone.
     pub heartbeat_ms: u64,
+    /// Streams open at once on this instance; beyond it, 503.
+    pub max_streams: usize,
+    /// Streams open at once from one client IP (IPv6: one /64); beyond
+    /// it, 429.
+    pub max_streams_per_client: usize,
 }
 
 impl Default for LiveSettings {
     fn default() -> Self {
         Self {
             heartbeat_ms: 15_000,
+            max_streams: 20_000,
+            max_streams_per_client: 100,
         }
     }
 }
@@ -321,6 +332,9 @@ impl Settings {
         }
         if self.live.heartbeat_ms == 0 {
             bail!("live.heartbeat_ms must be positive");
+        }
+        if self.live.max_streams == 0 || self.live.max_streams_per_client == 0 {
+            bail!("live.max_streams and live.max_streams_per_client must be positive");
         }
         if self.email.concurrency == 0 || self.email.send_timeout_ms == 0 {
             bail!("email.concurrency and email.send_timeout_ms must be positive");

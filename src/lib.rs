@@ -13,6 +13,7 @@ pub mod http;
 pub mod i18n;
 pub mod live;
 pub mod metrics;
+pub mod os;
 pub mod petition_cache;
 pub mod routes;
 pub mod security;

@@ -67,7 +67,34 @@ impl Application {
             .context("loading petition counts")?;
         routes::assets::prepare_all();
         let metrics = Arc::new(Metrics::new());
-        let live = Arc::new(Hub::new(counts.clone(), metrics.sse_subscribers()));
+        let max_connections = match settings.server.max_connections {
+            0 => crate::os::connection_ceiling().unwrap_or(25_000),
+            set => set,
+        };
+        // actix counts per worker, and starts one worker per CPU.
+        let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let per_worker = (max_connections / workers).max(1);
+        // Live streams leave a tenth of the connections (at least 256, or
+        // half of a small ceiling) to everything else, so the rest of the
+        // site still answers when they are all open.
+        let keep_free = (max_connections / 10).max(256.min(max_connections / 2));
+        let max_streams = settings
+            .live
+            .max_streams
+            .min(max_connections - keep_free)
+            .max(1);
+        let live = Arc::new(Hub::new(
+            counts.clone(),
+            metrics.sse_subscribers(),
+            max_streams,
+            settings.live.max_streams_per_client,
+        ));
+        tracing::info!(
+            max_connections,
+            per_worker,
+            max_streams,
+            "connection ceiling"
+        );
         let outbox_wake = Arc::new(Notify::new());
         let relay = Arc::new(RelayMonitor::new(Arc::new(Mailer::from_settings(
             &settings.email,
@@ -108,6 +135,9 @@ impl Application {
                 .wrap(actix_web::middleware::from_fn(http::language::negotiate))
                 .wrap(actix_web::middleware::from_fn(routes::body::read_whole))
                 .wrap(actix_web::middleware::from_fn(routes::head::as_get))
+                // Cache-Control, Vary, weak ETags and 304s, on the body
+                // before it is compressed.
+                .wrap(actix_web::middleware::from_fn(routes::caching::rules))
                 // HTML, JSON, CSS, JS and SVG, by Accept-Encoding. Static
                 // files arrive compressed already, and the live stream says
                 // `identity`, so neither is touched.
@@ -124,6 +154,7 @@ impl Application {
                 .app_data(state.clone())
                 .configure(routes::configure)
         })
+        .max_connections(per_worker)
         .listen(listener)?
         .shutdown_timeout(30)
         .run();

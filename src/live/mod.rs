@@ -27,6 +27,7 @@
 pub mod bridge;
 
 use std::collections::HashMap;
+use std::net::IpAddr;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -36,6 +37,7 @@ use prometheus_client::metrics::gauge::Gauge;
 use tokio::sync::watch;
 
 use crate::counts::CountStore;
+use crate::security::limits::ip_key;
 
 /// The shortest time between two count events for one petition.
 pub const MIN_GAP: Duration = Duration::from_millis(250);
@@ -61,15 +63,41 @@ pub struct Hub {
     channels: Mutex<HashMap<String, Channel>>,
     heartbeat: watch::Sender<u64>,
     subscribers: Gauge,
+    seats: Arc<Seats>,
+}
+
+/// Why a stream was not opened.
+#[derive(Debug, PartialEq, Eq)]
+pub enum NotOpened {
+    /// No such public petition.
+    Gone,
+    /// This client (IPv6: its /64) holds `live.max_streams_per_client`.
+    ClientFull,
+    /// The instance holds `live.max_streams`.
+    ServerFull,
 }
 
 impl Hub {
-    pub fn new(counts: Arc<CountStore>, subscribers: Gauge) -> Self {
+    /// `max_streams` open in all, `max_per_client` from one client: each
+    /// stream holds a socket, so without caps one client could take every
+    /// file the process may open, and nothing else would be answered.
+    pub fn new(
+        counts: Arc<CountStore>,
+        subscribers: Gauge,
+        max_streams: usize,
+        max_per_client: usize,
+    ) -> Self {
         Self {
             counts,
             channels: Mutex::new(HashMap::new()),
             heartbeat: watch::channel(0).0,
             subscribers,
+            seats: Arc::new(Seats {
+                max_total: max_streams,
+                max_per_client,
+                per_client: Mutex::new(HashMap::new()),
+                total: std::sync::atomic::AtomicUsize::new(0),
+            }),
         }
     }
 
@@ -90,14 +118,20 @@ impl Hub {
         &self,
         slug: &str,
         last_event_id: Option<i64>,
-    ) -> Option<impl Stream<Item = Result<Bytes, std::convert::Infallible>> + 'static> {
+        client: Option<IpAddr>,
+    ) -> Result<impl Stream<Item = Result<Bytes, std::convert::Infallible>> + 'static, NotOpened>
+    {
+        if self.state_of(slug) == State::Gone {
+            return Err(NotOpened::Gone);
+        }
+        let seat = Seat::take(&self.seats, client)?;
         let mut counts = {
             let mut channels = self.channels.lock().expect("live hub lock");
             // Asked of the store every time: a petition hidden a moment
             // ago may still have a channel until the next sweep.
             let state = self.state_of(slug);
             if state == State::Gone {
-                return None;
+                return Err(NotOpened::Gone);
             }
             match channels.get(slug) {
                 Some(channel) => channel.tx.subscribe(),
@@ -117,7 +151,7 @@ impl Hub {
         let state = counts.borrow_and_update().clone();
         let mut first = format!("retry: {RETRY_MS}\n\n");
         match state {
-            State::Gone => return None,
+            State::Gone => return Err(NotOpened::Gone),
             State::Count { count, .. } if last_event_id == Some(count) => {}
             State::Count { frame, .. } => {
                 first.push_str(std::str::from_utf8(&frame).unwrap_or_default())
@@ -130,8 +164,9 @@ impl Hub {
             counts,
             heartbeat,
             _open: OpenGauge::new(self.subscribers.clone()),
+            _seat: seat,
         };
-        Some(futures_util::stream::unfold(subscriber, next_frame))
+        Ok(futures_util::stream::unfold(subscriber, next_frame))
     }
 
     /// Sends a petition's current state now, unless it was sent less than
@@ -202,6 +237,7 @@ struct Subscriber {
     counts: watch::Receiver<State>,
     heartbeat: watch::Receiver<u64>,
     _open: OpenGauge,
+    _seat: Seat,
 }
 
 async fn next_frame(
@@ -244,9 +280,89 @@ impl Drop for OpenGauge {
     }
 }
 
+/// The open streams, in all and per client, against their caps.
+struct Seats {
+    max_total: usize,
+    max_per_client: usize,
+    per_client: Mutex<HashMap<IpAddr, usize>>,
+    total: std::sync::atomic::AtomicUsize,
+}
+
+/// One open stream's place, given back when its body is dropped.
+struct Seat {
+    seats: Arc<Seats>,
+    client: Option<IpAddr>,
+}
+
+impl Seat {
+    fn take(seats: &Arc<Seats>, client: Option<IpAddr>) -> Result<Self, NotOpened> {
+        use std::sync::atomic::Ordering;
+        let client = client.map(ip_key);
+        let mut per_client = seats.per_client.lock().expect("live seats lock");
+        if let Some(ip) = client {
+            if per_client.get(&ip).copied().unwrap_or(0) >= seats.max_per_client {
+                return Err(NotOpened::ClientFull);
+            }
+        }
+        if seats.total.load(Ordering::Relaxed) >= seats.max_total {
+            return Err(NotOpened::ServerFull);
+        }
+        seats.total.fetch_add(1, Ordering::Relaxed);
+        if let Some(ip) = client {
+            *per_client.entry(ip).or_insert(0) += 1;
+        }
+        Ok(Self {
+            seats: seats.clone(),
+            client,
+        })
+    }
+}
+
+impl Drop for Seat {
+    fn drop(&mut self) {
+        use std::sync::atomic::Ordering;
+        let mut per_client = self.seats.per_client.lock().expect("live seats lock");
+        self.seats.total.fetch_sub(1, Ordering::Relaxed);
+        if let Some(ip) = self.client {
+            if let Some(n) = per_client.get_mut(&ip) {
+                *n -= 1;
+                if *n == 0 {
+                    per_client.remove(&ip);
+                }
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn streams_are_capped_per_client_and_in_all_and_seats_come_back() {
+        let seats = Arc::new(Seats {
+            max_total: 3,
+            max_per_client: 2,
+            per_client: Mutex::new(HashMap::new()),
+            total: std::sync::atomic::AtomicUsize::new(0),
+        });
+        let a: IpAddr = "2001:db8::1".parse().unwrap();
+        let same_64: IpAddr = "2001:db8::2".parse().unwrap();
+        let b: IpAddr = "203.0.113.9".parse().unwrap();
+        let first = Seat::take(&seats, Some(a)).unwrap();
+        let _second = Seat::take(&seats, Some(same_64)).unwrap();
+        assert_eq!(
+            Seat::take(&seats, Some(a)).err(),
+            Some(NotOpened::ClientFull)
+        );
+        let _third = Seat::take(&seats, Some(b)).unwrap();
+        assert_eq!(
+            Seat::take(&seats, Some(b)).err(),
+            Some(NotOpened::ServerFull)
+        );
+        drop(first);
+        assert!(Seat::take(&seats, Some(a)).is_ok());
+    }
 
     #[test]
     fn a_count_frame_is_an_sse_event_with_the_count_as_its_id() {

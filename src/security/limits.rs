@@ -332,7 +332,7 @@ async fn housekeeping(limits: Weak<Limits>) {
 
 /// IPv6 clients are keyed by their /64, the block one subscriber gets, so
 /// that rotating addresses within it does not escape a limit.
-fn ip_key(ip: IpAddr) -> IpAddr {
+pub fn ip_key(ip: IpAddr) -> IpAddr {
     match ip.to_canonical() {
         IpAddr::V6(v6) => {
             let bits = u128::from(v6) & !((1u128 << 64) - 1);
