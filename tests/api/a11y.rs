@@ -1,10 +1,13 @@
 //! Pages in a real browser: axe-core finds no problem of any impact on
 //! any page, every page has a meta description, no page scrolls sideways
-//! on a screen 320 px wide (WCAG 1.4.10), in English or in Korean, and the
-//! sign form works from the keyboard alone.
+//! on a screen 320 px wide (WCAG 1.4.10), in English or in Korean, the Nu
+//! Html Checker finds no error in any page's markup, and the sign form
+//! works from the keyboard alone.
 //!
 //! These run on SQLite only: what they check is the markup and the
 //! stylesheet, which are the same whichever database is behind them.
+
+use std::process::{Command, Stdio};
 
 use serde_json::{json, Value};
 
@@ -377,9 +380,103 @@ return {
 struct Inspect {
     /// axe-core's source; it must find nothing.
     axe: String,
-    /// When set, the page fits the window, which is this narrow.
+    /// When set, the page fits the window, which is this narrow, and its
+    /// stacked tables are still tables to a screen reader.
     fits: Option<i64>,
+    /// Whether to keep each page's HTML as served, for the Nu Html Checker.
+    keep_html: bool,
 }
+
+/// A page's HTML as the server sent it, and what to call the page.
+struct Served {
+    page: String,
+    html: String,
+}
+
+/// The Nu Html Checker (npm's vnu-jar, installed by `npm ci` in
+/// tests/a11y), which needs Java 17 or later; `None` (a failure under
+/// CI) when either is missing.
+fn nu_checker() -> Option<&'static str> {
+    let jar = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/a11y/node_modules/vnu-jar/build/dist/vnu.jar"
+    );
+    if !std::path::Path::new(jar).is_file() {
+        crate::helpers::skip_unless_ci("run `npm ci` in tests/a11y to check the markup");
+        return None;
+    }
+    let java = Command::new("java")
+        .arg("-version")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status();
+    if !java.is_ok_and(|status| status.success()) {
+        crate::helpers::skip_unless_ci(
+            "install Java (default-jre-headless) to run the Nu Html Checker",
+        );
+        return None;
+    }
+    Some(jar)
+}
+
+/// Every error the Nu Html Checker finds in the pages, each with its
+/// page, line and message. One run checks them all: Java is slow to start.
+fn markup_errors(jar: &str, pages: &[Served]) -> Vec<String> {
+    assert!(!pages.is_empty(), "no page to check");
+    let dir = tempfile::tempdir().unwrap();
+    let files: Vec<_> = pages
+        .iter()
+        .enumerate()
+        .map(|(i, page)| {
+            let file = dir.path().join(format!("{i}.html"));
+            std::fs::write(&file, &page.html).unwrap();
+            file
+        })
+        .collect();
+    let output = Command::new("java")
+        .args(["-jar", jar, "--errors-only", "--no-langdetect"])
+        .args(["--format", "json", "--stdout", "--exit-zero-always"])
+        .args(&files)
+        .output()
+        .expect("run the Nu Html Checker");
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
+        panic!(
+            "the Nu Html Checker gave no report ({e}): {}",
+            String::from_utf8_lossy(&output.stderr)
+        )
+    });
+    let messages = report["messages"].as_array().expect("a list of messages");
+    messages
+        .iter()
+        // Only warnings and notes are "info"; errors, and files it could
+        // not read, are not.
+        .filter(|m| m["type"] != "info")
+        .map(|m| {
+            let page = m["url"]
+                .as_str()
+                .and_then(|url| url.rsplit('/').next())
+                .and_then(|file| file.strip_suffix(".html"))
+                .and_then(|i| i.parse::<usize>().ok())
+                .and_then(|i| pages.get(i))
+                .map_or("?", |served| served.page.as_str());
+            let line = m["lastLine"].as_u64().unwrap_or_default();
+            let message = m["message"].as_str().unwrap_or("?");
+            let extract = m["extract"].as_str().unwrap_or_default();
+            let extract = extract.split_whitespace().collect::<Vec<_>>().join(" ");
+            format!("{page}: line {line}: {message} (at `{extract}`)")
+        })
+        .collect()
+}
+
+/// The roles that a stacked table (class `stack`, laid out as blocks on a
+/// narrow screen) must keep for assistive technology, by selector.
+const STACKED_TABLE_ROLES: &[(&str, &str)] = &[
+    ("table.stack", "table"),
+    ("table.stack thead tr", "row"),
+    ("table.stack th", "columnheader"),
+    ("table.stack tbody tr", "row"),
+    ("table.stack td", "cell"),
+];
 
 struct Tokens {
     slug: String,
@@ -528,6 +625,7 @@ struct Run<'a> {
     /// a mistyped path must not pass for a checked page.
     not_found: String,
     problems: Vec<String>,
+    served: Vec<Served>,
 }
 
 impl Run<'_> {
@@ -563,6 +661,13 @@ impl Run<'_> {
         if description.as_str().unwrap_or_default().is_empty() {
             self.problems.push(format!("{page}: no meta description"));
         }
+        if self.inspect.keep_html {
+            let html = self.browser.served_html().await;
+            self.served.push(Served {
+                page: page.to_owned(),
+                html,
+            });
+        }
         for violation in violations(self.browser, &self.inspect.axe).await {
             self.problems.push(format!("{page}: {violation}"));
         }
@@ -573,6 +678,27 @@ impl Run<'_> {
                 self.problems.push(format!(
                     "{page}: {width} px wide, past {}",
                     measured["wide"]
+                ));
+            }
+            self.stacked_tables(page).await;
+        }
+    }
+
+    /// A table that stacks its cells on a narrow screen is still a table,
+    /// with rows, headers and cells, to a screen reader.
+    async fn stacked_tables(&mut self, page: &str) {
+        let stacked = self
+            .browser
+            .script("return document.querySelector('table.stack tbody td') !== null;")
+            .await;
+        if stacked != json!(true) {
+            return;
+        }
+        for &(css, role) in STACKED_TABLE_ROLES {
+            let found = self.browser.role(css).await;
+            if found != role {
+                self.problems.push(format!(
+                    "{page}: a stacked table's `{css}` is exposed as {found:?}, not as {role}"
                 ));
             }
         }
@@ -614,15 +740,19 @@ impl Run<'_> {
 }
 
 /// Checks every page in the interface's `language`, with the samples in
-/// between the public pages and the organizer's; returns the problems.
+/// between the public pages and the organizer's; returns the problems,
+/// and the pages as served when `inspect` keeps them.
 async fn crawl(
     app: &TestApp,
     browser: &Browser,
     language: &str,
     inspect: Inspect,
     samples: &[Check],
-) -> Vec<String> {
+) -> (Vec<String>, Vec<Served>) {
     let (email, tokens) = prepare(app).await;
+    if inspect.keep_html {
+        browser.keep_responses().await;
+    }
     browser.goto(&app.url(&format!("/?lang={language}"))).await;
     browser.goto(&app.url(NOT_FOUND)).await;
     let not_found = browser.text("h1").await;
@@ -633,12 +763,13 @@ async fn crawl(
         tokens,
         not_found,
         problems: Vec::new(),
+        served: Vec::new(),
     };
     run.check(PUBLIC_PAGES).await;
     run.closed_while_signing().await;
     run.check(samples).await;
     run.check_logged_in(&email).await;
-    run.problems
+    (run.problems, run.served)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -650,8 +781,12 @@ async fn axe_finds_no_problem_on_any_page() {
     let Some(browser) = Browser::launch().await else {
         return;
     };
-    let inspect = Inspect { axe, fits: None };
-    let problems = crawl(&app, &browser, "en", inspect, KOREAN_SAMPLES).await;
+    let inspect = Inspect {
+        axe,
+        fits: None,
+        keep_html: false,
+    };
+    let (problems, _) = crawl(&app, &browser, "en", inspect, KOREAN_SAMPLES).await;
     assert!(
         problems.is_empty(),
         "{} accessibility problem(s):\n{}",
@@ -663,16 +798,22 @@ async fn axe_finds_no_problem_on_any_page() {
 /// WCAG 1.4.10, Reflow: at 320 CSS pixels wide nothing needs scrolling
 /// sideways. Korean is checked whole, as it only breaks between words.
 /// axe-core runs here too: narrow, a table is laid out as blocks, which
-/// is another page to a screen reader.
+/// is another page to a screen reader, so its roles are checked as well.
+///
+/// As this is the crawl that visits every page in both languages, the Nu
+/// Html Checker checks the markup of each here (the server sends the same
+/// whatever the window's size), all in one run at the end.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn no_page_scrolls_sideways_on_a_320_px_screen() {
     const WINDOW: i64 = 320;
     let Some(axe) = axe_source() else { return };
+    let checker = nu_checker();
     let Some(browser) = Browser::launch().await else {
         return;
     };
     browser.set_size(WINDOW as u32, 800).await;
     let mut problems = Vec::new();
+    let mut served = Vec::new();
     for language in ["en", "ko"] {
         let Some(app) = spawn_app(Backend::Sqlite).await else {
             return;
@@ -686,10 +827,23 @@ async fn no_page_scrolls_sideways_on_a_320_px_screen() {
         let inspect = Inspect {
             axe: axe.clone(),
             fits: Some(WINDOW),
+            keep_html: checker.is_some(),
         };
-        for problem in crawl(&app, &browser, language, inspect, &[]).await {
+        let (found, pages) = crawl(&app, &browser, language, inspect, &[]).await;
+        for problem in found {
             problems.push(format!("{language}: {problem}"));
         }
+        served.extend(pages.into_iter().map(|page| Served {
+            page: format!("{language}: {}", page.page),
+            html: page.html,
+        }));
+    }
+    if let Some(jar) = checker {
+        eprintln!("pages: the Nu Html Checker reads {} pages", served.len());
+        let errors = tokio::task::spawn_blocking(move || markup_errors(jar, &served))
+            .await
+            .unwrap();
+        problems.extend(errors);
     }
     assert!(
         problems.is_empty(),
