@@ -46,13 +46,6 @@ pub async fn sign(state: &AppState, request: SignRequest<'_>) -> Result<(), Sign
         ip,
         locale,
     } = request;
-    if form.filled_by_a_bot() {
-        // The same answer a person gets, so the bot learns nothing, and
-        // nothing is recorded or sent.
-        state.metrics.honeypot_caught();
-        tracing::info!(petition = slug, "honeypot filled; submission dropped");
-        return Ok(());
-    }
     // The petition cache answers for the petition; the writer only re-checks,
     // by key, that it is still there and open.
     let Some(petition) = state.petitions.signing_target(&state.db, slug).await? else {
@@ -62,6 +55,15 @@ pub async fn sign(state: &AppState, request: SignRequest<'_>) -> Result<(), Sign
         return Err(SignError::Closed);
     }
     let signature = parse(state, form).map_err(SignError::Invalid)?;
+    if form.filled_by_a_bot() {
+        // Only now, once the answer a person would get is known: a missing
+        // petition, a closed one or a mistyped field is answered as it is
+        // for a person, and a valid submission gets the same success.
+        // Nothing is recorded or sent.
+        state.metrics.honeypot_caught();
+        tracing::info!(petition = slug, "honeypot filled; submission dropped");
+        return Ok(());
+    }
     let canonical = signature.email.canonical();
     let erased_marker = state.erased_signers.marker(&petition.id, canonical);
     let mail = prepare_mail(state, &petition, canonical, locale)?;

@@ -61,7 +61,7 @@ impl Ui {
         Self {
             locale,
             by_header: locale,
-            path: path.to_owned(),
+            path: same_site(path),
             query: query.to_owned(),
         }
     }
@@ -86,7 +86,7 @@ impl Ui {
 
     /// The same, with the switcher leading to `path` instead.
     pub fn at(mut self, path: &str) -> Self {
-        self.path = path.to_owned();
+        self.path = same_site(path);
         self.query.clear();
         self
     }
@@ -116,9 +116,34 @@ impl Ui {
     }
 }
 
+/// A request's path as a link that stays on this site: `//evil.example/x`
+/// (or `/\evil.example/x`, which browsers read the same) would otherwise
+/// be a link to another host.
+fn same_site(path: &str) -> String {
+    format!("/{}", path.trim_start_matches(['/', '\\']))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn language_links_never_leave_the_site() {
+        for path in ["//evil.example/x", "/\\evil.example/x", "///evil.example/x"] {
+            let ui = Ui::new(Locale::En, path, "");
+            for link in ui.switcher() {
+                assert!(
+                    link.href.starts_with("/evil.example/x?lang="),
+                    "{}",
+                    link.href
+                );
+            }
+        }
+        assert_eq!(
+            Ui::new(Locale::En, "/petitions/x", "").switcher()[1].href,
+            "/petitions/x?lang=ko"
+        );
+    }
 
     #[test]
     fn accept_language_honours_quality() {

@@ -448,3 +448,129 @@ async fn mail_carries_the_headers_providers_trust(app: TestApp) {
     let page = app.get(&format!("/petitions/{slug}")).await;
     assert!(page.body.contains("tracker.example"), "{}", page.body);
 }
+
+on_both_backends!(one_client_with_many_live_streams_cannot_knock_the_site_over,);
+
+async fn one_client_with_many_live_streams_cannot_knock_the_site_over(backend: Backend) {
+    let Some(app) = spawn_app_with_settings(backend, |s| {
+        s.live.max_streams_per_client = 20;
+        s.live.max_streams = 30;
+        // A departed client is noticed when the next heartbeat fails.
+        s.live.heartbeat_ms = 200;
+        s.server.trusted_proxies = TrustedProxies::parse(&["127.0.0.0/8"]).unwrap();
+    })
+    .await
+    else {
+        return;
+    };
+    let slug = app.petition("Many tabs").await;
+    let live = app.url(&format!("/petitions/{slug}/live"));
+    let open = |from: &'static str| {
+        let request = app.client.get(&live).header("X-Forwarded-For", from);
+        async move { request.send().await.unwrap() }
+    };
+    // One client opens its share and then some: the rest are refused.
+    let mut streams = Vec::new();
+    for _ in 0..20 {
+        let stream = open("198.51.100.7").await;
+        assert_eq!(stream.status(), 200);
+        streams.push(stream);
+    }
+    let refused = open("198.51.100.7").await;
+    assert_eq!(refused.status(), 429);
+    assert!(refused.headers().contains_key("retry-after"));
+    assert!(refused
+        .text()
+        .await
+        .unwrap()
+        .contains("Too many live counts"));
+
+    // Others still get theirs, up to the instance's cap.
+    for _ in 0..10 {
+        let stream = open("203.0.113.5").await;
+        assert_eq!(stream.status(), 200);
+        streams.push(stream);
+    }
+    assert_eq!(open("192.0.2.44").await.status(), 503);
+
+    // Everything else still answers.
+    assert_eq!(app.get("/health").await.status, 200);
+    assert_eq!(app.get(&format!("/petitions/{slug}")).await.status, 200);
+
+    // A closed stream gives its place back.
+    streams.truncate(0);
+    let mut reopened = None;
+    for _ in 0..50 {
+        let stream = open("198.51.100.7").await;
+        if stream.status() == 200 {
+            reopened = Some(stream);
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(reopened.is_some(), "the seats came back");
+}
+
+app_tests!(
+    a_bot_filling_the_honeypot_gets_exactly_the_answer_a_person_would,
+    language_links_never_leave_the_site,
+);
+
+async fn a_bot_filling_the_honeypot_gets_exactly_the_answer_a_person_would(app: TestApp) {
+    let slug = app.petition("No bots").await;
+    // A mistyped address: a person gets 422, and so does the bot.
+    let mut person = signature("not an address");
+    let bad_person = app.sign(&slug, &person).await;
+    assert_eq!(bad_person.status(), 422);
+    person.insert("website", "http://spam.example".into());
+    let bad_bot = app.sign(&slug, &person).await;
+    assert_eq!(bad_bot.status(), 422);
+
+    // No such petition: 404 for both, through the API.
+    let api = |slug: &str, website: Option<&str>| {
+        let mut body = serde_json::json!({
+            "name": "Jo Signer", "email": "jo@example.com", "country": "DE"
+        });
+        if let Some(website) = website {
+            body["website"] = website.into();
+        }
+        app.client
+            .post(app.url(&format!("/api/v1/petitions/{slug}/signatures")))
+            .json(&body)
+            .send()
+    };
+    assert_eq!(api("no-such-petition", None).await.unwrap().status(), 404);
+    let bot = api("no-such-petition", Some("http://spam.example"))
+        .await
+        .unwrap();
+    assert_eq!(bot.status(), 404);
+    // A valid one: 202 for both, and only the person's is recorded.
+    assert_eq!(api(&slug, None).await.unwrap().status(), 202);
+    assert_eq!(
+        api(&slug, Some("http://spam.example"))
+            .await
+            .unwrap()
+            .status(),
+        202
+    );
+    assert_eq!(app.db.count("signatures", "1 = 1"), 1);
+}
+
+async fn language_links_never_leave_the_site(app: TestApp) {
+    for path in ["//evil.example/x", "/%5Cevil.example/x"] {
+        let page = app.get(path).await;
+        assert_eq!(page.status, 404);
+        let links: Vec<String> = page
+            .html()
+            .select(&scraper::Selector::parse("nav.languages a").unwrap())
+            .filter_map(|a| a.value().attr("href").map(str::to_owned))
+            .collect();
+        assert_eq!(links.len(), 2, "{}", page.body);
+        for link in links {
+            assert!(
+                link.starts_with('/') && !link.starts_with("//") && !link.starts_with("/\\"),
+                "{link}"
+            );
+        }
+    }
+}
