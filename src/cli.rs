@@ -85,18 +85,22 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Migrate => {
-            let db = Db::connect(&settings.database.url, Some(1))?;
-            let applied = migrations::run_pending(&db).await?;
+            let applied = with_db(
+                &settings,
+                |db| async move { migrations::run_pending(&db).await },
+            )
+            .await?;
             println!("{applied} migration(s) applied");
             Ok(())
         }
         Command::Anonymise => {
-            let db = Db::connect(&settings.database.url, Some(1))?;
-            migrations::run_pending(&db).await?;
             let days = settings.privacy.retention_days;
-            let changed = db
-                .run(move |conn| privacy::anonymise_closed(conn, now(), days))
-                .await?;
+            let changed = with_db(&settings, |db| async move {
+                migrations::run_pending(&db).await?;
+                db.run(move |conn| privacy::anonymise_closed(conn, now(), days))
+                    .await
+            })
+            .await?;
             println!(
                 "{changed} signature(s) anonymised (petitions closed more than {days} days ago)"
             );
@@ -116,23 +120,20 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let email = Email::parse(&email).map_err(|e| anyhow::anyhow!("--email: {e}"))?;
             let name = required_text(&name, api_tokens::MAX_NAME_CHARS, "token", false)
                 .map_err(|e| anyhow::anyhow!("--name: {}", e.english()))?;
-            let db = Db::connect(&settings.database.url, Some(1))?;
-            migrations::run_pending(&db).await?;
-            let canonical = email.canonical().to_owned();
-            let owner = db
-                .run(move |conn| organizers::find_by_canonical_email(conn, &canonical))
-                .await?
-                .ok_or_else(|| anyhow::anyhow!("no organizer has the email address {email}"))?;
-            // The owner is told, as when they make one on the dashboard;
-            // an operator's command is not held to the daily email cap.
-            let issued = crate::app::api_tokens::issue(
-                &db,
-                &settings.server.public_url,
-                &owner,
-                name,
-                settings.security.api_token_days,
-                Some(now()),
-            )
+            let public_url = settings.server.public_url.clone();
+            let days = settings.security.api_token_days;
+            let issued = with_db(&settings, |db| async move {
+                migrations::run_pending(&db).await?;
+                let canonical = email.canonical().to_owned();
+                let owner = db
+                    .run(move |conn| organizers::find_by_canonical_email(conn, &canonical))
+                    .await?
+                    .ok_or_else(|| anyhow::anyhow!("no organizer has the email address {email}"))?;
+                // The owner is told, as when they make one on the dashboard;
+                // an operator's command is not held to the daily email cap.
+                crate::app::api_tokens::issue(&db, &public_url, &owner, name, days, Some(now()))
+                    .await
+            })
             .await?;
             crate::security::audit::Event {
                 action: "api_token_created",
@@ -164,8 +165,27 @@ fn create_organizer(
     let password_hash = hash_password(&password)?;
 
     let db = Db::connect(&settings.database.url, Some(1))?;
+    let created = insert_organizer(&db, &email, &name, &password_hash, admin);
+    db.close();
+    created?;
+    println!(
+        "Created {}organizer {} <{}>",
+        if admin { "admin " } else { "" },
+        name,
+        email
+    );
+    Ok(())
+}
+
+fn insert_organizer(
+    db: &Db,
+    email: &Email,
+    name: &str,
+    password_hash: &str,
+    admin: bool,
+) -> anyhow::Result<()> {
     let rt = tokio::runtime::Handle::current();
-    rt.block_on(migrations::run_pending(&db))?;
+    rt.block_on(migrations::run_pending(db))?;
     let id = new_id();
     let created_at = now();
     db.run_blocking(|conn| {
@@ -175,8 +195,8 @@ fn create_organizer(
                 id: &id,
                 email: email.as_typed(),
                 email_canonical: email.canonical(),
-                name: &name,
-                password_hash: &password_hash,
+                name,
+                password_hash,
                 is_admin: admin,
                 verified_at: Some(created_at),
                 created_at,
@@ -185,13 +205,22 @@ fn create_organizer(
         )
         .map_err(anyhow::Error::from)
     })?;
-    println!(
-        "Created {}organizer {} <{}>",
-        if admin { "admin " } else { "" },
-        name,
-        email
-    );
     Ok(())
+}
+
+/// Runs `work` with a database of one connection and closes it before
+/// returning, whatever the outcome: see [`Db::close`].
+async fn with_db<T, F, Fut>(settings: &Settings, work: F) -> anyhow::Result<T>
+where
+    F: FnOnce(Db) -> Fut,
+    Fut: std::future::Future<Output = anyhow::Result<T>>,
+{
+    let db = Db::connect(&settings.database.url, Some(1))?;
+    let result = work(db.clone()).await;
+    tokio::task::spawn_blocking(move || db.close())
+        .await
+        .context("closing the database")?;
+    result
 }
 
 /// Prompts on a terminal; otherwise reads the first line of stdin.

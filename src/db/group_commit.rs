@@ -46,6 +46,7 @@ struct Job {
 #[derive(Clone)]
 pub struct GroupCommit {
     jobs: mpsc::Sender<Job>,
+    writers: Arc<Mutex<Vec<std::thread::JoinHandle<()>>>>,
 }
 
 impl GroupCommit {
@@ -58,14 +59,40 @@ impl GroupCommit {
             Backend::Sqlite => 1,
             Backend::Postgresql => (pool.max_size() as usize / 2).clamp(1, 4),
         };
+        let mut handles = Vec::with_capacity(writers);
         for n in 0..writers {
             let (queue, pool) = (queue.clone(), pool.clone());
-            std::thread::Builder::new()
-                .name(format!("group-commit-{n}"))
-                .spawn(move || write_batches(&queue, &pool))
-                .context("starting a group-commit writer")?;
+            handles.push(
+                std::thread::Builder::new()
+                    .name(format!("group-commit-{n}"))
+                    .spawn(move || write_batches(&queue, &pool))
+                    .context("starting a group-commit writer")?,
+            );
         }
-        Ok(Self { jobs })
+        Ok(Self {
+            jobs,
+            writers: Arc::new(Mutex::new(handles)),
+        })
+    }
+
+    /// Stops the writers and waits for them, when this is the last handle:
+    /// each holds a pooled connection, which must be closed before the
+    /// process exits rather than while it does.
+    pub fn close(self) {
+        let last = self.jobs.strong_count() == 1;
+        drop(self.jobs);
+        if !last {
+            return;
+        }
+        let handles = std::mem::take(
+            &mut *self
+                .writers
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner()),
+        );
+        for handle in handles {
+            let _ = handle.join();
+        }
     }
 
     /// Runs `work` in the next batch and returns its result once the batch

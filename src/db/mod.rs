@@ -345,6 +345,20 @@ impl Db {
         self.backend
     }
 
+    /// Closes every connection now, on this thread, once the last handle
+    /// is given back: the command line calls it before `main` returns.
+    /// Left to the process's exit, a writer thread closing its PostgreSQL
+    /// connection (and with it TLS state) raced the exit handlers freeing
+    /// the same library state, and glibc aborted with "double free or
+    /// corruption".
+    pub fn close(self) {
+        let Self {
+            pool, group_commit, ..
+        } = self;
+        group_commit.close();
+        drop(pool);
+    }
+
     /// A new connection of its own, outside the pool, for work that holds
     /// one for a long time (listening for notifications). Blocking.
     pub fn dedicated_connection(&self) -> anyhow::Result<DbConnection> {

@@ -1,11 +1,53 @@
+use futures_util::stream::{self, StreamExt};
+
 use crate::app_tests;
-use crate::helpers::{free_port, run_cli, TestApp, PASSWORD};
+use crate::helpers::{free_port, run_cli, Backend, TestApp, TestDb, PASSWORD};
 
 app_tests!(
     organizer_create_makes_an_account_that_can_log_in,
     organizer_create_refuses_duplicates_and_weak_passwords,
     healthcheck_asks_the_running_instance,
 );
+
+/// `organizer create` once died at exit on PostgreSQL with glibc's "double
+/// free or corruption": a writer thread closed its connection while the
+/// process's exit handlers tore down the same library state. Two hundred
+/// runs, four at a time so that exits overlap with other work, must all end
+/// cleanly.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn organizer_create_exits_cleanly_two_hundred_times_on_postgresql() {
+    let Some(db) = TestDb::create(Backend::Postgres) else {
+        return;
+    };
+    let url = db.url().to_owned();
+    let failures: Vec<String> = stream::iter(0..200)
+        .map(|n| {
+            let url = url.clone();
+            async move {
+                let email = format!("exit{n}@example.org");
+                let args = [
+                    "organizer",
+                    "create",
+                    "--email",
+                    &email,
+                    "--name",
+                    "Exit Test",
+                ];
+                let output = run_cli(&url, &args, &format!("{PASSWORD}\n")).await;
+                let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+                (!output.status.success()
+                    || stderr.contains("corruption")
+                    || stderr.contains("free"))
+                .then(|| format!("run {n}: {:?} {stderr}", output.status))
+            }
+        })
+        .buffer_unordered(4)
+        .filter_map(|failure| async move { failure })
+        .collect()
+        .await;
+    assert!(failures.is_empty(), "{failures:#?}");
+    assert_eq!(db.count("organizers", "1 = 1"), 200);
+}
 
 /// `undersigned healthcheck` with the server port set to `port`.
 async fn healthcheck(app: &TestApp, port: &str) -> (std::process::Output, std::time::Duration) {
