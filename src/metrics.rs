@@ -22,6 +22,53 @@ use crate::db::models::metrics::Snapshot;
 /// Prometheus reads natively.
 pub const CONTENT_TYPE: &str = "application/openmetrics-text; version=1.0.0; charset=utf-8";
 
+/// The two text formats a scraper may ask for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// OpenMetrics 1.0, what Prometheus asks for first.
+    OpenMetrics,
+    /// Prometheus's classic text format 0.0.4, whose counter families are
+    /// named with their `_total`.
+    Classic,
+}
+
+impl Format {
+    /// The format an `Accept` header prefers: the classic text only when
+    /// `text/plain` is ranked above OpenMetrics; OpenMetrics otherwise,
+    /// and when nothing is said.
+    pub fn from_accept(accept: Option<&str>) -> Self {
+        let Some(accept) = accept else {
+            return Self::OpenMetrics;
+        };
+        let (mut openmetrics, mut plain) = (None::<f32>, None::<f32>);
+        for range in accept.split(',') {
+            let mut parts = range.split(';').map(str::trim);
+            let media = parts.next().unwrap_or_default().to_ascii_lowercase();
+            let q = parts
+                .filter_map(|p| p.strip_prefix("q="))
+                .find_map(|q| q.trim().parse::<f32>().ok())
+                .unwrap_or(1.0);
+            let slot = match media.as_str() {
+                "application/openmetrics-text" => &mut openmetrics,
+                "text/plain" => &mut plain,
+                _ => continue,
+            };
+            *slot = Some(slot.map_or(q, |best: f32| best.max(q)));
+        }
+        match (openmetrics, plain) {
+            (_, Some(p)) if p > 0.0 && p > openmetrics.unwrap_or(0.0) => Self::Classic,
+            _ => Self::OpenMetrics,
+        }
+    }
+
+    pub fn content_type(self) -> &'static str {
+        match self {
+            Self::OpenMetrics => CONTENT_TYPE,
+            Self::Classic => prometheus_client::encoding::prometheus_text::CONTENT_TYPE,
+        }
+    }
+}
+
 /// Requests that matched no route share one label, so scanners probing
 /// random paths cannot blow up the number of series.
 const UNMATCHED_ROUTE: &str = "unmatched";
@@ -254,7 +301,7 @@ impl Metrics {
 
     /// The text of a scrape. `snapshot` is `None` when the database could
     /// not be read; the in-memory figures are still worth having then.
-    pub fn render(&self, snapshot: Option<&Snapshot>) -> String {
+    pub fn render(&self, snapshot: Option<&Snapshot>, format: Format) -> String {
         match snapshot {
             Some(snapshot) => {
                 self.database_up.set(1);
@@ -283,7 +330,13 @@ impl Metrics {
             }
         }
         let mut text = String::new();
-        encode(&mut text, &self.registry).expect("writing to a String cannot fail");
+        match format {
+            Format::OpenMetrics => encode(&mut text, &self.registry),
+            Format::Classic => {
+                prometheus_client::encoding::prometheus_text::encode(&mut text, &self.registry)
+            }
+        }
+        .expect("writing to a String cannot fail");
         text
     }
 }
@@ -293,13 +346,43 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_format_follows_accept() {
+        let prometheus = "application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1";
+        assert_eq!(Format::from_accept(Some(prometheus)), Format::OpenMetrics);
+        assert_eq!(Format::from_accept(None), Format::OpenMetrics);
+        assert_eq!(Format::from_accept(Some("*/*")), Format::OpenMetrics);
+        assert_eq!(Format::from_accept(Some("text/plain")), Format::Classic);
+        assert_eq!(
+            Format::from_accept(Some(
+                "text/plain;version=0.0.4;q=0.9, application/openmetrics-text;q=0.2"
+            )),
+            Format::Classic
+        );
+    }
+
+    #[test]
+    fn classic_counters_are_typed_under_the_name_of_their_samples() {
+        let metrics = Metrics::new();
+        metrics.rate_limited("sign_ip");
+        let text = metrics.render(None, Format::Classic);
+        assert!(!text.contains("# EOF"), "{text}");
+        for line in text.lines().filter(|l| l.starts_with("# TYPE ")) {
+            let mut words = line.split_whitespace().skip(2);
+            let (name, kind) = (words.next().unwrap(), words.next().unwrap());
+            if kind == "counter" {
+                assert!(name.ends_with("_total"), "{line}");
+            }
+        }
+    }
+
+    #[test]
     fn counters_from_other_code_appear_in_the_scrape() {
         let metrics = Metrics::new();
         metrics.rate_limited("sign_ip");
         metrics.rate_limited("sign_ip");
         metrics.rate_limited("login_account");
         metrics.email_send_failed(EmailFailure::Temporary);
-        let text = metrics.render(None);
+        let text = metrics.render(None, Format::OpenMetrics);
         for line in [
             r#"undersigned_rate_limited_total{limit="sign_ip"} 2"#,
             r#"undersigned_rate_limited_total{limit="login_account"} 1"#,

@@ -3,7 +3,10 @@
 use crate::helpers::{free_port, signature, spawn_app_with, Backend, MailSink, TestApp};
 use crate::{app_tests, on_both_backends};
 
-app_tests!(metrics_count_signatures_and_requests_by_route,);
+app_tests!(
+    metrics_count_signatures_and_requests_by_route,
+    metrics_speak_the_classic_text_format_when_asked,
+);
 on_both_backends!(metrics_show_mail_waiting_while_the_relay_is_down);
 
 impl TestApp {
@@ -145,4 +148,42 @@ async fn metrics_show_mail_waiting_while_the_relay_is_down(backend: Backend) {
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
     panic!("send failures were not counted: {}", app.metrics().await);
+}
+
+async fn metrics_speak_the_classic_text_format_when_asked(app: TestApp) {
+    assert_eq!(app.get("/health").await.status, 200);
+    let response = app
+        .client
+        .get(app.url("/metrics"))
+        .header("Accept", "text/plain;version=0.0.4")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        response.headers()["content-type"],
+        "text/plain; version=0.0.4; charset=utf-8"
+    );
+    let vary = response.headers()["vary"].to_str().unwrap().to_owned();
+    assert!(vary.contains("Accept"), "{vary}");
+    let text = response.text().await.unwrap();
+    // A counter's TYPE line names its samples, `_total` included.
+    assert!(
+        text.contains("# TYPE undersigned_http_requests_total counter\n"),
+        "{text}"
+    );
+    assert!(!text.contains("# EOF"), "{text}");
+    // Prometheus itself asks for OpenMetrics first, and gets it.
+    let scrape = app
+        .client
+        .get(app.url("/metrics"))
+        .header(
+            "Accept",
+            "application/openmetrics-text;version=1.0.0,text/plain;version=0.0.4;q=0.5",
+        )
+        .send()
+        .await
+        .unwrap();
+    let content_type = scrape.headers()["content-type"].to_str().unwrap();
+    assert!(content_type.starts_with("application/openmetrics-text"));
+    assert!(scrape.text().await.unwrap().ends_with("# EOF\n"));
 }
