@@ -275,6 +275,55 @@ impl Browser {
     }
 }
 
+/// What the server sent, read through chromedriver's door to the Chrome
+/// DevTools Protocol: the markup as served, before any script or the
+/// parser's repairs touched it.
+impl Browser {
+    async fn devtools(&self, command: &str, params: Value) -> Value {
+        self.call(
+            "POST",
+            "/goog/cdp/execute",
+            json!({"cmd": command, "params": params}),
+        )
+        .await
+    }
+
+    /// From now on the browser keeps the bodies of the responses it
+    /// receives, so that [`Browser::served_html`] can read them.
+    pub async fn keep_responses(&self) {
+        self.devtools("Network.enable", json!({})).await;
+    }
+
+    /// The body of the response that the page now shown was made from, as
+    /// the server sent it: the answer to a form's POST too, which no GET
+    /// could fetch again. Needs [`Browser::keep_responses`] before the
+    /// page was loaded.
+    pub async fn served_html(&self) -> String {
+        let tree = self.devtools("Page.getFrameTree", json!({})).await;
+        // A navigation's loader is named after its request.
+        let request = tree["frameTree"]["frame"]["loaderId"].clone();
+        let body = self
+            .devtools("Network.getResponseBody", json!({ "requestId": request }))
+            .await;
+        let text = body["body"].as_str().expect("a response body");
+        if body["base64Encoded"].as_bool() == Some(true) {
+            use base64::Engine;
+            let bytes = base64::engine::general_purpose::STANDARD
+                .decode(text)
+                .expect("a base64 body");
+            String::from_utf8(bytes).expect("a UTF-8 page")
+        } else {
+            text.to_owned()
+        }
+    }
+
+    /// The role the browser exposes to assistive technology for the first
+    /// element matching `css`, as its accessibility tree has it.
+    pub async fn role(&self, css: &str) -> String {
+        self.read(css, "computedrole").await
+    }
+}
+
 /// WebDriver's codes for the keys that are not characters.
 pub mod keys {
     pub const TAB: &str = "\u{E004}";
@@ -284,9 +333,12 @@ pub mod keys {
 }
 
 impl Drop for Browser {
-    /// Killing chromedriver alone left its Chromium running, orphaned, for
-    /// as long as the machine ran: the whole process group goes.
+    /// Ends the WebDriver session first, so chromedriver quits Chromium
+    /// and every process it started; then, in case a test panicked with
+    /// the browser stuck, the whole process group goes. (Killing
+    /// chromedriver alone once left its Chromium running, orphaned.)
     fn drop(&mut self) {
+        self.end_session();
         let group = format!("-{}", self.driver.id());
         let _ = Command::new("kill")
             .args(["-KILL", "--", &group])
@@ -294,6 +346,38 @@ impl Drop for Browser {
             .status();
         let _ = self.driver.kill();
         let _ = self.driver.wait();
+    }
+}
+
+impl Browser {
+    /// `DELETE /session/{id}`, blocking (a drop cannot await), waiting for
+    /// chromedriver's answer, which comes once the browser has quit.
+    fn end_session(&self) {
+        use std::io::{Read, Write};
+        let Some((host, path)) = self
+            .base
+            .strip_prefix("http://")
+            .and_then(|rest| rest.split_once('/'))
+        else {
+            return;
+        };
+        if !path.starts_with("session/") {
+            return; // no session was made
+        }
+        let Ok(address) = host.parse::<std::net::SocketAddr>() else {
+            return;
+        };
+        let Ok(mut stream) = std::net::TcpStream::connect_timeout(&address, Duration::from_secs(2))
+        else {
+            return;
+        };
+        let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
+        let request = format!(
+            "DELETE /{path} HTTP/1.1\r\nHost: {host}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+        );
+        if stream.write_all(request.as_bytes()).is_ok() {
+            let _ = stream.read_to_end(&mut Vec::new());
+        }
     }
 }
 
