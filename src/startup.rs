@@ -108,6 +108,7 @@ impl Application {
             metrics: &metrics,
             relay: &relay,
             outbox_wake: &outbox_wake,
+            limits: &limits,
         })
         .await?;
 

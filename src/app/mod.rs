@@ -62,7 +62,6 @@ pub mod withdraw;
 use time::PrimitiveDateTime;
 
 use crate::db::models::now;
-use crate::security::limits::EmailQuota;
 use crate::state::AppState;
 
 /// When an email to the canonical `address` may go, under the per-address
@@ -70,11 +69,5 @@ use crate::state::AppState;
 /// (`None`) not at all. Taken before the write, so that the writer asks
 /// nobody: a request that ends up sending nothing still takes its slot.
 pub(crate) fn mail_slot(state: &AppState, address: &str) -> Option<PrimitiveDateTime> {
-    match state.limits.email_quota(address) {
-        EmailQuota::Now => Some(now()),
-        EmailQuota::After(wait) => {
-            Some(now() + time::Duration::try_from(wait).unwrap_or(time::Duration::DAY))
-        }
-        EmailQuota::Refused => None,
-    }
+    state.limits.email_slot(address, now())
 }

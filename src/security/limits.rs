@@ -276,6 +276,22 @@ impl Limits {
         self.emails.delay(address_key)
     }
 
+    /// [`Limits::email_quota`] as the time an email may go: `now`, later
+    /// within a day, or `None`, not at all.
+    pub fn email_slot(
+        &self,
+        address_key: &str,
+        now: time::PrimitiveDateTime,
+    ) -> Option<time::PrimitiveDateTime> {
+        match self.email_quota(address_key) {
+            EmailQuota::Now => Some(now),
+            EmailQuota::After(wait) => {
+                Some(now + time::Duration::try_from(wait).unwrap_or(time::Duration::DAY))
+            }
+            EmailQuota::Refused => None,
+        }
+    }
+
     /// How many requests (or emails, delayed) each limit has refused.
     pub fn rejections(&self) -> Vec<(&'static str, u64)> {
         let count = |c: &AtomicU64| c.load(Ordering::Relaxed);

@@ -16,7 +16,9 @@ use crate::db::models::goals::{self, GoalReached};
 use crate::db::models::now;
 use crate::db::Db;
 use crate::domain::petition::PetitionLanguage;
+use crate::domain::Email;
 use crate::email::messages;
+use crate::security::limits::Limits;
 use crate::workers::{Deps, Heartbeat, Job};
 
 const SWEEP_EVERY: Duration = Duration::from_secs(5 * 60);
@@ -26,6 +28,7 @@ pub struct GoalWatch {
     counts: Arc<CountStore>,
     public_url: String,
     outbox_wake: Arc<Notify>,
+    limits: Arc<Limits>,
 }
 
 impl GoalWatch {
@@ -35,6 +38,7 @@ impl GoalWatch {
             counts: deps.counts.clone(),
             public_url: deps.settings.server.public_url.clone(),
             outbox_wake: deps.outbox_wake.clone(),
+            limits: deps.limits.clone(),
         }
     }
 }
@@ -93,11 +97,19 @@ impl GoalWatch {
         for petition in reached {
             // Written before the transaction that marks the petition and
             // queues the email.
-            let mail = compose(&self.public_url, &petition)?;
+            let mut mail = compose(&self.public_url, &petition)?;
             let (marking, at) = (petition.clone(), now());
+            // Counted against the owner's daily cap like every email; past
+            // it the petition is marked all the same, and nothing is sent.
+            let address = Email::parse(&petition.owner_email).map_or_else(
+                |_| petition.owner_email.to_lowercase(),
+                |e| e.canonical().to_owned(),
+            );
+            mail.not_before = self.limits.email_slot(&address, at);
+            let send = mail.not_before.is_some().then_some(mail);
             let marked = self
                 .db
-                .run(move |conn| goals::mark_reached(conn, &marking, &mail, at))
+                .run(move |conn| goals::mark_reached(conn, &marking, send.as_ref(), at))
                 .await?;
             if marked {
                 self.outbox_wake.notify_one();

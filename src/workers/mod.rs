@@ -56,6 +56,9 @@ pub struct Deps<'a> {
     pub relay: &'a Arc<RelayMonitor>,
     /// Wakes the email outbox after queueing an email.
     pub outbox_wake: &'a Arc<Notify>,
+    /// The per-address daily email cap, which the mail jobs write also
+    /// count against.
+    pub limits: &'a Arc<crate::security::limits::Limits>,
 }
 
 /// Starts every job this database's backend needs, each under

@@ -17,6 +17,7 @@ use crate::domain::token::SecretToken;
 use crate::domain::update::EmailBody;
 use crate::email::messages::{update_list_id, PetitionUpdate};
 use crate::email::public_host;
+use crate::security::limits::Limits;
 use crate::workers::{Deps, Heartbeat, Job};
 
 /// Emails queued per transaction, and roughly the most of one update that
@@ -28,6 +29,7 @@ pub struct UpdateFanout {
     db: Db,
     public_url: String,
     outbox_wake: Arc<Notify>,
+    limits: Arc<Limits>,
 }
 
 impl UpdateFanout {
@@ -36,6 +38,7 @@ impl UpdateFanout {
             db: deps.db.clone(),
             public_url: deps.settings.server.public_url.clone(),
             outbox_wake: deps.outbox_wake.clone(),
+            limits: deps.limits.clone(),
         }
     }
 }
@@ -81,8 +84,9 @@ impl UpdateFanout {
                 // Written outside any transaction: the database holds its
                 // write lock only to store what is already written.
                 let public_url = self.public_url.clone();
+                let limits = self.limits.clone();
                 let (batch, mails) = tokio::task::spawn_blocking(move || {
-                    let mails = write_all(&public_url, &batch)?;
+                    let mails = write_all(&public_url, &batch, &limits)?;
                     anyhow::Ok((batch, mails))
                 })
                 .await??;
@@ -106,21 +110,30 @@ impl UpdateFanout {
     }
 }
 
-/// Each recipient's email, with a fresh unsubscribe link.
-fn write_all(public_url: &str, batch: &Batch) -> anyhow::Result<Vec<WrittenMail>> {
+/// Each recipient's email, with a fresh unsubscribe link. An update
+/// counts against each address's daily cap like every email: past it, it
+/// waits its turn, or is not sent to that address at all.
+fn write_all(public_url: &str, batch: &Batch, limits: &Limits) -> anyhow::Result<Vec<WrittenMail>> {
     let body = EmailBody::of(&batch.update.body_markdown, &batch.update.body_html);
     let list_id = update_list_id(&batch.petition_slug, &public_host(public_url));
+    let at = now();
     batch
         .recipients
         .iter()
-        .map(|recipient| {
+        .filter_map(|recipient| {
+            let due = limits.email_slot(&recipient.email_canonical, at)?;
             let unsubscribe = SecretToken::generate();
             let mail = batch.mail_for(recipient, &unsubscribe.plain);
-            Ok(WrittenMail {
-                signature_id: recipient.signature_id.clone(),
-                email: compose(public_url, &mail, &body, &list_id)?,
-                unsubscribe_hash: unsubscribe.hash,
-            })
+            Some(
+                compose(public_url, &mail, &body, &list_id).map(|mut email| {
+                    email.not_before = Some(due);
+                    WrittenMail {
+                        signature_id: recipient.signature_id.clone(),
+                        email,
+                        unsubscribe_hash: unsubscribe.hash,
+                    }
+                }),
+            )
         })
         .collect()
 }

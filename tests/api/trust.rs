@@ -154,6 +154,7 @@ async fn an_unverified_account_is_not_promoted_and_a_promotion_names_its_admin(a
 on_both_backends!(
     wrong_passwords_from_other_networks_never_lock_the_owner_out,
     every_email_to_an_address_counts_toward_its_daily_cap,
+    updates_count_toward_the_daily_cap_too,
     security_events_are_logged_with_addresses_masked,
 );
 
@@ -573,4 +574,52 @@ async fn language_links_never_leave_the_site(app: TestApp) {
             );
         }
     }
+}
+
+async fn updates_count_toward_the_daily_cap_too(backend: Backend) {
+    let Some(app) = spawn_app_with_settings(backend, |s| {
+        s.limits.emails_per_address_per_day = 2;
+    })
+    .await
+    else {
+        return;
+    };
+    let slug = app.petition("Capped news").await;
+    let mut fields = signature("reader@example.com");
+    fields.insert("updates", "on".into());
+    app.sign(&slug, &fields).await;
+    app.confirm(&app.confirmation_link("reader@example.com", 1).await)
+        .await;
+    let path = format!("/dashboard/petitions/{slug}/updates");
+    for subject in ["First news", "Second news"] {
+        let csrf = app.get(&path).await.csrf_token();
+        let posted = app
+            .post_form(
+                &path,
+                &[
+                    ("subject", subject),
+                    ("body", "Thank you."),
+                    ("csrf_token", &csrf),
+                ],
+            )
+            .await;
+        assert_eq!(posted.status(), 303);
+    }
+    // The confirmation and the first update use the day's two; the second
+    // update waits for the next free slot.
+    app.mail.wait_for("reader@example.com", 2).await;
+    for _ in 0..100 {
+        if app.db.count("petition_updates", "delivered_at IS NULL") == 0 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    tokio::time::sleep(std::time::Duration::from_millis(1_000)).await;
+    assert_eq!(app.mail.to("reader@example.com").len(), 2);
+    assert_eq!(
+        app.db
+            .count("email_outbox", "sent_at IS NULL AND due_since > created_at"),
+        1,
+        "the second update is held back"
+    );
 }

@@ -56,7 +56,7 @@ pub fn reached_unmarked(
 pub fn mark_reached(
     conn: &mut DbConnection,
     petition: &GoalReached,
-    mail: &OutgoingEmail,
+    mail: Option<&OutgoingEmail>,
     now: PrimitiveDateTime,
 ) -> anyhow::Result<bool> {
     write_transaction(conn, |conn| {
@@ -72,7 +72,7 @@ pub fn mark_reached(
                 .execute(conn)
         })
         .context("marking a petition that reached its goal")?;
-        if marked == 1 {
+        if let (1, Some(mail)) = (marked, mail) {
             outbox::enqueue(conn, mail, None, now)?;
         }
         Ok(marked == 1)

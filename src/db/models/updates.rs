@@ -221,6 +221,8 @@ pub struct Batch {
 pub struct Recipient {
     pub signature_id: String,
     pub email: String,
+    /// The address as the per-address email cap knows it.
+    pub email_canonical: String,
     pub confirmed_at: Option<PrimitiveDateTime>,
     /// The language they signed in.
     pub locale: crate::i18n::Locale,
@@ -297,7 +299,13 @@ pub fn next_batch(
     else {
         return Ok(None);
     };
-    type Row = (String, String, Option<PrimitiveDateTime>, Option<String>);
+    type Row = (
+        String,
+        String,
+        String,
+        Option<PrimitiveDateTime>,
+        Option<String>,
+    );
     let rows: Vec<Row> = db_run!(conn: {
         let mut query = signatures::table
             .filter(signatures::petition_id.eq(&update.petition_id))
@@ -309,6 +317,7 @@ pub fn next_batch(
             .select((
                 signatures::id,
                 signatures::email,
+                signatures::email_canonical,
                 signatures::confirmed_at,
                 signatures::locale,
             ))
@@ -337,12 +346,15 @@ pub fn next_batch(
         },
         recipients: rows
             .into_iter()
-            .map(|(signature_id, email, confirmed_at, locale)| Recipient {
-                signature_id,
-                email,
-                confirmed_at,
-                locale: crate::i18n::Locale::from_stored(locale.as_deref()),
-            })
+            .map(
+                |(signature_id, email, email_canonical, confirmed_at, locale)| Recipient {
+                    signature_id,
+                    email,
+                    email_canonical,
+                    confirmed_at,
+                    locale: crate::i18n::Locale::from_stored(locale.as_deref()),
+                },
+            )
             .collect(),
     }))
 }
