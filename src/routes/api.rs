@@ -303,14 +303,13 @@ pub async fn petition_count(
     slug: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let count = state.counts.get(&slug).ok_or(AppError::NotFound)?;
-    Ok(HttpResponse::Ok()
-        .insert_header((actix_web::http::header::CACHE_CONTROL, "public, max-age=1"))
-        .json(CountJson {
-            slug: &count.slug,
-            signature_count: count.count,
-            goal: count.goal,
-            updated_at: count.updated_at.format(&Rfc3339).unwrap_or_default(),
-        }))
+    // Cached for a second (see `routes::caching`).
+    Ok(HttpResponse::Ok().json(CountJson {
+        slug: &count.slug,
+        signature_count: count.count,
+        goal: count.goal,
+        updated_at: count.updated_at.format(&Rfc3339).unwrap_or_default(),
+    }))
 }
 
 #[derive(Serialize, ToSchema)]

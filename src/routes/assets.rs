@@ -5,6 +5,11 @@
 //! changes the name whenever the content changes, so nothing stale is ever
 //! served from a cache. The plain name keeps working, briefly cached, for
 //! links that outlive a release.
+//!
+//! Each file has one entity tag, its content hash, for all its encodings;
+//! `routes::caching` makes it weak (the encodings are the same content,
+//! not the same bytes), answers `If-None-Match`, and sets `Cache-Control`
+//! from [`cache_control`].
 
 use std::io::Write;
 use std::sync::LazyLock;
@@ -62,9 +67,9 @@ struct Asset {
     body: Bytes,
     /// `style.1a2b3c4d.css`
     hashed_name: String,
-    etag: String,
-    gzip: Vec<u8>,
-    brotli: Vec<u8>,
+    etag: HeaderValue,
+    gzip: Bytes,
+    brotli: Bytes,
 }
 
 static ASSETS: LazyLock<Vec<Asset>> = LazyLock::new(|| SOURCES.iter().map(prepare).collect());
@@ -102,9 +107,9 @@ fn prepare(source: &'static Source) -> Asset {
         source,
         body,
         hashed_name,
-        etag: format!("\"{hash}\""),
-        gzip: gzip.finish().expect("gzip into memory"),
-        brotli,
+        etag: HeaderValue::from_str(&format!("\"{hash}\"")).expect("a hex tag"),
+        gzip: Bytes::from(gzip.finish().expect("gzip into memory")),
+        brotli: Bytes::from(brotli),
     }
 }
 
@@ -127,6 +132,17 @@ fn with_frame_titles(script: &[u8]) -> Vec<u8> {
 /// Compresses every asset now rather than on the first request.
 pub fn prepare_all() {
     LazyLock::force(&ASSETS);
+}
+
+/// How long caches may keep the file asked for as `file`: a year under
+/// its hashed name, which changes with its content; an hour under its
+/// plain name, as for `/embed.js`.
+pub fn cache_control(file: &str) -> &'static str {
+    if ASSETS.iter().any(|a| a.hashed_name == file) {
+        "public, max-age=31536000, immutable"
+    } else {
+        "public, max-age=3600"
+    }
 }
 
 /// The cache-busting address of a static file, for templates.
@@ -175,17 +191,11 @@ fn negotiate(req: &HttpRequest) -> Encoding {
 /// `GET /static/{file}`, by hashed or plain name.
 pub async fn file(req: HttpRequest, locale: Locale, file: web::Path<String>) -> HttpResponse {
     let file = file.into_inner();
-    let found = ASSETS.iter().find_map(|a| {
-        if a.hashed_name == file {
-            Some((a, true))
-        } else if a.source.name == file {
-            Some((a, false))
-        } else {
-            None
-        }
-    });
+    let found = ASSETS
+        .iter()
+        .find(|a| a.hashed_name == file || a.source.name == file);
     match found {
-        Some((asset, immutable)) => serve(&req, asset, immutable),
+        Some(asset) => serve(&req, asset),
         None => {
             let mut response = HttpResponse::NotFound()
                 .content_type("text/plain; charset=utf-8")
@@ -197,13 +207,13 @@ pub async fn file(req: HttpRequest, locale: Locale, file: web::Path<String>) -> 
 }
 
 /// `GET /embed.js`: its address is pasted into other sites, so it never
-/// changes; it is cached for an hour.
+/// changes; it is cached for an hour (see `routes::caching`).
 pub async fn embed_script(req: HttpRequest) -> HttpResponse {
     let asset = ASSETS
         .iter()
         .find(|a| a.source.name == "embed.js")
         .expect("embed.js is built in");
-    let mut response = serve(&req, asset, false);
+    let mut response = serve(&req, asset);
     // Other sites load it cross-origin.
     response.headers_mut().insert(
         header::ACCESS_CONTROL_ALLOW_ORIGIN,
@@ -212,30 +222,14 @@ pub async fn embed_script(req: HttpRequest) -> HttpResponse {
     response
 }
 
-fn serve(req: &HttpRequest, asset: &Asset, immutable: bool) -> HttpResponse {
-    let cache = if immutable {
-        "public, max-age=31536000, immutable"
-    } else {
-        "public, max-age=3600"
-    };
+/// The file in the best encoding the client takes. Its `Vary` says that
+/// the encoding was chosen by `Accept-Encoding`.
+fn serve(req: &HttpRequest, asset: &Asset) -> HttpResponse {
     let mut response = HttpResponse::Ok();
     response
         .content_type(asset.source.content_type)
-        .insert_header((header::CACHE_CONTROL, cache))
         .insert_header((header::ETAG, asset.etag.clone()))
         .insert_header((header::VARY, "Accept-Encoding"));
-    let not_modified = req
-        .headers()
-        .get(header::IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.split(',').any(|t| t.trim() == asset.etag));
-    if not_modified {
-        return HttpResponse::NotModified()
-            .insert_header((header::CACHE_CONTROL, cache))
-            .insert_header((header::ETAG, asset.etag.clone()))
-            .insert_header((header::VARY, "Accept-Encoding"))
-            .finish();
-    }
     match negotiate(req) {
         Encoding::Brotli => response
             .insert_header((header::CONTENT_ENCODING, "br"))

@@ -2,7 +2,7 @@
 //! places it, oEmbed, and the live SVG badge.
 
 use actix_web::http::{header, StatusCode};
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{web, HttpResponse};
 use askama::Template;
 use serde::{Deserialize, Serialize};
 
@@ -184,23 +184,52 @@ struct OembedFrame<'a> {
     height: u32,
 }
 
-/// The slug of a petition address on this site, if it is one.
-fn petition_slug<'a>(public_url: &str, url: &'a str) -> Option<&'a str> {
-    let rest = url.strip_prefix(public_url)?.strip_prefix("/petitions/")?;
-    let slug = rest.split(['?', '#', '/']).next()?;
-    crate::domain::petition::is_plausible_slug(slug).then_some(slug)
+/// The slug of a petition address on this site, if it is one. Either
+/// scheme will do: a site on https is still linked by its http address,
+/// and the other way round.
+fn petition_slug(public_url: &str, url: &str) -> Option<String> {
+    let ours = url::Url::parse(public_url).ok()?;
+    let asked = url::Url::parse(url.trim()).ok()?;
+    let on_the_web = |u: &url::Url| matches!(u.scheme(), "http" | "https");
+    let same_site = on_the_web(&ours)
+        && on_the_web(&asked)
+        && asked.host_str() == ours.host_str()
+        && asked.port() == ours.port()
+        && asked.username().is_empty()
+        && asked.password().is_none();
+    if !same_site {
+        return None;
+    }
+    let rest = asked
+        .path()
+        .strip_prefix(ours.path().trim_end_matches('/'))?
+        .strip_prefix("/petitions/")?;
+    let slug = rest.split('/').next()?;
+    crate::domain::petition::is_plausible_slug(slug).then(|| slug.to_owned())
 }
 
-/// A size a consumer asked for, within what the widget can use.
-fn fit(requested: Option<&str>, default: u32, min: u32) -> u32 {
-    requested
-        .and_then(|v| v.trim().parse::<u32>().ok())
-        .map_or(default, |max| max.min(default).max(min))
+/// The widget's size along one side for a consumer's `maximum`: its own
+/// size, or the maximum if that is smaller; `None` when the maximum leaves
+/// less than `least`, below which the widget is of no use. A maximum that
+/// is not a number is no maximum.
+fn fit(maximum: Option<&str>, own: u32, least: u32) -> Option<u32> {
+    let Some(maximum) = maximum.and_then(|v| v.trim().parse::<u32>().ok()) else {
+        return Some(own);
+    };
+    let size = maximum.min(own);
+    (size >= least).then_some(size)
 }
+
+/// The smallest frame the widget is usable in, either way.
+const EMBED_MIN: u32 = 200;
 
 /// The frame's title is in the request's language (`?lang=`, the cookie or
 /// `Accept-Language`), and a frame that is not English asks the widget for
 /// that language too, as the petition page's snippets do.
+///
+/// The frame is never larger than `maxwidth` × `maxheight`; when the widget
+/// cannot fit them the answer is 404, as oEmbed 1.0 §2.3.4 asks of a
+/// provider with no representation to give.
 pub async fn oembed(
     state: web::Data<AppState>,
     locale: Locale,
@@ -223,8 +252,13 @@ pub async fn oembed(
         .url
         .as_deref()
         .and_then(|url| petition_slug(&public_url, url))
-        .map(str::to_owned)
     else {
+        return Err(AppError::NotFound);
+    };
+    let (Some(width), Some(height)) = (
+        fit(query.maxwidth.as_deref(), EMBED_WIDTH, EMBED_MIN),
+        fit(query.maxheight.as_deref(), EMBED_HEIGHT, EMBED_MIN),
+    ) else {
         return Err(AppError::NotFound);
     };
     let snapshot = state
@@ -233,8 +267,6 @@ pub async fn oembed(
         .await?
         .ok_or(AppError::NotFound)?;
     let petition = &snapshot.petition;
-    let width = fit(query.maxwidth.as_deref(), EMBED_WIDTH, 200);
-    let height = fit(query.maxheight.as_deref(), EMBED_HEIGHT, 200);
     let lang_query = match locale {
         Locale::En => String::new(),
         other => format!("?lang={}", other.code()),
@@ -249,34 +281,32 @@ pub async fn oembed(
     }
     .render()
     .map_err(|e| anyhow::Error::new(e).context("rendering the oEmbed frame"))?;
-    let mut response = HttpResponse::Ok();
-    response
+    let mut response = HttpResponse::Ok()
         .insert_header((header::ACCESS_CONTROL_ALLOW_ORIGIN, "*"))
-        .insert_header((header::CACHE_CONTROL, "public, max-age=3600"));
-    let mut response = response.json(Oembed {
-        version: "1.0",
-        kind: "rich",
-        title: petition.title.clone(),
-        provider_name: "undersigned",
-        provider_url: public_url,
-        html,
-        width,
-        height,
-        cache_age: 3600,
-    });
+        .json(Oembed {
+            version: "1.0",
+            kind: "rich",
+            title: petition.title.clone(),
+            provider_name: "undersigned",
+            provider_url: public_url,
+            html,
+            width,
+            height,
+            cache_age: 3600,
+        });
     crate::http::language::add_vary(response.headers_mut());
     Ok(response)
 }
 
 /// The badge: the count and a progress bar, from memory, never the
-/// database. Revalidated often, and cheap to answer with 304.
+/// database. Revalidated often: its tag is the count and the goal, and
+/// `routes::caching` answers a matching `If-None-Match` with 304.
 ///
 /// Its words are English unless the address asks otherwise (`?lang=ko`):
 /// an image is fetched by proxies and Markdown renderers, whose
 /// `Accept-Language` is not the reader's.
 pub async fn badge(
     state: web::Data<AppState>,
-    req: HttpRequest,
     slug: web::Path<String>,
     query: web::Query<BadgeQuery>,
 ) -> Result<HttpResponse, AppError> {
@@ -290,27 +320,9 @@ pub async fn badge(
         Locale::En => format!("\"{}-{}\"", count.count, count.goal),
         other => format!("\"{}-{}-{}\"", count.count, count.goal, other.code()),
     };
-    let matches = req
-        .headers()
-        .get(header::IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| {
-            v.split(',')
-                .any(|t| t.trim().trim_start_matches("W/") == etag)
-        });
-    let mut response = if matches {
-        HttpResponse::NotModified()
-    } else {
-        HttpResponse::Ok()
-    };
-    response
+    Ok(HttpResponse::Ok()
         .insert_header((header::ETAG, etag))
-        .insert_header((header::CACHE_CONTROL, "public, max-age=10"))
-        .insert_header((header::ACCESS_CONTROL_ALLOW_ORIGIN, "*"));
-    if matches {
-        return Ok(response.finish());
-    }
-    Ok(response
+        .insert_header((header::ACCESS_CONTROL_ALLOW_ORIGIN, "*"))
         .content_type("image/svg+xml; charset=utf-8")
         .body(badge_svg(count.count, count.goal, locale)))
 }
@@ -347,29 +359,63 @@ mod tests {
     #[test]
     fn only_this_sites_petition_addresses_have_a_slug() {
         let base = "https://p.example";
+        let slug = |url: &str| petition_slug(base, url);
         assert_eq!(
-            petition_slug(base, "https://p.example/petitions/save-bees"),
+            slug("https://p.example/petitions/save-bees").as_deref(),
             Some("save-bees")
         );
         assert_eq!(
-            petition_slug(base, "https://p.example/petitions/save-bees?source=x#sign"),
+            slug("https://p.example/petitions/save-bees?source=x#sign").as_deref(),
+            Some("save-bees")
+        );
+        // Either scheme, on the same host and port.
+        assert_eq!(
+            slug("http://p.example/petitions/save-bees").as_deref(),
             Some("save-bees")
         );
         assert_eq!(
-            petition_slug(base, "https://evil.example/petitions/save-bees"),
+            slug("HTTP://P.EXAMPLE:80/petitions/save-bees").as_deref(),
+            Some("save-bees")
+        );
+        assert_eq!(
+            petition_slug(
+                "http://localhost:8080",
+                "https://localhost:8080/petitions/save-bees"
+            )
+            .as_deref(),
+            Some("save-bees")
+        );
+        assert_eq!(slug("https://evil.example/petitions/save-bees"), None);
+        assert_eq!(slug("https://p.example:8443/petitions/save-bees"), None);
+        assert_eq!(slug("https://me@p.example/petitions/save-bees"), None);
+        assert_eq!(slug("ftp://p.example/petitions/save-bees"), None);
+        assert_eq!(slug("https://p.example/dashboard"), None);
+        assert_eq!(slug("https://p.example/petitions/"), None);
+        assert_eq!(slug("/petitions/save-bees"), None);
+        // A site under a path keeps its path.
+        assert_eq!(
+            petition_slug(
+                "https://p.example/sub/",
+                "http://p.example/sub/petitions/bees"
+            )
+            .as_deref(),
+            Some("bees")
+        );
+        assert_eq!(
+            petition_slug("https://p.example/sub", "https://p.example/petitions/bees"),
             None
         );
-        assert_eq!(petition_slug(base, "https://p.example/dashboard"), None);
-        assert_eq!(petition_slug(base, "https://p.example/petitions/"), None);
     }
 
     #[test]
-    fn requested_sizes_shrink_the_widget_but_never_below_use() {
-        assert_eq!(fit(None, 400, 200), 400);
-        assert_eq!(fit(Some("300"), 400, 200), 300);
-        assert_eq!(fit(Some("900"), 400, 200), 400);
-        assert_eq!(fit(Some("10"), 400, 200), 200);
-        assert_eq!(fit(Some("wide"), 400, 200), 400);
+    fn the_widget_never_exceeds_the_maximum_and_is_refused_below_use() {
+        assert_eq!(fit(None, 400, 200), Some(400));
+        assert_eq!(fit(Some("300"), 400, 200), Some(300));
+        assert_eq!(fit(Some("900"), 400, 200), Some(400));
+        assert_eq!(fit(Some("200"), 400, 200), Some(200));
+        assert_eq!(fit(Some("100"), 400, 200), None);
+        assert_eq!(fit(Some("0"), 400, 200), None);
+        assert_eq!(fit(Some("wide"), 400, 200), Some(400));
     }
 
     #[test]

@@ -8,6 +8,7 @@ pub mod api_organizer;
 pub mod api_tokens;
 pub mod assets;
 pub mod body;
+pub mod caching;
 pub mod dashboard;
 pub mod embeds;
 pub mod export;
@@ -28,8 +29,10 @@ pub mod vary;
 
 use std::time::Duration;
 
+use actix_web::body::MessageBody;
+use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
 use actix_web::http::StatusCode;
-use actix_web::{error, guard, web, HttpRequest, HttpResponse};
+use actix_web::{error, guard, web, HttpRequest, HttpResponse, Resource};
 use askama::Template;
 
 use crate::error::{ApiError, AppError};
@@ -64,30 +67,37 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     // through some fifty patterns one by one cost the hot reads (count,
     // badge, widget) more CPU than everything else they do; now a petition
     // address costs one regex, at `/petitions/{slug}`.
+    //
+    // Every address is a resource with its methods, never
+    // `.route(path, web::get()…)`: that puts the method guard on the
+    // address itself, so another method finds no address and gets 404. A
+    // resource answers another method 405 with `Allow` naming its methods
+    // (and `head::as_get` adds HEAD wherever GET is). Unknown addresses
+    // still get 404.
     .service(
         web::scope("/petitions/{slug}")
-            .route("", web::get().to(petitions::show))
-            .route("/badge.svg", web::get().to(embeds::badge))
+            .service(web::resource("").get(petitions::show))
+            .service(web::resource("/badge.svg").get(embeds::badge))
             .service(
                 web::resource("/embed")
                     .get(embeds::embed)
                     .post(signatures::sign_embedded),
             )
-            .route("/live", web::get().to(live::live))
-            .route("/card.png", web::get().to(previews::share_card))
-            .route("/signatures", web::post().to(signatures::sign))
-            .route("/signed", web::get().to(signatures::signed)),
+            .service(web::resource("/live").get(live::live))
+            .service(web::resource("/card.png").get(previews::share_card))
+            .service(web::resource("/signatures").post(signatures::sign))
+            .service(web::resource("/signed").get(signatures::signed)),
     )
-    .route("/", web::get().to(petitions::home))
-    .route("/privacy", web::get().to(petitions::privacy))
-    .route("/health", web::get().to(health::health))
-    .route("/metrics", web::get().to(metrics::metrics))
-    .route("/static/{file}", web::get().to(assets::file))
-    .route("/favicon.ico", web::get().to(site::favicon))
-    .route("/robots.txt", web::get().to(site::robots))
-    .route("/sitemap.xml", web::get().to(site::sitemap))
-    .route("/embed.js", web::get().to(assets::embed_script))
-    .route("/oembed", web::get().to(embeds::oembed))
+    .service(web::resource("/").get(petitions::home))
+    .service(web::resource("/privacy").get(petitions::privacy))
+    .service(web::resource("/health").get(health::health))
+    .service(web::resource("/metrics").get(metrics::metrics))
+    .service(web::resource("/static/{file}").get(assets::file))
+    .service(web::resource("/favicon.ico").get(site::favicon))
+    .service(web::resource("/robots.txt").get(site::robots))
+    .service(web::resource("/sitemap.xml").get(site::sitemap))
+    .service(web::resource("/embed.js").get(assets::embed_script))
+    .service(web::resource("/oembed").get(embeds::oembed))
     .service(
         web::scope("/signatures")
             .service(
@@ -111,7 +121,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .get(organizers::login_form)
             .post(organizers::login),
     )
-    .route("/logout", web::post().to(organizers::logout))
+    .service(web::resource("/logout").post(organizers::logout))
     .service(
         web::resource("/signup")
             .get(accounts::signup_form)
@@ -134,7 +144,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     )
     .service(
         web::scope("/dashboard")
-            .route("", web::get().to(dashboard::index))
+            .service(web::resource("").get(dashboard::index))
             .service(
                 web::resource("/petitions/new")
                     .get(dashboard::new_petition_form)
@@ -144,8 +154,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             // never read as a slug.
             .service(
                 web::scope("/petitions/{slug}")
-                    .route("", web::get().to(statistics::show))
-                    .route("/close", web::post().to(dashboard::close_petition))
+                    .service(web::resource("").get(statistics::show))
+                    .service(web::resource("/close").post(dashboard::close_petition))
                     .service(
                         web::resource("/edit")
                             .get(dashboard::edit_petition_form)
@@ -156,25 +166,25 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                             .get(updates::updates_page)
                             .post(updates::post_update),
                     )
-                    .route("/signatures.csv", web::get().to(export::signatures_csv)),
+                    .service(web::resource("/signatures.csv").get(export::signatures_csv)),
             )
             .service(
                 web::resource("/tokens")
                     .get(api_tokens::index)
                     .post(api_tokens::create),
             )
-            .route("/tokens/{id}/revoke", web::post().to(api_tokens::revoke)),
+            .service(web::resource("/tokens/{id}/revoke").post(api_tokens::revoke)),
     )
     .service(
         web::scope("/admin")
-            .route("", web::get().to(admin::index))
-            .route("/organizers/promote", web::post().to(admin::promote))
+            .service(web::resource("").get(admin::index))
+            .service(web::resource("/organizers/promote").post(admin::promote))
             .service(
                 web::scope("/petitions/{slug}")
-                    .route("/hide", web::post().to(admin::hide))
-                    .route("/unhide", web::post().to(admin::unhide))
-                    .route("/abuse", web::get().to(abuse::show))
-                    .route("/invalidations", web::post().to(abuse::invalidate)),
+                    .service(web::resource("/hide").post(admin::hide))
+                    .service(web::resource("/unhide").post(admin::unhide))
+                    .service(web::resource("/abuse").get(abuse::show))
+                    .service(web::resource("/invalidations").post(abuse::invalidate)),
             ),
     )
     .service(
@@ -188,64 +198,63 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             // script (no cookies are involved); nothing else may.
             // Organizer routes share paths with public ones but not their
             // CORS: each method gets its own guarded resource, and the
-            // last, unguarded one answers 405 for any other method.
-            .service(
+            // last, unguarded one answers 405 (in JSON) for any other
+            // method. Addresses of one resource answer it themselves.
+            .service(open_to_any_origin(
                 web::resource("/petitions")
                     .guard(public_read())
-                    .wrap(cors(&["GET"]))
                     .get(api::list_petitions)
                     .route(
                         web::route()
                             .guard(guard::Options())
                             .to(api::options(PETITIONS)),
                     ),
-            )
+                &["GET"],
+            ))
             .service(
                 web::resource("/petitions")
                     .guard(guard::Post())
                     .post(api_organizer::create_petition),
             )
             .service(web::resource("/petitions").to(api::method_not_allowed(PETITIONS)))
-            .service(
-                web::resource("/openapi.json")
-                    .wrap(cors(&["GET"]))
-                    .get(openapi::openapi_json),
-            )
+            .service(open_to_any_origin(
+                read_only(web::resource("/openapi.json").get(openapi::openapi_json)),
+                &["GET"],
+            ))
             .service(
                 web::scope("/petitions/{slug}")
-                    .service(
+                    .service(open_to_any_origin(
                         web::resource("")
                             .guard(public_read())
-                            .wrap(cors(&["GET"]))
                             .get(api::show_petition)
                             .route(
                                 web::route()
                                     .guard(guard::Options())
                                     .to(api::options(PETITION)),
                             ),
-                    )
+                        &["GET"],
+                    ))
                     .service(
                         web::resource("")
                             .guard(guard::Patch())
                             .patch(api_organizer::edit_petition),
                     )
                     .service(web::resource("").to(api::method_not_allowed(PETITION)))
-                    .service(
-                        web::resource("/count")
-                            .wrap(cors(&["GET"]))
-                            .get(api::petition_count),
-                    )
-                    .service(
+                    .service(open_to_any_origin(
+                        read_only(web::resource("/count").get(api::petition_count)),
+                        &["GET"],
+                    ))
+                    .service(open_to_any_origin(
                         web::resource("/signatures")
                             .guard(guard::Any(guard::Post()).or(guard::Options()))
-                            .wrap(cors(&["POST"]))
                             .post(api::sign_petition)
                             .route(
                                 web::route()
                                     .guard(guard::Options())
                                     .to(api::options(SIGNATURES)),
                             ),
-                    )
+                        &["POST"],
+                    ))
                     .service(
                         web::resource("/signatures")
                             .guard(guard::Any(guard::Get()).or(guard::Head()))
@@ -265,6 +274,22 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 const PETITIONS: &str = "GET, HEAD, POST, OPTIONS";
 const PETITION: &str = "GET, HEAD, PATCH, OPTIONS";
 const SIGNATURES: &str = "GET, HEAD, POST, OPTIONS";
+const READ_ONLY: &str = "GET, HEAD, OPTIONS";
+
+/// An API address that is only read: a plain `OPTIONS` names its methods,
+/// and any other method gets 405 in JSON, as on the other API addresses.
+fn read_only<T>(resource: Resource<T>) -> Resource<T>
+where
+    T: ServiceFactory<ServiceRequest, Config = (), Error = actix_web::Error, InitError = ()>,
+{
+    resource
+        .route(
+            web::route()
+                .guard(guard::Options())
+                .to(api::options(READ_ONLY)),
+        )
+        .default_service(web::to(api::method_not_allowed(READ_ONLY)))
+}
 
 /// GET, HEAD and CORS preflights: what the public read resources answer.
 fn public_read() -> impl guard::Guard {
@@ -273,14 +298,47 @@ fn public_read() -> impl guard::Guard {
         .or(guard::Options())
 }
 
-/// Any origin may call these `methods`, without credentials.
-fn cors(methods: &[&'static str]) -> actix_cors::Cors {
-    actix_cors::Cors::default()
+/// Any origin may call `resource` with `methods`, without credentials.
+///
+/// Every answer it gives says `Access-Control-Allow-Origin: *`, whether the
+/// request named an origin or not, so the answer is the same for every
+/// origin and needs no `Vary: Origin` (the Fetch standard's CORS and HTTP
+/// caches); actix-cors would add that `Vary` and leave the header off when
+/// no `Origin` was sent. A preflight the CORS layer refuses gets neither.
+fn open_to_any_origin<T, B>(
+    resource: Resource<T>,
+    methods: &[&'static str],
+) -> Resource<
+    impl ServiceFactory<
+        ServiceRequest,
+        Config = (),
+        Response = ServiceResponse<impl MessageBody>,
+        Error = actix_web::Error,
+        InitError = (),
+    >,
+>
+where
+    T: ServiceFactory<
+            ServiceRequest,
+            Config = (),
+            Response = ServiceResponse<B>,
+            Error = actix_web::Error,
+            InitError = (),
+        > + 'static,
+    B: MessageBody + 'static,
+{
+    let any_origin = actix_web::middleware::DefaultHeaders::new()
+        .add((actix_web::http::header::ACCESS_CONTROL_ALLOW_ORIGIN, "*"));
+    let cors = actix_cors::Cors::default()
         .allow_any_origin()
         .send_wildcard()
+        .disable_vary_header()
         .allowed_methods(methods.iter().copied())
         .allowed_header(actix_web::http::header::CONTENT_TYPE)
-        .max_age(86_400)
+        .max_age(86_400);
+    // The CORS layer outside: it answers preflights before the header is
+    // added.
+    resource.wrap(any_origin).wrap(cors)
 }
 
 /// An extractor's error, as JSON under `/api/` and as a page elsewhere.

@@ -21,6 +21,7 @@ mod export;
 mod faults;
 mod fraud;
 mod http;
+mod http_rules;
 mod i18n;
 mod integrity;
 mod live;
