@@ -167,10 +167,12 @@ pub struct LimitSettings {
     /// Login attempts for one account from everywhere: a ceiling well above
     /// the per-client limit, so strangers cannot lock the owner out.
     pub login_per_account: RateLimit,
-    /// Sign-ups and password-reset requests from one client IP.
-    pub account_email_per_ip: RateLimit,
-    /// Sign-ups and password-reset requests for one address.
-    pub account_email_per_address: RateLimit,
+    /// Sign-ups from one client IP, and for one address.
+    pub signup_per_ip: RateLimit,
+    pub signup_per_address: RateLimit,
+    /// Forgotten-password requests from one client IP, and for one address.
+    pub password_reset_per_ip: RateLimit,
+    pub password_reset_per_address: RateLimit,
     /// Emails to one address per day; more are delayed, not dropped.
     pub emails_per_address_per_day: u32,
     /// Logins that may wait for a free CPU to check a password; beyond

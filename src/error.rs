@@ -271,7 +271,10 @@ pub fn rate_limited_message(limited: &Limited) -> Message {
         "sign_per_ip" | "sign_per_ip_per_petition" => "signatures",
         "login_per_ip" => "login-network",
         "login_per_account" | "login_per_account_per_client" => "login-account",
-        "account_email_per_ip" | "account_email_per_address" => "account-email",
+        "signup_per_ip"
+        | "signup_per_address"
+        | "password_reset_per_ip"
+        | "password_reset_per_address" => "account-email",
         _ => "requests",
     };
     Message::new("error-rate-limited")

@@ -144,10 +144,7 @@ pub async fn signup(
         return render(StatusCode::UNPROCESSABLE_ENTITY, &page);
     };
     // Only a sign-up that would send an email spends the allowance.
-    if let Err(limited) = state
-        .limits
-        .account_email(client_addr(&req), email.canonical())
-    {
+    if let Err(limited) = state.limits.signup(client_addr(&req), email.canonical()) {
         page.errors.add("email", rate_limited_message(&limited));
         return refused(&page, StatusCode::TOO_MANY_REQUESTS, limited.retry_after);
     }
@@ -347,7 +344,7 @@ pub async fn forgot(
     };
     if let Err(limited) = state
         .limits
-        .account_email(client_addr(&req), email.canonical())
+        .password_reset(client_addr(&req), email.canonical())
     {
         page.errors.add("email", rate_limited_message(&limited));
         return refused(&page, StatusCode::TOO_MANY_REQUESTS, limited.retry_after);

@@ -209,15 +209,17 @@ fn petition_slug(public_url: &str, url: &str) -> Option<String> {
 }
 
 /// The widget's size along one side for a consumer's `maximum`: its own
-/// size, or the maximum if that is smaller; `None` when the maximum leaves
-/// less than `least`, below which the widget is of no use. A maximum that
-/// is not a number is no maximum.
-fn fit(maximum: Option<&str>, own: u32, least: u32) -> Option<u32> {
-    let Some(maximum) = maximum.and_then(|v| v.trim().parse::<u32>().ok()) else {
-        return Some(own);
+/// size, or the maximum if that is smaller; `Ok(None)` when the maximum
+/// leaves less than `least`, below which the widget is of no use. A
+/// maximum that is not a whole number of pixels is an error: read as no
+/// maximum, it could give the consumer more than it allowed.
+fn fit(maximum: Option<&str>, own: u32, least: u32) -> Result<Option<u32>, ()> {
+    let Some(maximum) = maximum.map(str::trim).filter(|v| !v.is_empty()) else {
+        return Ok(Some(own));
     };
+    let maximum = maximum.parse::<u32>().map_err(|_| ())?;
     let size = maximum.min(own);
-    (size >= least).then_some(size)
+    Ok((size >= least).then_some(size))
 }
 
 /// The smallest frame the widget is usable in, either way.
@@ -255,10 +257,19 @@ pub async fn oembed(
     else {
         return Err(AppError::NotFound);
     };
-    let (Some(width), Some(height)) = (
+    let sizes = (
         fit(query.maxwidth.as_deref(), EMBED_WIDTH, EMBED_MIN),
         fit(query.maxheight.as_deref(), EMBED_HEIGHT, EMBED_MIN),
-    ) else {
+    );
+    let (Ok(width), Ok(height)) = sizes else {
+        return Err(AppError::BadRequest(
+            Message::new("error-malformed-query").arg(
+                "detail",
+                "maxwidth and maxheight are whole numbers of pixels",
+            ),
+        ));
+    };
+    let (Some(width), Some(height)) = (width, height) else {
         return Err(AppError::NotFound);
     };
     let snapshot = state
@@ -409,13 +420,16 @@ mod tests {
 
     #[test]
     fn the_widget_never_exceeds_the_maximum_and_is_refused_below_use() {
-        assert_eq!(fit(None, 400, 200), Some(400));
-        assert_eq!(fit(Some("300"), 400, 200), Some(300));
-        assert_eq!(fit(Some("900"), 400, 200), Some(400));
-        assert_eq!(fit(Some("200"), 400, 200), Some(200));
-        assert_eq!(fit(Some("100"), 400, 200), None);
-        assert_eq!(fit(Some("0"), 400, 200), None);
-        assert_eq!(fit(Some("wide"), 400, 200), Some(400));
+        assert_eq!(fit(None, 400, 200), Ok(Some(400)));
+        assert_eq!(fit(Some(""), 400, 200), Ok(Some(400)));
+        assert_eq!(fit(Some("300"), 400, 200), Ok(Some(300)));
+        assert_eq!(fit(Some("900"), 400, 200), Ok(Some(400)));
+        assert_eq!(fit(Some("200"), 400, 200), Ok(Some(200)));
+        assert_eq!(fit(Some("100"), 400, 200), Ok(None));
+        assert_eq!(fit(Some("0"), 400, 200), Ok(None));
+        // Read as no maximum, these could give more than was allowed.
+        assert_eq!(fit(Some("wide"), 400, 200), Err(()));
+        assert_eq!(fit(Some("300px"), 400, 200), Err(()));
     }
 
     #[test]

@@ -102,6 +102,11 @@ pub async fn login(
                 Some(&masked),
                 Outcome::Success,
             );
+            // This network may now skip the account's ceiling.
+            let client = client_addr(&req);
+            state
+                .limits
+                .login_succeeded(client, &organizer.email_canonical);
             // A new session id at every login, and the one the browser came
             // with ends: a session planted before login is worth nothing.
             session::end(&state, &req).await?;

@@ -178,10 +178,21 @@ pub struct Limits {
     login_per_ip: Keyed<IpAddr>,
     login_per_account_per_client: Keyed<(String, IpAddr)>,
     login_per_account: Keyed<String>,
-    account_email_per_ip: Keyed<IpAddr>,
-    account_email_per_address: Keyed<String>,
+    signup_per_ip: Keyed<IpAddr>,
+    signup_per_address: Keyed<String>,
+    password_reset_per_ip: Keyed<IpAddr>,
+    password_reset_per_address: Keyed<String>,
+    /// Where each account last logged in successfully, and when: those
+    /// clients skip the account's ceiling, so strangers filling it never
+    /// lock the owner out of the network they use.
+    known_clients:
+        std::sync::Mutex<std::collections::HashMap<(String, IpAddr), std::time::Instant>>,
     emails: EmailCap<DefaultClock>,
 }
+
+/// How long a successful login keeps its client exempt from the account's
+/// ceiling.
+const KNOWN_CLIENT_FOR: Duration = Duration::from_secs(30 * 24 * 60 * 60);
 
 impl Limits {
     /// Builds the limits and starts their housekeeping, which ends when the
@@ -206,14 +217,17 @@ impl Limits {
                 settings.login_per_account_per_client,
             )?,
             login_per_account: Keyed::new("login_per_account", settings.login_per_account)?,
-            account_email_per_ip: Keyed::new(
-                "account_email_per_ip",
-                settings.account_email_per_ip,
+            signup_per_ip: Keyed::new("signup_per_ip", settings.signup_per_ip)?,
+            signup_per_address: Keyed::new("signup_per_address", settings.signup_per_address)?,
+            password_reset_per_ip: Keyed::new(
+                "password_reset_per_ip",
+                settings.password_reset_per_ip,
             )?,
-            account_email_per_address: Keyed::new(
-                "account_email_per_address",
-                settings.account_email_per_address,
+            password_reset_per_address: Keyed::new(
+                "password_reset_per_address",
+                settings.password_reset_per_address,
             )?,
+            known_clients: std::sync::Mutex::default(),
             emails: EmailCap::new(settings.emails_per_address_per_day, DefaultClock::default())?,
         })
     }
@@ -236,8 +250,9 @@ impl Limits {
     /// Attempts are counted per client and account first, so wrong
     /// passwords tried from elsewhere never use up the owner's own bucket.
     /// Only attempts that pass it reach the account's ceiling, which is far
-    /// higher: to keep an owner out, one must keep guessing from many
-    /// networks at once.
+    /// higher, and a client the account logged in from before (see
+    /// [`Limits::login_succeeded`]) skips the ceiling: strangers guessing
+    /// from many networks can reach it, but it never keeps the owner out.
     pub fn login(&self, ip: Option<IpAddr>, account: &str) -> Result<(), Limited> {
         if !self.enabled {
             return Ok(());
@@ -245,24 +260,66 @@ impl Limits {
         let account = account.trim().to_lowercase();
         if let Some(ip) = ip.map(ip_key) {
             self.login_per_ip.check(&ip)?;
-            self.login_per_account_per_client
-                .check(&(account.clone(), ip))?;
+            let key = (account.clone(), ip);
+            self.login_per_account_per_client.check(&key)?;
+            if self.is_known(&key) {
+                return Ok(());
+            }
         }
         self.login_per_account.check(&account)
     }
 
-    /// A request that sends an account email (signing up, or asking for a
-    /// password reset) from `ip` to the canonical `address`. Separate from
-    /// logins: neither uses up the other's allowance.
-    pub fn account_email(&self, ip: Option<IpAddr>, address: &str) -> Result<(), Limited> {
+    /// Notes that `account` logged in from `ip`, which then skips the
+    /// account's ceiling for [`KNOWN_CLIENT_FOR`].
+    pub fn login_succeeded(&self, ip: Option<IpAddr>, account: &str) {
+        let Some(ip) = ip.map(ip_key) else {
+            return;
+        };
+        let key = (account.trim().to_lowercase(), ip);
+        self.known_clients
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .insert(key, std::time::Instant::now());
+    }
+
+    fn is_known(&self, key: &(String, IpAddr)) -> bool {
+        self.known_clients
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .get(key)
+            .is_some_and(|at| at.elapsed() < KNOWN_CLIENT_FOR)
+    }
+
+    /// A sign-up from `ip` for the canonical `address`. Apart from logins
+    /// and resets, so none spends another's allowance.
+    pub fn signup(&self, ip: Option<IpAddr>, address: &str) -> Result<(), Limited> {
+        self.per_ip_and_address(&self.signup_per_ip, &self.signup_per_address, ip, address)
+    }
+
+    /// A forgotten-password request from `ip` for the canonical `address`.
+    pub fn password_reset(&self, ip: Option<IpAddr>, address: &str) -> Result<(), Limited> {
+        self.per_ip_and_address(
+            &self.password_reset_per_ip,
+            &self.password_reset_per_address,
+            ip,
+            address,
+        )
+    }
+
+    fn per_ip_and_address(
+        &self,
+        per_ip: &Keyed<IpAddr>,
+        per_address: &Keyed<String>,
+        ip: Option<IpAddr>,
+        address: &str,
+    ) -> Result<(), Limited> {
         if !self.enabled {
             return Ok(());
         }
         if let Some(ip) = ip.map(ip_key) {
-            self.account_email_per_ip.check(&ip)?;
+            per_ip.check(&ip)?;
         }
-        self.account_email_per_address
-            .check(&address.trim().to_lowercase())
+        per_address.check(&address.trim().to_lowercase())
     }
 
     /// Counts one email to `address_key` (a canonical address) against
@@ -310,13 +367,18 @@ impl Limits {
                 self.login_per_account.name,
                 count(&self.login_per_account.rejected),
             ),
+            (self.signup_per_ip.name, count(&self.signup_per_ip.rejected)),
             (
-                self.account_email_per_ip.name,
-                count(&self.account_email_per_ip.rejected),
+                self.signup_per_address.name,
+                count(&self.signup_per_address.rejected),
             ),
             (
-                self.account_email_per_address.name,
-                count(&self.account_email_per_address.rejected),
+                self.password_reset_per_ip.name,
+                count(&self.password_reset_per_ip.rejected),
+            ),
+            (
+                self.password_reset_per_address.name,
+                count(&self.password_reset_per_address.rejected),
             ),
             ("emails_per_address_per_day", count(&self.emails.delayed)),
         ]
@@ -328,8 +390,14 @@ impl Limits {
         self.login_per_ip.housekeeping();
         self.login_per_account_per_client.housekeeping();
         self.login_per_account.housekeeping();
-        self.account_email_per_ip.housekeeping();
-        self.account_email_per_address.housekeeping();
+        self.signup_per_ip.housekeeping();
+        self.signup_per_address.housekeeping();
+        self.password_reset_per_ip.housekeeping();
+        self.password_reset_per_address.housekeeping();
+        self.known_clients
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .retain(|_, at| at.elapsed() < KNOWN_CLIENT_FOR);
         self.emails.housekeeping();
     }
 }
@@ -508,23 +576,43 @@ mod tests {
             limits.login(fifth, "olga@example.org").unwrap_err().limit,
             "login_per_account"
         );
+        // The owner, once logged in from home, is never held by it.
+        let mut s = settings();
+        s.login_per_account_per_client.burst = 5;
+        s.login_per_account.burst = 2;
+        let limits = Limits::new(&s).unwrap();
+        assert!(limits.login(home, "olga@example.org").is_ok());
+        limits.login_succeeded(home, "olga@example.org");
+        for n in 1..=3u8 {
+            let _ = limits.login(Some(IpAddr::from([198, 51, 100, n])), "olga@example.org");
+        }
+        assert!(limits
+            .login(Some(IpAddr::from([198, 51, 100, 9])), "olga@example.org")
+            .is_err());
+        assert!(limits.login(home, "olga@example.org").is_ok());
     }
 
     #[test]
-    fn account_emails_have_their_own_allowance() {
+    fn sign_ups_resets_and_logins_have_allowances_of_their_own() {
         let mut s = settings();
-        s.account_email_per_address.burst = 1;
+        s.signup_per_address.burst = 1;
+        s.password_reset_per_address.burst = 1;
         s.login_per_account.burst = 1;
         let limits = Limits::new(&s).unwrap();
         let ip = Some("203.0.113.7".parse().unwrap());
         assert!(limits.login(ip, "olga@example.org").is_ok());
-        assert!(limits.account_email(ip, "olga@example.org").is_ok());
+        assert!(limits.signup(ip, "olga@example.org").is_ok());
+        assert!(limits.password_reset(ip, "olga@example.org").is_ok());
+        assert_eq!(
+            limits.signup(ip, "Olga@example.org").unwrap_err().limit,
+            "signup_per_address"
+        );
         assert_eq!(
             limits
-                .account_email(ip, "Olga@example.org")
+                .password_reset(ip, "Olga@example.org")
                 .unwrap_err()
                 .limit,
-            "account_email_per_address"
+            "password_reset_per_address"
         );
     }
 

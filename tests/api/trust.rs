@@ -1,6 +1,7 @@
 //! Only people confirm: opening a link from an email, by GET or HEAD, as
 //! mail scanners do, changes nothing. The button or the password does.
 
+use undersigned::config::RateLimit;
 use undersigned::security::client_ip::TrustedProxies;
 
 use crate::helpers::{
@@ -280,59 +281,103 @@ async fn api_tokens_expire_and_the_dashboard_says_when(app: TestApp) {
 async fn wrong_passwords_from_other_networks_never_lock_the_owner_out(backend: Backend) {
     let Some(app) = spawn_app_with_settings(backend, |s| {
         s.server.trusted_proxies = TrustedProxies::parse(&["127.0.0.0/8"]).unwrap();
+        // A tight ceiling for the account, so strangers reach it here.
+        s.limits.login_per_account = RateLimit {
+            burst: 5,
+            per_minute: 0.01,
+        };
     })
     .await
     else {
         return;
     };
     app.create_organizer("owner@example.org").await;
-    // Eleven strangers, each from a network of their own, guess wrong.
+    // Everyone comes through the proxy, which names their network.
+    let login_from = |network: String, password: &'static str| {
+        let app = &app;
+        async move {
+            let csrf = app.get("/login").await.csrf_token();
+            app.client
+                .post(app.url("/login"))
+                .header("X-Forwarded-For", network)
+                .form(&[
+                    ("email", "owner@example.org"),
+                    ("password", password),
+                    ("csrf_token", csrf.as_str()),
+                ])
+                .send()
+                .await
+                .unwrap()
+                .status()
+        }
+    };
+    let home = || "203.0.113.7".to_owned();
+    // The owner has logged in from home before.
+    assert_eq!(login_from(home(), PASSWORD).await, 303);
+    // Eleven strangers, each from a network of their own, guess wrong: the
+    // first four are told so (the owner's login took the fifth attempt),
+    // then the account's ceiling refuses them.
+    let wrong = "a wrong guess at it";
     for n in 1..=11 {
-        let csrf = app.get("/login").await.csrf_token();
-        let response = app
-            .client
-            .post(app.url("/login"))
-            .header("X-Forwarded-For", format!("198.51.100.{n}"))
-            .form(&[
-                ("email", "owner@example.org"),
-                ("password", "a wrong guess at it"),
-                ("csrf_token", csrf.as_str()),
-            ])
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), 401, "guess {n}");
+        let expected = if n <= 4 { 401 } else { 429 };
+        let status = login_from(format!("198.51.100.{n}"), wrong).await;
+        assert_eq!(status, expected, "stranger {n}");
     }
     // The owner, from theirs, still gets in, and may still ask for a reset.
-    assert_eq!(app.login("owner@example.org", PASSWORD).await.status(), 303);
+    assert_eq!(login_from(home(), PASSWORD).await, 303);
     ask_for_reset(&app, "owner@example.org").await;
+    assert_eq!(login_from("198.51.100.12".into(), wrong).await, 429);
 }
 
 async fn every_email_to_an_address_counts_toward_its_daily_cap(backend: Backend) {
     let Some(app) = spawn_app_with_settings(backend, |s| {
         s.limits.emails_per_address_per_day = 3;
         // Request limits out of the way: the cap on mail is what is tried.
-        s.limits.account_email_per_address.burst = 100;
-        s.limits.account_email_per_ip.burst = 100;
+        s.limits.signup_per_address.burst = 100;
+        s.limits.signup_per_ip.burst = 100;
+        s.limits.password_reset_per_address.burst = 100;
+        s.limits.password_reset_per_ip.burst = 100;
     })
     .await
     else {
         return;
     };
-    for _ in 0..8 {
-        sign_up(
-            &app,
-            "flooded@example.org",
-            "a passphrase nobody will guess",
-        )
-        .await;
-    }
+    let flood = "a passphrase nobody will guess";
+    sign_up(&app, "flooded@example.org", flood).await;
     for _ in 0..4 {
         ask_for_reset(&app, "flooded@example.org").await;
+    }
+    for _ in 0..7 {
+        sign_up(&app, "flooded@example.org", flood).await;
     }
     app.mail.wait_for("flooded@example.org", 3).await;
     tokio::time::sleep(std::time::Duration::from_millis(1_500)).await;
     assert_eq!(app.mail.to("flooded@example.org").len(), 3);
+    // A reset link held back by the cap is valid for its hour from when
+    // it goes, not from when it was asked for.
+    let held = app.db.count(
+        "email_outbox",
+        "sent_at IS NULL AND due_since > created_at AND action_url LIKE '%/password/reset/%'",
+    );
+    assert!(held > 0, "a reset email is held back");
+    let format = time::macros::format_description!("[year]-[month]-[day] [hour]:[minute]:[second]");
+    let lifetimes: Vec<time::Duration> = app
+        .db
+        .strings(
+            "SELECT CAST(created_at AS TEXT) || '|' || CAST(expires_at AS TEXT) AS value \
+             FROM tokens WHERE purpose = 'reset_password'",
+        )
+        .iter()
+        .map(|row| {
+            let (made, ends) = row.split_once('|').unwrap();
+            let at = |t: &str| time::PrimitiveDateTime::parse(&t[..19], &format).unwrap();
+            at(ends) - at(made)
+        })
+        .collect();
+    assert!(
+        lifetimes.iter().any(|l| *l > time::Duration::hours(2)),
+        "{lifetimes:?}"
+    );
 }
 
 async fn security_events_are_logged_with_addresses_masked(backend: Backend) {
@@ -353,7 +398,53 @@ async fn security_events_are_logged_with_addresses_masked(backend: Backend) {
     );
     assert_eq!(app.login("olga@example.org", PASSWORD).await.status(), 303);
     dashboard_token(&app, "Campaign CRM").await;
+    let tokens = app.get("/dashboard/tokens").await;
+    let revoke = tokens
+        .attr("form[action$='/revoke']", "action")
+        .expect("a revoke form");
+    let csrf = tokens.csrf_token();
+    let revoked = app
+        .post_form(&revoke, &[("csrf_token", csrf.as_str())])
+        .await;
+    assert_eq!(revoked.status(), 303);
+
     ask_for_reset(&app, "olga@example.org").await;
+    let link =
+        app.mail.wait_for("olga@example.org", 2).await[1].link_containing("/password/reset/");
+    let path = link.strip_prefix(&app.address).unwrap().to_owned();
+    let csrf = app.get(&path).await.csrf_token();
+    let new_password = "an entirely new passphrase for olga";
+    let reset = app
+        .post_form(&path, &[("password", new_password), ("csrf_token", &csrf)])
+        .await;
+    assert_eq!(reset.status(), 200);
+
+    // An admin promotes her, and hides and shows a petition.
+    let slug = app.petition("Audited").await;
+    app.create_admin("boss@example.org").await;
+    assert_eq!(app.login("boss@example.org", PASSWORD).await.status(), 303);
+    let admin_form = |path: String, fields: Vec<(&'static str, String)>| {
+        let app = &app;
+        async move {
+            let mut fields = fields;
+            fields.push(("csrf_token", app.get("/dashboard").await.csrf_token()));
+            app.post_form(&path, &fields).await.status()
+        }
+    };
+    let promote = vec![("email", "olga@example.org".to_owned())];
+    assert_eq!(
+        admin_form("/admin/organizers/promote".into(), promote).await,
+        303
+    );
+    let hide = vec![("reason", "Checking the audit log".to_owned())];
+    assert_eq!(
+        admin_form(format!("/admin/petitions/{slug}/hide"), hide).await,
+        303
+    );
+    assert_eq!(
+        admin_form(format!("/admin/petitions/{slug}/unhide"), vec![]).await,
+        303
+    );
 
     let log = server.log();
     let events: Vec<&str> = log
@@ -371,6 +462,11 @@ async fn security_events_are_logged_with_addresses_masked(backend: Backend) {
     assert!(has("login", "success"), "{log}");
     assert!(has("api_token_created", "success"), "{log}");
     assert!(has("password_reset_requested", "success"), "{log}");
+    assert!(has("api_token_revoked", "success"), "{log}");
+    assert!(has("password_reset", "success"), "{log}");
+    assert!(has("admin_promoted", "success"), "{log}");
+    assert!(has("petition_hidden", "success"), "{log}");
+    assert!(has("petition_unhidden", "success"), "{log}");
     assert!(
         events.iter().any(|l| l.contains("o***@example.org")),
         "{log}"
@@ -521,11 +617,15 @@ async fn a_bot_filling_the_honeypot_gets_exactly_the_answer_a_person_would(app: 
     let slug = app.petition("No bots").await;
     // A mistyped address: a person gets 422, and so does the bot.
     let mut person = signature("not an address");
-    let bad_person = app.sign(&slug, &person).await;
-    assert_eq!(bad_person.status(), 422);
+    let bad_person = Page::from(app.sign(&slug, &person).await).await;
+    assert_eq!(bad_person.status, 422);
     person.insert("website", "http://spam.example".into());
-    let bad_bot = app.sign(&slug, &person).await;
-    assert_eq!(bad_bot.status(), 422);
+    let bad_bot = Page::from(app.sign(&slug, &person).await).await;
+    assert_eq!(bad_bot.status, 422);
+    assert_eq!(
+        bad_bot.text_of(".error-summary"),
+        bad_person.text_of(".error-summary")
+    );
 
     // No such petition: 404 for both, through the API.
     let api = |slug: &str, website: Option<&str>| {

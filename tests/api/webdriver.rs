@@ -133,15 +133,29 @@ impl Browser {
 
     /// Waits until the first element matching `css` reads `expected`: for
     /// a form that posts back to its own address, where the URL cannot
-    /// tell the next page from this one.
+    /// tell the next page from this one. Read by one script call, so a
+    /// page that changes between finding the element and reading it (or
+    /// is between two documents) is simply read again.
     pub async fn wait_for_text(&self, css: &str, expected: &str) {
+        let source = format!(
+            "var e = document.querySelector({}); return e ? e.innerText.trim() : null;",
+            serde_json::to_string(css).unwrap()
+        );
+        let mut last = Value::Null;
         for _ in 0..100 {
-            if self.text(css).await == expected {
-                return;
+            let url = format!("{}/execute/sync", self.base);
+            let body = json!({"script": source, "args": []});
+            if let Ok(response) = self.http.post(url).json(&body).send().await {
+                if let Ok(answer) = response.json::<Value>().await {
+                    last = answer["value"].clone();
+                    if last.as_str() == Some(expected) {
+                        return;
+                    }
+                }
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
-        assert_eq!(self.text(css).await, expected);
+        panic!("{css} never read {expected:?}; last read {last}");
     }
 
     pub async fn set_size(&self, width: u32, height: u32) {

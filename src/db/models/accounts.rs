@@ -54,6 +54,7 @@ pub fn sign_up(
                 TokenPurpose::VerifyOrganizer,
                 &mails.verify_token_hash,
                 now,
+                mails.verify.not_before,
             )?;
             &mails.verify
         } else {
@@ -66,13 +67,16 @@ pub fn sign_up(
     })
 }
 
-/// Stores an organizer's token, drawn beforehand, by its hash.
+/// Stores an organizer's token, drawn beforehand, by its hash. Its time
+/// runs from when its email goes, `sent` (the daily email cap may hold an
+/// email back), so a link never arrives already expired.
 fn store(
     conn: &mut DbConnection,
     organizer_id: &str,
     purpose: TokenPurpose,
     token_hash: &str,
     now: PrimitiveDateTime,
+    sent: Option<PrimitiveDateTime>,
 ) -> anyhow::Result<()> {
     db_run!(conn: {
         diesel::insert_into(tokens::table)
@@ -81,7 +85,7 @@ fn store(
                 tokens::purpose.eq(purpose.as_str()),
                 tokens::organizer_id.eq(organizer_id),
                 tokens::created_at.eq(now),
-                tokens::expires_at.eq(now + purpose.ttl()),
+                tokens::expires_at.eq(sent.unwrap_or(now).max(now) + purpose.ttl()),
             ))
             .execute(conn)
     })
@@ -231,6 +235,7 @@ pub fn request_reset(
             TokenPurpose::ResetPassword,
             &request.token_hash,
             now,
+            request.mail.not_before,
         )?;
         outbox::enqueue(conn, &request.mail, None, now)?;
         Ok(())
