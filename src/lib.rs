@@ -21,4 +21,5 @@ pub mod share_card;
 pub mod startup;
 pub mod state;
 pub mod telemetry;
+pub mod transparency;
 pub mod workers;
