@@ -37,11 +37,25 @@ pub struct Settings {
     pub environment: Environment,
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default)]
 pub struct LogSettings {
     /// `text` for people, `json` (one object per line) for log pipelines.
-    #[serde(default)]
     pub format: LogFormat,
+    /// Seconds between signed heads of a growing public log.
+    pub publish_every_s: u64,
+    /// Base64 of the Ed25519 seed that signs the public log's heads.
+    pub signing_key: SecretString,
+}
+
+impl Default for LogSettings {
+    fn default() -> Self {
+        Self {
+            format: LogFormat::default(),
+            publish_every_s: 60,
+            signing_key: SecretString::from(""),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
@@ -366,6 +380,18 @@ impl Settings {
         if self.security.secret_key.expose_secret().len() < MIN_SECRET_LEN {
             bail!("security.secret_key must be at least {MIN_SECRET_LEN} characters long");
         }
+        if self.log.signing_key.expose_secret().is_empty() {
+            if self.is_production() {
+                bail!(
+                    "log.signing_key is required in production: set UNDERSIGNED__LOG__SIGNING_KEY to the base64 of 32 random bytes (e.g. `openssl rand -base64 32`), and keep it"
+                );
+            }
+            self.log.signing_key = local_log_key(Path::new("data/log.key"))?.into();
+        }
+        crate::transparency::head::LogKey::from_base64(self.log.signing_key.expose_secret())?;
+        if self.log.publish_every_s == 0 {
+            bail!("log.publish_every_s must be at least 1");
+        }
         Ok(())
     }
 
@@ -401,6 +427,24 @@ fn local_secret_key(path: &Path) -> anyhow::Result<String> {
     }
     write_private(path, &secret).with_context(|| format!("cannot write {}", path.display()))?;
     Ok(secret)
+}
+
+/// Reads the local key that signs the public log's heads, creating it on
+/// first run. Heads signed with it stay checkable as long as it is kept.
+fn local_log_key(path: &Path) -> anyhow::Result<String> {
+    use crate::transparency::head::LogKey;
+    if let Ok(existing) = std::fs::read_to_string(path) {
+        let existing = existing.trim().to_owned();
+        LogKey::from_base64(&existing)
+            .with_context(|| format!("{} does not hold a log key", path.display()))?;
+        return Ok(existing);
+    }
+    let key = LogKey::generate_base64();
+    if let Some(dir) = path.parent() {
+        create_private_dir(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    }
+    write_private(path, &key).with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(key)
 }
 
 /// `url` with any password replaced by `***`, for messages and logs:

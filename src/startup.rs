@@ -24,6 +24,8 @@ use crate::security::limits::Limits;
 use crate::security::password::HashingGate;
 use crate::state::AppState;
 use crate::telemetry::RequestSpan;
+use crate::transparency::head::LogKey;
+use secrecy::ExposeSecret;
 use crate::workers::{self, Deps};
 
 pub struct Application {
@@ -54,6 +56,14 @@ impl Application {
         if applied > 0 {
             tracing::info!(applied, "database migrations applied");
         }
+        let backfilled = db
+            .run(|conn| crate::db::models::public_log::backfill(conn, crate::db::models::now()))
+            .await
+            .context("adding earlier signatures to the public log")?;
+        if backfilled > 0 {
+            tracing::info!(backfilled, "signatures confirmed before the public log added to it");
+        }
+        let log_key = LogKey::from_base64(settings.log.signing_key.expose_secret())?;
 
         let shared = db.backend() == Backend::Postgresql;
         let counts = Arc::new(if shared {
@@ -129,6 +139,7 @@ impl Application {
             metrics,
             share_cards: Arc::default(),
             petitions: Arc::default(),
+            log_key,
         });
         crate::i18n::load().map_err(|e| anyhow::anyhow!("the message catalogues: {e}"))?;
         let server = HttpServer::new(move || {

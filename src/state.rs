@@ -15,6 +15,7 @@ use crate::security::erasure::ErasedSigners;
 use crate::security::limits::Limits;
 use crate::security::password::HashingGate;
 use crate::share_card::ShareCards;
+use crate::transparency::head::LogKey;
 use crate::workers::Workers;
 
 /// Everything handlers need, passed as `web::Data<AppState>`. No globals, so
@@ -44,6 +45,8 @@ pub struct AppState {
     pub share_cards: Arc<ShareCards>,
     /// What public pages show of each petition, for a moment.
     pub petitions: Arc<PetitionCache>,
+    /// Signs the public log's heads; its public half is published.
+    pub log_key: LogKey,
 }
 
 impl AppState {

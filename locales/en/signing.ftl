@@ -141,3 +141,26 @@ share-card-count = { $count }
 share-card-of-goal = signatures of { $goal }
 # The iframe an oEmbed consumer places.
 embed-frame-title-named = Petition: { $title }
+# The receipt on the thank-you page, and the page that checks it.
+receipt-heading = Your receipt
+receipt-explain = Keep this code: with it you can check at any time that your signature is counted in the petition’s public log. It is shown only this once, and nobody else has it.
+receipt-check = Check your signature in the public log
+verify-title = Check a signature
+verify-intro = Paste the receipt code you were shown when you confirmed your signature. The check runs in your browser against the petition’s signed public log, so it does not rest on our word.
+verify-label = Receipt code
+verify-hint = 32 letters and digits; dashes and spaces do not matter.
+verify-button = Check
+verify-checking = Checking…
+verify-counted = Your signature is counted: it is entry { $index } of the public log, under the head of { $tree_size } entries signed at { $timestamp }.
+verify-withdrawn = This signature was added to the log (entry { $index }) and later withdrawn (entry { $revoked_by }). It no longer counts.
+verify-pending = Your signature is in the log, but not yet under a signed head. Heads are signed about once a minute; try again shortly.
+verify-not-found = No signature in this petition’s log has this receipt. Check that the code is complete and that this is the petition you signed.
+verify-invalid-code = That is not a receipt code: a receipt code has 32 letters (A to Z) and digits (2 to 7).
+verify-mismatch = The log’s answer does not check out. Please tell us, and keep your receipt.
+verify-no-signature-check = This browser cannot check the head’s Ed25519 signature; everything else was checked.
+verify-error = The check could not be completed. Try again in a moment.
+verify-checked-here = This check ran in your browser.
+verify-checked-server = Our server made this check. With JavaScript on, your browser makes it itself.
+verify-machine = Anyone can check this petition’s whole log, and that it adds up to the count, with:
+verify-head = Latest signed head: { $tree_size } entries ({ $adds } added, { $revokes } withdrawn), signed at { $timestamp }.
+verify-no-head = This petition’s log has no signed head yet.

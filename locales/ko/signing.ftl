@@ -140,3 +140,26 @@ share-card-count = { $count }명
 share-card-of-goal = 서명 · 목표 { $goal }명
 # oEmbed를 쓰는 사이트가 넣는 iframe.
 embed-frame-title-named = 청원: { $title }
+# 감사 페이지의 영수증과, 영수증을 확인하는 페이지.
+receipt-heading = 서명 영수증
+receipt-explain = 이 코드를 보관하세요. 이 코드로 언제든지 청원의 공개 기록에 내 서명이 집계되었는지 확인할 수 있습니다. 코드는 지금 한 번만 표시되며, 다른 누구도 갖고 있지 않습니다.
+receipt-check = 공개 기록에서 내 서명 확인하기
+verify-title = 서명 확인
+verify-intro = 서명을 확인할 때 받은 영수증 코드를 붙여 넣으세요. 확인은 브라우저에서 청원의 서명된 공개 기록을 대상으로 이루어지므로, 저희 말을 믿을 필요가 없습니다.
+verify-label = 영수증 코드
+verify-hint = 영문자와 숫자 32자입니다. 하이픈과 공백은 상관없습니다.
+verify-button = 확인
+verify-checking = 확인하는 중…
+verify-counted = 서명이 집계되었습니다. 공개 기록의 { $index }번 항목이며, { $timestamp }에 서명된 { $tree_size }개 항목의 헤드에 포함되어 있습니다.
+verify-withdrawn = 이 서명은 기록에 추가되었다가({ $index }번 항목) 나중에 철회되었습니다({ $revoked_by }번 항목). 더 이상 집계되지 않습니다.
+verify-pending = 서명이 기록에 있지만 아직 서명된 헤드에 포함되지 않았습니다. 헤드는 약 1분마다 서명됩니다. 잠시 후 다시 시도하세요.
+verify-not-found = 이 청원의 기록에 이 영수증을 가진 서명이 없습니다. 코드가 완전한지, 서명한 청원이 맞는지 확인하세요.
+verify-invalid-code = 영수증 코드가 아닙니다. 영수증 코드는 영문자(A~Z)와 숫자(2~7) 32자입니다.
+verify-mismatch = 기록의 응답이 맞지 않습니다. 저희에게 알려 주시고, 영수증은 보관해 두세요.
+verify-no-signature-check = 이 브라우저는 헤드의 Ed25519 서명을 확인할 수 없습니다. 나머지는 모두 확인했습니다.
+verify-error = 확인을 마치지 못했습니다. 잠시 후 다시 시도하세요.
+verify-checked-here = 이 확인은 브라우저에서 이루어졌습니다.
+verify-checked-server = 이 확인은 저희 서버가 했습니다. JavaScript를 켜면 브라우저가 직접 확인합니다.
+verify-machine = 누구나 다음 명령으로 이 청원의 전체 기록과 집계 수가 맞는지 확인할 수 있습니다:
+verify-head = 최신 서명 헤드: 항목 { $tree_size }개(추가 { $adds }, 철회 { $revokes }), { $timestamp }에 서명됨.
+verify-no-head = 이 청원의 기록에는 아직 서명된 헤드가 없습니다.

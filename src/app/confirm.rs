@@ -8,6 +8,7 @@ use crate::db::models::petitions::{self, Petition};
 use crate::db::models::signatures::{self as signature_rows, ConfirmOutcome};
 use crate::domain::token::looks_like_token;
 use crate::state::AppState;
+use crate::transparency::receipt::Receipt;
 
 /// What following a confirmation link did.
 pub enum Confirmation {
@@ -17,6 +18,9 @@ pub enum Confirmation {
     Counted {
         already: bool,
         petition: Option<Box<Petition>>,
+        /// The receipt of the signature's leaf in the public log: shown
+        /// this once, when it was just confirmed, and never stored.
+        receipt: Option<Receipt>,
     },
     /// Unknown, expired or invalidated. The slug, when the link expired
     /// and the petition is public, lets the page offer to sign again.
@@ -45,7 +49,7 @@ pub async fn prompt(state: &AppState, token: String) -> anyhow::Result<Prompt> {
         Ok(slug) => Ok(Prompt::Confirm {
             petition: petition_if_public(state, slug).await?,
         }),
-        Err(settled) => Ok(Prompt::Settled(settled_outcome(state, settled).await?)),
+        Err(settled) => Ok(Prompt::Settled(settled_outcome(state, settled, None).await?)),
     }
 }
 
@@ -55,31 +59,34 @@ pub async fn confirm(state: &AppState, token: String) -> anyhow::Result<Confirma
         return Ok(Confirmation::LinkInvalid { slug: None });
     }
     let counts = state.counts.clone();
+    let receipt = Receipt::generate();
+    let commitment = receipt.commitment();
     let outcome = state
         .db
         .run(move |conn| {
-            let outcome = signature_rows::confirm(conn, &token, now())?;
+            let outcome = signature_rows::confirm(conn, &token, commitment, now())?;
             if let ConfirmOutcome::Confirmed { petition_id, .. } = &outcome {
                 counts.reload_one(conn, petition_id)?;
             }
             Ok(outcome)
         })
         .await?;
-    settled_outcome(state, outcome).await
+    settled_outcome(state, outcome, Some(receipt)).await
 }
 
 async fn settled_outcome(
     state: &AppState,
     outcome: ConfirmOutcome,
+    receipt: Option<Receipt>,
 ) -> anyhow::Result<Confirmation> {
     // A petition hidden after someone signed it still records their
     // confirmation: they did consent, an admin may show the petition again
     // (when it counts at once), and its owner sees the true count. The
     // signature can still be withdrawn. Only the page keeps quiet about
     // which petition it was, as every public page does while it is hidden.
-    let (slug, already) = match outcome {
-        ConfirmOutcome::Confirmed { slug, .. } => (slug, false),
-        ConfirmOutcome::AlreadyConfirmed { slug } => (slug, true),
+    let (slug, already, receipt) = match outcome {
+        ConfirmOutcome::Confirmed { slug, .. } => (slug, false, receipt),
+        ConfirmOutcome::AlreadyConfirmed { slug } => (slug, true, None),
         ConfirmOutcome::NotFound { slug } => {
             return Ok(Confirmation::LinkInvalid {
                 slug: slug.and_then(|s| public_slug(state, s)),
@@ -89,6 +96,7 @@ async fn settled_outcome(
     Ok(Confirmation::Counted {
         already,
         petition: petition_if_public(state, slug).await?,
+        receipt,
     })
 }
 

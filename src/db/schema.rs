@@ -91,6 +91,7 @@ diesel::table! {
         pending_until -> Nullable<Timestamp>,
         invalidation_id -> Nullable<Text>,
         locale -> Nullable<Text>,
+        log_index -> Nullable<BigInt>,
     }
 }
 
@@ -196,7 +197,56 @@ diesel::joinable!(petition_updates -> petitions (petition_id));
 diesel::joinable!(email_outbox -> petition_updates (update_id));
 diesel::joinable!(signature_invalidations -> petitions (petition_id));
 
+diesel::table! {
+    log_states (petition_id) {
+        petition_id -> Text,
+        size -> BigInt,
+        adds -> BigInt,
+        revokes -> BigInt,
+        head_seq -> BigInt,
+        head_size -> BigInt,
+        head_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    log_leaves (petition_id, idx) {
+        petition_id -> Text,
+        idx -> BigInt,
+        kind -> Text,
+        revokes -> Nullable<BigInt>,
+        day -> Text,
+        commitment -> Binary,
+        leaf_hash -> Binary,
+    }
+}
+
+diesel::table! {
+    log_nodes (petition_id, level, idx) {
+        petition_id -> Text,
+        level -> Integer,
+        idx -> BigInt,
+        hash -> Binary,
+    }
+}
+
+diesel::table! {
+    log_heads (petition_id, seq) {
+        petition_id -> Text,
+        seq -> BigInt,
+        tree_size -> BigInt,
+        root_hash -> Binary,
+        adds -> BigInt,
+        revokes -> BigInt,
+        published_at -> Timestamp,
+        signature -> Binary,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
+    log_states,
+    log_leaves,
+    log_heads,
     organizers,
     sessions,
     api_tokens,

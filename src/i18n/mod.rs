@@ -130,6 +130,16 @@ impl Locale {
         )
     }
 
+    /// The message `id` with each named argument left as the text
+    /// `{name}`, for a script on the page to fill in.
+    pub fn for_script(self, id: &str, names: &[&'static str]) -> String {
+        let args: Vec<(&'static str, Arg)> = names
+            .iter()
+            .map(|name| (*name, Arg::Text(format!("{{{name}}}"))))
+            .collect();
+        self.format(id, &args)
+    }
+
     fn format(self, id: &str, args: &[(&'static str, Arg)]) -> String {
         let mut fluent = FluentArgs::new();
         for (name, value) in args {

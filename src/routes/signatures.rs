@@ -213,6 +213,8 @@ struct ConfirmedPage {
     slug: Option<String>,
     already: bool,
     share: Option<SharePanel>,
+    /// The receipt code, shown this once.
+    receipt: Option<String>,
 }
 
 #[derive(Template)]
@@ -274,7 +276,11 @@ fn confirmation_page(
     done: Confirmation,
 ) -> Result<HttpResponse, AppError> {
     match done {
-        Confirmation::Counted { already, petition } => {
+        Confirmation::Counted {
+            already,
+            petition,
+            receipt,
+        } => {
             let share = petition
                 .as_ref()
                 .map(|p| SharePanel::new(&state.petition_url(&p.slug), &p.title, ui.locale()));
@@ -285,6 +291,7 @@ fn confirmation_page(
                     slug: petition.map(|p| p.slug),
                     already,
                     share,
+                    receipt: receipt.map(|r| r.code()),
                 },
             )
         }

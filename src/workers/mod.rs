@@ -16,6 +16,7 @@ pub mod count_listener;
 pub mod count_refresher;
 pub mod email_outbox;
 pub mod goal_watch;
+pub mod head_publisher;
 pub mod janitor;
 pub mod live_fanout;
 pub mod reconciler;
@@ -40,6 +41,7 @@ use count_listener::CountListener;
 use count_refresher::CountRefresher;
 use email_outbox::EmailOutbox;
 use goal_watch::GoalWatch;
+use head_publisher::HeadPublisher;
 use janitor::Janitor;
 use live_fanout::LiveFanout;
 use reconciler::Reconciler;
@@ -66,6 +68,7 @@ pub struct Deps<'a> {
 pub async fn start_all(deps: &Deps<'_>) -> anyhow::Result<Running> {
     // What can fail comes first, so a failed start leaves no job running.
     let outbox = Arc::new(EmailOutbox::new(deps)?);
+    let heads = HeadPublisher::new(deps)?;
     let workers = Workers::new();
     // Only PostgreSQL is shared between instances, and only SQLite has a
     // log that needs help to stay small.
@@ -82,6 +85,7 @@ pub async fn start_all(deps: &Deps<'_>) -> anyhow::Result<Running> {
     workers.start(UpdateFanout::new(deps));
     workers.start(GoalWatch::new(deps));
     workers.start(Reconciler::new(deps));
+    workers.start(heads);
     if !shared {
         workers.start(WalCheckpoint::new(deps));
     }

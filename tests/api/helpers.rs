@@ -279,8 +279,13 @@ fn test_settings(database_url: &str, public_url: &str, smtp_port: u16) -> Settin
     settings.email.retry_base_ms = 100;
     settings.email.retry_max_ms = 500;
     settings.security.secret_key = "test-secret-key-that-is-long-enough-0123456789".into();
+    settings.log.signing_key = TEST_LOG_KEY.into();
+    settings.log.publish_every_s = 1;
     settings
 }
+
+/// The seed that signs test apps' log heads: base64 of 32 known bytes.
+pub const TEST_LOG_KEY: &str = "dGVzdC1sb2cta2V5LXRoYXQtaXMtMzItYnl0ZXMhISE=";
 
 async fn start(settings: Settings, listener: TcpListener) {
     let app = Application::build_with_listener(settings, listener)

@@ -7,8 +7,10 @@ use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Integer, Nullable, Text, Timestamp};
 use time::PrimitiveDateTime;
 
-use super::{counts, new_id};
-use crate::db::schema::{email_outbox, organizers, signature_invalidations, signatures};
+use super::{counts, new_id, public_log};
+use crate::db::schema::{
+    email_outbox, organizers, petitions, signature_invalidations, signatures,
+};
 use crate::db::{write_transaction, DbConnection};
 use crate::db_run;
 use crate::domain::abuse::Criteria;
@@ -188,6 +190,13 @@ pub fn invalidate(
 ) -> anyhow::Result<Invalidated> {
     write_transaction(conn, |conn| {
         let id = new_id();
+        let slug: String = db_run!(conn: {
+            petitions::table
+                .filter(petitions::id.eq(petition_id))
+                .select(petitions::slug)
+                .first(conn)
+        })
+        .context("reading the petition's slug")?;
         // First, so that the signatures can name it.
         db_run!(conn: {
             diesel::insert_into(signature_invalidations::table)
@@ -242,24 +251,37 @@ pub fn invalidate(
             // PostgreSQL, by a transaction that commits while this waits
             // for its row) is then caught by the second statement and
             // taken off the count with the rest.
-            for (from, tally) in [
-                (SignatureState::Pending, &mut pending),
-                (SignatureState::Confirmed, &mut confirmed),
-            ] {
-                let changed = db_run!(conn: {
-                    diesel::update(
-                        signatures::table
-                            .filter(signatures::id.eq_any(chunk))
-                            .filter(signatures::state.eq(from)),
-                    )
-                    .set((
-                        signatures::state.eq(SignatureState::Invalidated),
-                        signatures::invalidation_id.eq(&id),
-                    ))
-                    .execute(conn)
-                })
-                .context("invalidating signatures")?;
-                *tally += changed as i64;
+            let invalidated = (
+                signatures::state.eq(SignatureState::Invalidated),
+                signatures::invalidation_id.eq(&id),
+            );
+            pending += db_run!(conn: {
+                diesel::update(
+                    signatures::table
+                        .filter(signatures::id.eq_any(chunk))
+                        .filter(signatures::state.eq(SignatureState::Pending)),
+                )
+                .set(invalidated)
+                .execute(conn)
+            })
+            .context("invalidating pending signatures")? as i64;
+            let counted: Vec<Option<i64>> = db_run!(conn: {
+                diesel::update(
+                    signatures::table
+                        .filter(signatures::id.eq_any(chunk))
+                        .filter(signatures::state.eq(SignatureState::Confirmed)),
+                )
+                .set(invalidated)
+                .returning(signatures::log_index)
+                .load(conn)
+            })
+            .context("invalidating confirmed signatures")?;
+            confirmed += counted.len() as i64;
+            // Each leaves the public log by a revoke of its add.
+            let mut adds: Vec<u64> = counted.into_iter().flatten().map(|i| i as u64).collect();
+            adds.sort_unstable();
+            for add in adds {
+                public_log::append_revoke(conn, petition_id, &slug, add, now)?;
             }
             // Their confirmation links and news go nowhere now.
             db_run!(conn: {

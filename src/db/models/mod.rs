@@ -12,6 +12,7 @@ pub mod organizers;
 pub mod outbox;
 pub mod petitions;
 pub mod privacy;
+pub mod public_log;
 pub mod sessions;
 pub mod signatures;
 pub mod statistics;

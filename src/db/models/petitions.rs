@@ -180,6 +180,7 @@ fn insert_petition(
             .execute(conn)
     })
     .context("inserting count shards")?;
+    super::public_log::start(conn, &id)?;
     for (position, target) in new.targets.iter().enumerate() {
         let target_id = ensure_target(conn, target.as_str(), &target.key())?;
         db_run!(conn: {

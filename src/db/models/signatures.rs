@@ -3,13 +3,14 @@ use diesel::prelude::*;
 use time::{Duration, PrimitiveDateTime};
 
 use super::outbox;
-use super::{counts, new_id};
+use super::{counts, new_id, public_log};
 use crate::db::schema::{email_outbox, petitions, signatures, tokens};
 use crate::db::{write_transaction, DbConnection};
 use crate::db_run;
 use crate::domain::signer::{NewSignature, SignatureState};
 use crate::domain::token::{hash_token, SecretToken, TokenPurpose};
 use crate::i18n::Locale;
+use crate::transparency::merkle::Hash;
 
 /// At most this many emails go to one signature in one window, whatever
 /// is resubmitted. The window rolls, so a spent cap never locks an address
@@ -469,9 +470,12 @@ pub fn confirmation_prompt(
 
 /// Confirms the signature behind a confirmation token, and adds it to the
 /// petition's count shards in the same transaction.
+/// `commitment` is the new receipt's, for the signature's leaf in the
+/// public log, appended in the same transaction.
 pub fn confirm(
     conn: &mut DbConnection,
     plain: &str,
+    commitment: Hash,
     now: PrimitiveDateTime,
 ) -> anyhow::Result<ConfirmOutcome> {
     write_transaction(conn, |conn| {
@@ -526,6 +530,14 @@ pub fn confirm(
             return Ok(ConfirmOutcome::AlreadyConfirmed { slug: token.slug });
         }
         counts::add(conn, &token.petition_id, 1)?;
+        let index =
+            public_log::append_add(conn, &token.petition_id, &token.slug, commitment, now)?;
+        db_run!(conn: {
+            diesel::update(signatures::table.filter(signatures::id.eq(&token.signature_id)))
+                .set(signatures::log_index.eq(index as i64))
+                .execute(conn)
+        })
+        .context("recording the signature's leaf")?;
         Ok(ConfirmOutcome::Confirmed {
             petition_id: token.petition_id,
             slug: token.slug,
@@ -563,14 +575,24 @@ pub fn withdraw(
         let Some(token) = find_token(conn, plain, TokenPurpose::WithdrawSignature, now)? else {
             return Ok(WithdrawOutcome::NotFound);
         };
-        db_run!(conn: {
+        // The state as deleted, not as read before: on PostgreSQL a
+        // confirmation may commit in between, and its leaf must be revoked.
+        let deleted: Option<(SignatureState, Option<i64>)> = db_run!(conn: {
             diesel::delete(signatures::table.filter(signatures::id.eq(&token.signature_id)))
-                .execute(conn)
+                .returning((signatures::state, signatures::log_index))
+                .get_result(conn)
+                .optional()
         })
         .context("deleting signature")?;
-        let was_confirmed = token.state == SignatureState::Confirmed;
+        let Some((state, leaf)) = deleted else {
+            return Ok(WithdrawOutcome::NotFound);
+        };
+        let was_confirmed = state == SignatureState::Confirmed;
         if was_confirmed {
             counts::add(conn, &token.petition_id, -1)?;
+            if let Some(add) = leaf {
+                public_log::append_revoke(conn, &token.petition_id, &token.slug, add as u64, now)?;
+            }
         }
         Ok(WithdrawOutcome::Withdrawn {
             petition_id: token.petition_id,

@@ -1,0 +1,613 @@
+//! The public log's tables: leaves, the hashes of complete subtrees, signed
+//! heads, and each log's running totals. Appends happen inside the
+//! transaction that confirms, withdraws or invalidates a signature, so the
+//! log and the count can never disagree.
+
+use std::collections::HashMap;
+
+use anyhow::Context;
+use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Text, Timestamp};
+use time::format_description::well_known::Rfc3339;
+use time::PrimitiveDateTime;
+
+use crate::db::schema::{log_heads, log_leaves, log_nodes, log_states, petitions};
+use crate::db::{write_transaction, DbConnection};
+use crate::db_run;
+use crate::transparency::head::{LogKey, TreeHead};
+use crate::transparency::leaf::{Leaf, LeafKind};
+use crate::transparency::merkle::{self, node_hash, Hash, Nodes};
+
+/// Most leaves one page of the public list holds.
+pub const MAX_LEAVES_PER_PAGE: u64 = 10_000;
+
+/// Gives a new petition its empty log.
+pub fn start(conn: &mut DbConnection, petition_id: &str) -> anyhow::Result<()> {
+    db_run!(conn: {
+        diesel::insert_into(log_states::table)
+            .values(log_states::petition_id.eq(petition_id))
+            .execute(conn)
+    })
+    .context("starting the petition's log")?;
+    Ok(())
+}
+
+/// Appends the `add` leaf of a signature that now counts; returns its index.
+/// Call inside the confirming transaction.
+pub fn append_add(
+    conn: &mut DbConnection,
+    petition_id: &str,
+    slug: &str,
+    commitment: Hash,
+    now: PrimitiveDateTime,
+) -> anyhow::Result<u64> {
+    append(conn, petition_id, slug, LeafKind::Add, None, commitment, now)
+}
+
+/// Appends a `revoke` of the add leaf at `add_index`, carrying the same
+/// commitment, so that the receipt's holder finds it too. Call inside the
+/// transaction that takes the signature off the count.
+pub fn append_revoke(
+    conn: &mut DbConnection,
+    petition_id: &str,
+    slug: &str,
+    add_index: u64,
+    now: PrimitiveDateTime,
+) -> anyhow::Result<u64> {
+    let commitment: Vec<u8> = db_run!(conn: {
+        log_leaves::table
+            .filter(log_leaves::petition_id.eq(petition_id))
+            .filter(log_leaves::idx.eq(add_index as i64))
+            .filter(log_leaves::kind.eq(LeafKind::Add.as_str()))
+            .select(log_leaves::commitment)
+            .first(conn)
+    })
+    .context("reading the add leaf to revoke")?;
+    let commitment = to_hash(commitment)?;
+    append(
+        conn,
+        petition_id,
+        slug,
+        LeafKind::Revoke,
+        Some(add_index),
+        commitment,
+        now,
+    )
+}
+
+fn append(
+    conn: &mut DbConnection,
+    petition_id: &str,
+    slug: &str,
+    kind: LeafKind,
+    revokes: Option<u64>,
+    commitment: Hash,
+    now: PrimitiveDateTime,
+) -> anyhow::Result<u64> {
+    let (add, revoke) = match kind {
+        LeafKind::Add => (1i64, 0i64),
+        LeafKind::Revoke => (0, 1),
+    };
+    // On PostgreSQL this row stays locked until the transaction ends, so
+    // appends to one log take their indices one after another.
+    let size: i64 = db_run!(conn: {
+        diesel::update(log_states::table.filter(log_states::petition_id.eq(petition_id)))
+            .set((
+                log_states::size.eq(log_states::size + 1),
+                log_states::adds.eq(log_states::adds + add),
+                log_states::revokes.eq(log_states::revokes + revoke),
+            ))
+            .returning(log_states::size)
+            .get_result(conn)
+    })
+    .context("growing the log")?;
+    let index = (size - 1) as u64;
+    let leaf = Leaf {
+        index,
+        kind,
+        revokes,
+        day: day_of(now),
+        commitment,
+    };
+    let hash = leaf.hash(slug);
+    db_run!(conn: {
+        diesel::insert_into(log_leaves::table)
+            .values((
+                log_leaves::petition_id.eq(petition_id),
+                log_leaves::idx.eq(index as i64),
+                log_leaves::kind.eq(kind.as_str()),
+                log_leaves::revokes.eq(revokes.map(|r| r as i64)),
+                log_leaves::day.eq(&leaf.day),
+                log_leaves::commitment.eq(commitment.as_slice()),
+                log_leaves::leaf_hash.eq(hash.as_slice()),
+            ))
+            .execute(conn)
+    })
+    .context("appending a leaf")?;
+    // Each subtree this leaf completes gets its hash: one on average.
+    let (mut level, mut position, mut current) = (0u32, index, hash);
+    while position & 1 == 1 {
+        let left = StoredNodes::new(conn, petition_id).perfect(level, position - 1)?;
+        current = node_hash(&left, &current);
+        level += 1;
+        position >>= 1;
+        db_run!(conn: {
+            diesel::insert_into(log_nodes::table)
+                .values((
+                    log_nodes::petition_id.eq(petition_id),
+                    log_nodes::level.eq(level as i32),
+                    log_nodes::idx.eq(position as i64),
+                    log_nodes::hash.eq(current.as_slice()),
+                ))
+                .execute(conn)
+        })
+        .context("storing a subtree hash")?;
+    }
+    Ok(index)
+}
+
+fn day_of(at: PrimitiveDateTime) -> String {
+    let d = at.date();
+    format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())
+}
+
+fn to_hash(bytes: Vec<u8>) -> anyhow::Result<Hash> {
+    bytes
+        .try_into()
+        .map_err(|_| anyhow::anyhow!("a stored hash is not 32 bytes"))
+}
+
+/// Complete subtrees read from the stored hashes, each at most once.
+pub struct StoredNodes<'c> {
+    conn: &'c mut DbConnection,
+    petition_id: &'c str,
+    seen: HashMap<(u32, u64), Hash>,
+}
+
+impl<'c> StoredNodes<'c> {
+    pub fn new(conn: &'c mut DbConnection, petition_id: &'c str) -> Self {
+        Self {
+            conn,
+            petition_id,
+            seen: HashMap::new(),
+        }
+    }
+}
+
+impl Nodes for StoredNodes<'_> {
+    fn perfect(&mut self, level: u32, index: u64) -> anyhow::Result<Hash> {
+        if let Some(hash) = self.seen.get(&(level, index)) {
+            return Ok(*hash);
+        }
+        let conn = &mut *self.conn;
+        let petition_id = self.petition_id;
+        let bytes: Vec<u8> = if level == 0 {
+            db_run!(conn: {
+                log_leaves::table
+                    .filter(log_leaves::petition_id.eq(petition_id))
+                    .filter(log_leaves::idx.eq(index as i64))
+                    .select(log_leaves::leaf_hash)
+                    .first(conn)
+            })
+        } else {
+            db_run!(conn: {
+                log_nodes::table
+                    .filter(log_nodes::petition_id.eq(petition_id))
+                    .filter(log_nodes::level.eq(level as i32))
+                    .filter(log_nodes::idx.eq(index as i64))
+                    .select(log_nodes::hash)
+                    .first(conn)
+            })
+        }
+        .with_context(|| format!("reading the log's subtree {level}/{index}"))?;
+        let hash = to_hash(bytes)?;
+        self.seen.insert((level, index), hash);
+        Ok(hash)
+    }
+}
+
+/// A log's running totals.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Queryable)]
+pub struct LogTotals {
+    pub size: i64,
+    pub adds: i64,
+    pub revokes: i64,
+}
+
+pub fn totals(conn: &mut DbConnection, petition_id: &str) -> anyhow::Result<LogTotals> {
+    Ok(db_run!(conn: {
+        log_states::table
+            .filter(log_states::petition_id.eq(petition_id))
+            .select((log_states::size, log_states::adds, log_states::revokes))
+            .first(conn)
+            .optional()
+    })
+    .context("reading the log's totals")?
+    .unwrap_or(LogTotals {
+        size: 0,
+        adds: 0,
+        revokes: 0,
+    }))
+}
+
+/// The id of the public (not hidden) petition behind `slug`.
+pub fn public_petition_id(conn: &mut DbConnection, slug: &str) -> anyhow::Result<Option<String>> {
+    db_run!(conn: {
+        petitions::table
+            .filter(petitions::slug.eq(slug))
+            .filter(petitions::hidden_at.is_null())
+            .select(petitions::id)
+            .first(conn)
+            .optional()
+    })
+    .context("finding the petition of a log")
+}
+
+#[derive(Queryable)]
+struct HeadRow {
+    tree_size: i64,
+    root_hash: Vec<u8>,
+    adds: i64,
+    revokes: i64,
+    published_at: PrimitiveDateTime,
+    signature: Vec<u8>,
+}
+
+impl HeadRow {
+    fn into_head(self, slug: &str) -> TreeHead {
+        use base64::Engine;
+        TreeHead {
+            petition: slug.to_owned(),
+            tree_size: self.tree_size as u64,
+            root_hash: hex::encode(self.root_hash),
+            adds: self.adds as u64,
+            revokes: self.revokes as u64,
+            timestamp: rfc3339(self.published_at),
+            signature: base64::engine::general_purpose::STANDARD.encode(self.signature),
+        }
+    }
+}
+
+fn rfc3339(at: PrimitiveDateTime) -> String {
+    at.assume_utc()
+        .format(&Rfc3339)
+        .unwrap_or_else(|_| at.to_string())
+}
+
+type HeadColumns = (
+    log_heads::tree_size,
+    log_heads::root_hash,
+    log_heads::adds,
+    log_heads::revokes,
+    log_heads::published_at,
+    log_heads::signature,
+);
+const HEAD_COLUMNS: HeadColumns = (
+    log_heads::tree_size,
+    log_heads::root_hash,
+    log_heads::adds,
+    log_heads::revokes,
+    log_heads::published_at,
+    log_heads::signature,
+);
+
+/// The latest signed head of a petition's log.
+pub fn latest_head(
+    conn: &mut DbConnection,
+    petition_id: &str,
+    slug: &str,
+) -> anyhow::Result<Option<TreeHead>> {
+    let row: Option<HeadRow> = db_run!(conn: {
+        log_heads::table
+            .filter(log_heads::petition_id.eq(petition_id))
+            .order(log_heads::seq.desc())
+            .select(HEAD_COLUMNS)
+            .first(conn)
+            .optional()
+    })
+    .context("reading the latest head")?;
+    Ok(row.map(|r| r.into_head(slug)))
+}
+
+/// Signed heads, oldest first, `limit` from `offset`.
+pub fn heads(
+    conn: &mut DbConnection,
+    petition_id: &str,
+    slug: &str,
+    offset: i64,
+    limit: i64,
+) -> anyhow::Result<Vec<TreeHead>> {
+    let rows: Vec<HeadRow> = db_run!(conn: {
+        log_heads::table
+            .filter(log_heads::petition_id.eq(petition_id))
+            .order(log_heads::seq.asc())
+            .offset(offset)
+            .limit(limit)
+            .select(HEAD_COLUMNS)
+            .load(conn)
+    })
+    .context("reading heads")?;
+    Ok(rows.into_iter().map(|r| r.into_head(slug)).collect())
+}
+
+/// A leaf as the public list shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredLeaf {
+    pub leaf: Leaf,
+    pub leaf_hash: Hash,
+}
+
+/// Leaves `start <= index < end`, in order.
+pub fn leaves(
+    conn: &mut DbConnection,
+    petition_id: &str,
+    start: u64,
+    end: u64,
+) -> anyhow::Result<Vec<StoredLeaf>> {
+    type Row = (i64, String, Option<i64>, String, Vec<u8>, Vec<u8>);
+    let rows: Vec<Row> = db_run!(conn: {
+        log_leaves::table
+            .filter(log_leaves::petition_id.eq(petition_id))
+            .filter(log_leaves::idx.ge(start as i64))
+            .filter(log_leaves::idx.lt(end as i64))
+            .order(log_leaves::idx.asc())
+            .select((
+                log_leaves::idx,
+                log_leaves::kind,
+                log_leaves::revokes,
+                log_leaves::day,
+                log_leaves::commitment,
+                log_leaves::leaf_hash,
+            ))
+            .load(conn)
+    })
+    .context("reading leaves")?;
+    rows.into_iter()
+        .map(|(idx, kind, revokes, day, commitment, leaf_hash)| {
+            Ok(StoredLeaf {
+                leaf: Leaf {
+                    index: idx as u64,
+                    kind: LeafKind::parse(&kind)
+                        .with_context(|| format!("leaf {idx} has the kind {kind:?}"))?,
+                    revokes: revokes.map(|r| r as u64),
+                    day,
+                    commitment: to_hash(commitment)?,
+                },
+                leaf_hash: to_hash(leaf_hash)?,
+            })
+        })
+        .collect()
+}
+
+/// What a proof is asked for by.
+pub enum LeafKey {
+    /// A receipt's commitment: the add leaf it belongs to.
+    Commitment(Hash),
+    LeafHash(Hash),
+}
+
+/// The index and hash of the leaf a proof is asked for, if it is in this
+/// petition's log.
+pub fn find_leaf(
+    conn: &mut DbConnection,
+    petition_id: &str,
+    key: &LeafKey,
+) -> anyhow::Result<Option<(u64, Hash)>> {
+    let found: Option<(i64, Vec<u8>)> = match key {
+        LeafKey::Commitment(c) => db_run!(conn: {
+            log_leaves::table
+                .filter(log_leaves::commitment.eq(c.as_slice()))
+                .filter(log_leaves::petition_id.eq(petition_id))
+                .filter(log_leaves::kind.eq(LeafKind::Add.as_str()))
+                .select((log_leaves::idx, log_leaves::leaf_hash))
+                .first(conn)
+                .optional()
+        }),
+        LeafKey::LeafHash(h) => db_run!(conn: {
+            log_leaves::table
+                .filter(log_leaves::leaf_hash.eq(h.as_slice()))
+                .filter(log_leaves::petition_id.eq(petition_id))
+                .select((log_leaves::idx, log_leaves::leaf_hash))
+                .first(conn)
+                .optional()
+        }),
+    }
+    .context("finding a leaf")?;
+    found
+        .map(|(idx, hash)| Ok((idx as u64, to_hash(hash)?)))
+        .transpose()
+}
+
+/// The revoke leaf that takes back the add at `index`, if any.
+pub fn revoked_by(
+    conn: &mut DbConnection,
+    petition_id: &str,
+    index: u64,
+) -> anyhow::Result<Option<u64>> {
+    let found: Option<i64> = db_run!(conn: {
+        log_leaves::table
+            .filter(log_leaves::petition_id.eq(petition_id))
+            .filter(log_leaves::revokes.eq(index as i64))
+            .select(log_leaves::idx)
+            .first(conn)
+            .optional()
+    })
+    .context("finding a revoke")?;
+    Ok(found.map(|i| i as u64))
+}
+
+pub fn inclusion_path(
+    conn: &mut DbConnection,
+    petition_id: &str,
+    index: u64,
+    size: u64,
+) -> anyhow::Result<Vec<Hash>> {
+    merkle::inclusion_path(&mut StoredNodes::new(conn, petition_id), index, size)
+}
+
+pub fn consistency_path(
+    conn: &mut DbConnection,
+    petition_id: &str,
+    first: u64,
+    second: u64,
+) -> anyhow::Result<Vec<Hash>> {
+    merkle::consistency_path(&mut StoredNodes::new(conn, petition_id), first, second)
+}
+
+/// A log whose head is due: it grew since its last head, or its petition
+/// closed since then.
+#[derive(Debug, Clone, QueryableByName)]
+pub struct DueHead {
+    #[diesel(sql_type = Text)]
+    pub petition_id: String,
+    #[diesel(sql_type = Text)]
+    pub slug: String,
+    #[diesel(sql_type = BigInt)]
+    pub size: i64,
+    #[diesel(sql_type = BigInt)]
+    pub adds: i64,
+    #[diesel(sql_type = BigInt)]
+    pub revokes: i64,
+    #[diesel(sql_type = BigInt)]
+    pub head_seq: i64,
+}
+
+pub fn due_heads(conn: &mut DbConnection, now: PrimitiveDateTime) -> anyhow::Result<Vec<DueHead>> {
+    // A petition closes by hand (closed_at) or when its closing date
+    // passes (closes_at); either way its log gets a last head after it.
+    const SQL: &str = "SELECT s.petition_id, p.slug, s.size, s.adds, s.revokes, s.head_seq \
+         FROM log_states s JOIN petitions p ON p.id = s.petition_id \
+         WHERE s.size > s.head_size \
+            OR (p.closed_at IS NOT NULL AND (s.head_at IS NULL OR s.head_at < p.closed_at)) \
+            OR (p.closes_at IS NOT NULL AND p.closes_at <= $1 \
+                AND (s.head_at IS NULL OR s.head_at < p.closes_at))";
+    db_run!(conn: {
+        diesel::sql_query(SQL)
+            .bind::<Timestamp, _>(now)
+            .load(conn)
+    })
+    .context("finding logs whose head is due")
+}
+
+/// Signs and stores the head of `due`, unless another instance already
+/// published one since `due` was read. Returns whether it published.
+pub fn publish_head(
+    conn: &mut DbConnection,
+    due: &DueHead,
+    key: &LogKey,
+    now: PrimitiveDateTime,
+) -> anyhow::Result<bool> {
+    // Whole seconds: the timestamp is signed as text, and must read back
+    // from the database exactly as it was signed.
+    let at = now.replace_nanosecond(0).unwrap_or(now);
+    write_transaction(conn, |conn| {
+        let claimed = db_run!(conn: {
+            diesel::update(
+                log_states::table
+                    .filter(log_states::petition_id.eq(&due.petition_id))
+                    .filter(log_states::head_seq.eq(due.head_seq)),
+            )
+            .set((
+                log_states::head_seq.eq(due.head_seq + 1),
+                log_states::head_size.eq(due.size),
+                log_states::head_at.eq(at),
+            ))
+            .execute(conn)
+        })
+        .context("claiming the next head")?;
+        if claimed == 0 {
+            return Ok(false);
+        }
+        let root = merkle::root(
+            &mut StoredNodes::new(conn, &due.petition_id),
+            due.size as u64,
+        )?;
+        let mut head = TreeHead {
+            petition: due.slug.clone(),
+            tree_size: due.size as u64,
+            root_hash: hex::encode(root),
+            adds: due.adds as u64,
+            revokes: due.revokes as u64,
+            timestamp: rfc3339(at),
+            signature: String::new(),
+        };
+        key.sign(&mut head);
+        use base64::Engine;
+        let signature = base64::engine::general_purpose::STANDARD
+            .decode(&head.signature)
+            .context("decoding our own signature")?;
+        db_run!(conn: {
+            diesel::insert_into(log_heads::table)
+                .values((
+                    log_heads::petition_id.eq(&due.petition_id),
+                    log_heads::seq.eq(due.head_seq + 1),
+                    log_heads::tree_size.eq(due.size),
+                    log_heads::root_hash.eq(root.as_slice()),
+                    log_heads::adds.eq(due.adds),
+                    log_heads::revokes.eq(due.revokes),
+                    log_heads::published_at.eq(at),
+                    log_heads::signature.eq(signature),
+                ))
+                .execute(conn)
+        })
+        .context("storing a signed head")?;
+        Ok(true)
+    })
+}
+
+/// Another process gave a signature its leaf first.
+#[derive(Debug, thiserror::Error)]
+#[error("another process is backfilling the log")]
+struct Raced;
+
+/// Confirmed signatures that have no add leaf: those confirmed before the
+/// log existed. Each gets one, with the commitment of a receipt nobody was
+/// shown, so that the log adds up to the count from the start.
+pub fn backfill(conn: &mut DbConnection, now: PrimitiveDateTime) -> anyhow::Result<u64> {
+    use crate::db::schema::signatures;
+    use crate::domain::signer::SignatureState;
+    let mut done = 0;
+    loop {
+        let batch: Vec<(String, String, String)> = db_run!(conn: {
+            signatures::table
+                .inner_join(petitions::table)
+                .filter(signatures::state.eq(SignatureState::Confirmed))
+                .filter(signatures::log_index.is_null())
+                .select((signatures::id, signatures::petition_id, petitions::slug))
+                .limit(500)
+                .load(conn)
+        })
+        .context("finding signatures the log lacks")?;
+        if batch.is_empty() {
+            return Ok(done);
+        }
+        let written = write_transaction(conn, |conn| {
+            for (id, petition_id, slug) in &batch {
+                let commitment = crate::transparency::receipt::Receipt::generate().commitment();
+                let index = append_add(conn, petition_id, slug, commitment, now)?;
+                // Another instance starting at the same moment may have
+                // given it a leaf already: then this batch is rolled back
+                // and the next round reads what is still missing.
+                let set = db_run!(conn: {
+                    diesel::update(
+                        signatures::table
+                            .filter(signatures::id.eq(id))
+                            .filter(signatures::log_index.is_null()),
+                    )
+                    .set(signatures::log_index.eq(index as i64))
+                    .execute(conn)
+                })
+                .context("recording a backfilled leaf")?;
+                if set == 0 {
+                    return Err(anyhow::Error::new(Raced));
+                }
+            }
+            Ok(())
+        });
+        match written {
+            Ok(()) => done += batch.len() as u64,
+            Err(err) if err.is::<Raced>() => continue,
+            Err(err) => return Err(err),
+        }
+    }
+}
