@@ -1,5 +1,5 @@
 //! The command line: `serve` (the default), `migrate`, `organizer create`,
-//! `token create`, `anonymise`, `healthcheck`.
+//! `token create`, `anonymise`, `healthcheck`, `verify`.
 
 use std::io::{BufRead, IsTerminal};
 use std::path::Path;
@@ -15,6 +15,7 @@ use crate::domain::signer::parse_name;
 use crate::domain::Email;
 use crate::security::password::{hash_password, Password};
 use crate::startup::Application;
+use crate::transparency::head::TreeHead;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -45,6 +46,17 @@ pub enum Command {
     /// Make anonymous the signers of petitions closed longer ago than
     /// `privacy.retention_days`, print how many, and exit.
     Anonymise,
+    /// Check a petition's public log through its public address: every
+    /// leaf, the root, the head's signature, the revokes and the count.
+    /// Exit 0 when all of it holds, 1 with the reason otherwise.
+    Verify {
+        /// The petition's address, e.g. https://example.org/petitions/save-the-bees
+        url: String,
+        /// A head saved earlier (the JSON of …/log/head): the log must
+        /// still extend it.
+        #[arg(long, value_name = "HEAD.json")]
+        since: Option<std::path::PathBuf>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -105,6 +117,26 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 "{changed} signature(s) anonymised (petitions closed more than {days} days ago)"
             );
             Ok(())
+        }
+        Command::Verify { url, since } => {
+            let since = since
+                .map(|path| -> anyhow::Result<TreeHead> {
+                    let text = std::fs::read_to_string(&path)
+                        .with_context(|| format!("cannot read {}", path.display()))?;
+                    serde_json::from_str(&text)
+                        .with_context(|| format!("{} is not a saved head", path.display()))
+                })
+                .transpose()?;
+            match crate::app::verify_log::verify(&url, since).await {
+                Ok(report) => {
+                    println!("{report}");
+                    Ok(())
+                }
+                Err(err) => {
+                    eprintln!("FAILED: {err:#}");
+                    std::process::exit(1);
+                }
+            }
         }
         Command::Healthcheck => {
             let (host, port) = (settings.server.host.clone(), settings.server.port);

@@ -164,3 +164,4 @@ verify-checked-server = Our server made this check. With JavaScript on, your bro
 verify-machine = Anyone can check this petition’s whole log, and that it adds up to the count, with:
 verify-head = Latest signed head: { $tree_size } entries ({ $adds } added, { $revokes } withdrawn), signed at { $timestamp }.
 verify-no-head = This petition’s log has no signed head yet.
+verify-log-heading = The public log

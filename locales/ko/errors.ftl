@@ -150,3 +150,11 @@ error-too-slow = 요청이 도착하는 데 너무 오래 걸렸습니다. 다�
 # 아닌 형식을 요청한 oEmbed 요청(oEmbed 1.0 §2.3.4).
 error-no-such-file = 그런 파일이 없습니다.
 error-oembed-format = format=json만 지원합니다.
+error-param-index = { $name }은(는) 0 이상의 정수여야 합니다
+error-log-query = 쿼리 문자열을 읽을 수 없습니다
+error-log-range = end는 start보다 작을 수 없습니다
+error-log-receipt = receipt가 영수증 코드가 아닙니다. 영수증 코드는 영문자(A~Z)와 숫자(2~7) 32자입니다
+error-log-leaf-hash = leaf_hash는 16진수 64자여야 합니다
+error-log-proof-key = receipt(영수증 코드)나 leaf_hash(16진수 64자) 중 하나를 주세요
+error-log-sizes-missing = 비교할 두 트리 크기 first와 second를 모두 주세요
+error-log-sizes = first와 second는 1 ≤ first ≤ second ≤ { $size }인 트리 크기여야 합니다

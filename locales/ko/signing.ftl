@@ -163,3 +163,4 @@ verify-checked-server = 이 확인은 저희 서버가 했습니다. JavaScript�
 verify-machine = 누구나 다음 명령으로 이 청원의 전체 기록과 집계 수가 맞는지 확인할 수 있습니다:
 verify-head = 최신 서명 헤드: 항목 { $tree_size }개(추가 { $adds }, 철회 { $revokes }), { $timestamp }에 서명됨.
 verify-no-head = 이 청원의 기록에는 아직 서명된 헤드가 없습니다.
+verify-log-heading = 공개 기록

@@ -55,8 +55,10 @@ pub mod managing;
 pub mod moderation;
 pub mod petitions;
 pub mod preview;
+pub mod public_log;
 pub mod sign;
 pub mod updates;
+pub mod verify_log;
 pub mod withdraw;
 
 use time::PrimitiveDateTime;

@@ -45,6 +45,11 @@ const SOURCES: &[Source] = &[
         body: include_bytes!("../../static/embed-frame.js"),
     },
     Source {
+        name: "verify.js",
+        content_type: "text/javascript; charset=utf-8",
+        body: include_bytes!("../../static/verify.js"),
+    },
+    Source {
         name: "live.js",
         content_type: "text/javascript; charset=utf-8",
         body: include_bytes!("../../static/live.js"),

@@ -21,6 +21,7 @@ pub mod openapi;
 pub mod organizers;
 pub mod petitions;
 pub mod previews;
+pub mod public_log;
 pub mod signatures;
 pub mod site;
 pub mod statistics;
@@ -86,8 +87,20 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .service(web::resource("/live").get(live::live))
             .service(web::resource("/card.png").get(previews::share_card))
             .service(web::resource("/signatures").post(signatures::sign))
-            .service(web::resource("/signed").get(signatures::signed)),
+            .service(web::resource("/signed").get(signatures::signed))
+            .service(web::resource("/verify").get(public_log::verify_page))
+            .service(
+                web::scope("/log")
+                    .service(log_json(web::resource("/head").get(public_log::head)))
+                    .service(log_json(web::resource("/heads").get(public_log::heads)))
+                    .service(log_json(web::resource("/leaves").get(public_log::leaves)))
+                    .service(log_json(web::resource("/proof").get(public_log::proof)))
+                    .service(log_json(
+                        web::resource("/consistency").get(public_log::consistency),
+                    )),
+            ),
     )
+    .service(log_json(web::resource("/log/key").get(public_log::key)))
     .service(web::resource("/").get(petitions::home))
     .service(web::resource("/privacy").get(petitions::privacy))
     .service(web::resource("/health").get(health::health))
@@ -289,6 +302,31 @@ where
                 .to(api::options(READ_ONLY)),
         )
         .default_service(web::to(api::method_not_allowed(READ_ONLY)))
+}
+
+/// The public log's JSON: read-only, and open to checkers on any origin.
+fn log_json<T, B>(
+    resource: Resource<T>,
+) -> Resource<
+    impl ServiceFactory<
+        ServiceRequest,
+        Config = (),
+        Response = ServiceResponse<impl MessageBody>,
+        Error = actix_web::Error,
+        InitError = (),
+    >,
+>
+where
+    T: ServiceFactory<
+            ServiceRequest,
+            Config = (),
+            Response = ServiceResponse<B>,
+            Error = actix_web::Error,
+            InitError = (),
+        > + 'static,
+    B: MessageBody + 'static,
+{
+    open_to_any_origin(read_only(resource), &["GET"])
 }
 
 /// GET, HEAD and CORS preflights: what the public read resources answer.

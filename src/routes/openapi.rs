@@ -7,7 +7,7 @@ use actix_web::HttpResponse;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::{api, api_organizer};
+use super::{api, api_organizer, public_log};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -35,11 +35,19 @@ use super::{api, api_organizer};
         api_organizer::create_petition,
         api_organizer::edit_petition,
         api_organizer::list_signatures,
+        public_log::key,
+        public_log::head,
+        public_log::heads,
+        public_log::leaves,
+        public_log::proof,
+        public_log::consistency,
         openapi_json,
     ),
     modifiers(&BearerToken),
     tags(
         (name = "public", description = "No authentication; any origin may call these (CORS)."),
+        (name = "public log", description = "A petition's append-only log of signatures \
+            (RFC 9162 hashing, Ed25519-signed heads): see docs/verifiable-count.md. Any origin."),
         (name = "organizers", description = "An organizer's API token as `Authorization: Bearer`. \
             Make one at /dashboard/tokens or with `undersigned token create`."),
     )
