@@ -25,8 +25,8 @@ use crate::security::password::HashingGate;
 use crate::state::AppState;
 use crate::telemetry::RequestSpan;
 use crate::transparency::head::LogKey;
-use secrecy::ExposeSecret;
 use crate::workers::{self, Deps};
+use secrecy::ExposeSecret;
 
 pub struct Application {
     port: u16,
@@ -61,7 +61,10 @@ impl Application {
             .await
             .context("adding earlier signatures to the public log")?;
         if backfilled > 0 {
-            tracing::info!(backfilled, "signatures confirmed before the public log added to it");
+            tracing::info!(
+                backfilled,
+                "signatures confirmed before the public log added to it"
+            );
         }
         let log_key = LogKey::from_base64(settings.log.signing_key.expose_secret())?;
 

@@ -156,7 +156,7 @@ error-too-slow = The request took too long to arrive. Try again.
 # oEmbed request for a format other than JSON (oEmbed 1.0 §2.3.4).
 error-no-such-file = There is no such file.
 error-oembed-format = Only format=json is supported.
-error-param-index = { $name } must be a whole number of 0 or more
+error-param-index = { $name } must be a whole number from 0 to 9007199254740992
 error-log-query = The query string could not be read
 error-log-range = end must not be less than start
 error-log-receipt = receipt is not a receipt code: a receipt code has 32 letters (A to Z) and digits (2 to 7)

@@ -150,7 +150,7 @@ error-too-slow = 요청이 도착하는 데 너무 오래 걸렸습니다. 다�
 # 아닌 형식을 요청한 oEmbed 요청(oEmbed 1.0 §2.3.4).
 error-no-such-file = 그런 파일이 없습니다.
 error-oembed-format = format=json만 지원합니다.
-error-param-index = { $name }은(는) 0 이상의 정수여야 합니다
+error-param-index = { $name }은(는) 0부터 9007199254740992까지의 정수여야 합니다
 error-log-query = 쿼리 문자열을 읽을 수 없습니다
 error-log-range = end는 start보다 작을 수 없습니다
 error-log-receipt = receipt가 영수증 코드가 아닙니다. 영수증 코드는 영문자(A~Z)와 숫자(2~7) 32자입니다

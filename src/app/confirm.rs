@@ -49,7 +49,9 @@ pub async fn prompt(state: &AppState, token: String) -> anyhow::Result<Prompt> {
         Ok(slug) => Ok(Prompt::Confirm {
             petition: petition_if_public(state, slug).await?,
         }),
-        Err(settled) => Ok(Prompt::Settled(settled_outcome(state, settled, None).await?)),
+        Err(settled) => Ok(Prompt::Settled(
+            settled_outcome(state, settled, None).await?,
+        )),
     }
 }
 

@@ -94,7 +94,10 @@ impl Client {
             .await
             .with_context(|| format!("GET {url}"))?;
         let status = response.status();
-        let body = response.text().await.with_context(|| format!("GET {url}"))?;
+        let body = response
+            .text()
+            .await
+            .with_context(|| format!("GET {url}"))?;
         ensure!(
             status.is_success(),
             "GET {url} answered {status}: {}",
@@ -137,7 +140,10 @@ struct CountJson {
 
 fn hash_of(hex_str: &str, what: &str) -> anyhow::Result<Hash> {
     ensure!(
-        hex_str.len() == 64 && hex_str.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')),
+        hex_str.len() == 64
+            && hex_str
+                .bytes()
+                .all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')),
         "{what} is not 64 lowercase hex characters"
     );
     Ok(hex::decode(hex_str)?
@@ -292,10 +298,7 @@ pub async fn verify(url: &str, since: Option<TreeHead>) -> anyhow::Result<Report
 
     // The count moves while it is read: read it, the leaves since, and it
     // again, until the leaves account for one of the two readings.
-    let count_url = format!(
-        "{}/api/v1/petitions/{}/count",
-        petition.base, petition.slug
-    );
+    let count_url = format!("{}/api/v1/petitions/{}/count", petition.base, petition.slug);
     let mut tries = 0;
     let count = loop {
         let before: CountJson = client.get(&count_url).await?;
@@ -387,9 +390,15 @@ mod tests {
     #[test]
     fn a_petition_address_gives_the_site_and_the_slug() {
         let p = parse_url("https://example.org/petitions/save-bees/").unwrap();
-        assert_eq!((p.base.as_str(), p.slug.as_str()), ("https://example.org", "save-bees"));
+        assert_eq!(
+            (p.base.as_str(), p.slug.as_str()),
+            ("https://example.org", "save-bees")
+        );
         let p = parse_url("http://127.0.0.1:8080/sub/petitions/x?lang=ko").unwrap();
-        assert_eq!((p.base.as_str(), p.slug.as_str()), ("http://127.0.0.1:8080/sub", "x"));
+        assert_eq!(
+            (p.base.as_str(), p.slug.as_str()),
+            ("http://127.0.0.1:8080/sub", "x")
+        );
         assert!(parse_url("https://example.org/about").is_err());
         assert!(parse_url("ftp://example.org/petitions/x").is_err());
     }

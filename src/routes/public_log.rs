@@ -65,12 +65,18 @@ fn query<T: for<'de> Deserialize<'de>>(req: &HttpRequest) -> Result<T, ApiError>
         .map_err(|_| bad_request("error-log-query"))
 }
 
+/// Indices and sizes: whole numbers up to 2^53, which every JSON reader
+/// holds exactly and no log will reach.
 fn whole_number(value: Option<&str>, name: &'static str) -> Result<Option<u64>, ApiError> {
     value
         .map(|v| {
-            v.trim().parse::<u64>().map_err(|_| {
-                AppError::BadRequest(Message::new("error-param-index").arg("name", name)).into()
-            })
+            v.trim()
+                .parse::<u64>()
+                .ok()
+                .filter(|n| *n <= 1 << 53)
+                .ok_or_else(|| {
+                    AppError::BadRequest(Message::new("error-param-index").arg("name", name)).into()
+                })
         })
         .transpose()
 }

@@ -30,7 +30,10 @@ impl HeadPublisher {
 
     /// Publishes every head that is due; returns how many.
     pub async fn pass(&self) -> anyhow::Result<usize> {
-        let due = self.db.run(|conn| public_log::due_heads(conn, now())).await?;
+        let due = self
+            .db
+            .run(|conn| public_log::due_heads(conn, now()))
+            .await?;
         let mut published = 0;
         for log in due {
             let key = self.key.clone();

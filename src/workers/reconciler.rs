@@ -2,7 +2,8 @@
 //! then, and corrects the durable count if it drifted. Counts are kept by
 //! increments in the confirming transaction, so they should never drift;
 //! this is how we would find out if they do (a bug, a manual edit, a
-//! restored backup), and it puts them right.
+//! restored backup), and it puts them right. It also checks the public
+//! log's adds minus revokes against the signatures, and reports a gap.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -59,19 +60,26 @@ impl Reconciler {
             heartbeat.beat();
             let counts = self.counts.clone();
             let petition = id.clone();
-            let drift = self
+            let found = self
                 .db
                 .run(move |conn| {
-                    let drift = count_rows::reconcile(conn, &petition)?;
-                    if drift != 0 {
+                    let found = count_rows::reconcile(conn, &petition)?;
+                    if found.drift != 0 {
                         counts.reload_one(conn, &petition)?;
                     }
-                    Ok(drift)
+                    Ok(found)
                 })
                 .await?;
-            if drift != 0 {
-                self.metrics.count_drift_found(drift.unsigned_abs());
-                tracing::warn!(petition = %id, drift, "count drifted from its confirmed signatures; corrected");
+            if found.drift != 0 {
+                self.metrics.count_drift_found(found.drift.unsigned_abs());
+                tracing::warn!(petition = %id, drift = found.drift, "count drifted from its confirmed signatures; corrected");
+            }
+            if found.log_gap != 0 {
+                tracing::error!(
+                    petition = %id,
+                    gap = found.log_gap,
+                    "confirmed signatures differ from the public log's adds minus revokes"
+                );
             }
         }
         Ok(())

@@ -32,6 +32,7 @@ mod organizers;
 mod personal_data;
 mod pipeline;
 mod privacy;
+mod public_log;
 mod rate_limits;
 mod share;
 mod signing;

@@ -8,9 +8,7 @@ use diesel::sql_types::{BigInt, Integer, Nullable, Text, Timestamp};
 use time::PrimitiveDateTime;
 
 use super::{counts, new_id, public_log};
-use crate::db::schema::{
-    email_outbox, organizers, petitions, signature_invalidations, signatures,
-};
+use crate::db::schema::{email_outbox, organizers, petitions, signature_invalidations, signatures};
 use crate::db::{write_transaction, DbConnection};
 use crate::db_run;
 use crate::domain::abuse::Criteria;

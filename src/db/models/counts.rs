@@ -209,7 +209,7 @@ pub fn petition_ids(conn: &mut DbConnection) -> anyhow::Result<Vec<String>> {
 
 /// Recounts a petition's confirmed signature rows and moves its shards to
 /// match. Returns the drift found: rows minus shards, 0 when they agree.
-pub fn reconcile(conn: &mut DbConnection, petition_id: &str) -> anyhow::Result<i64> {
+pub fn reconcile(conn: &mut DbConnection, petition_id: &str) -> anyhow::Result<Reconciled> {
     crate::db::write_transaction(conn, |conn| {
         // The shard rows are locked before the rows are counted: a
         // confirmation that has already added itself to a shard commits
@@ -240,6 +240,21 @@ pub fn reconcile(conn: &mut DbConnection, petition_id: &str) -> anyhow::Result<i
         if drift != 0 {
             add(conn, petition_id, drift)?;
         }
-        Ok(drift)
+        // The public log cannot be corrected, only appended to: a gap
+        // between it and the signatures is reported, never papered over.
+        let log = super::public_log::totals(conn, petition_id)?;
+        Ok(Reconciled {
+            drift,
+            log_gap: rows - (log.adds - log.revokes),
+        })
     })
+}
+
+/// What reconciling one petition found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Reconciled {
+    /// Confirmed signatures minus the durable count, before correcting it.
+    pub drift: i64,
+    /// Confirmed signatures minus the public log's adds minus revokes.
+    pub log_gap: i64,
 }

@@ -41,7 +41,15 @@ pub fn append_add(
     commitment: Hash,
     now: PrimitiveDateTime,
 ) -> anyhow::Result<u64> {
-    append(conn, petition_id, slug, LeafKind::Add, None, commitment, now)
+    append(
+        conn,
+        petition_id,
+        slug,
+        LeafKind::Add,
+        None,
+        commitment,
+        now,
+    )
 }
 
 /// Appends a `revoke` of the add leaf at `add_index`, carrying the same

@@ -530,8 +530,7 @@ pub fn confirm(
             return Ok(ConfirmOutcome::AlreadyConfirmed { slug: token.slug });
         }
         counts::add(conn, &token.petition_id, 1)?;
-        let index =
-            public_log::append_add(conn, &token.petition_id, &token.slug, commitment, now)?;
+        let index = public_log::append_add(conn, &token.petition_id, &token.slug, commitment, now)?;
         db_run!(conn: {
             diesel::update(signatures::table.filter(signatures::id.eq(&token.signature_id)))
                 .set(signatures::log_index.eq(index as i64))
