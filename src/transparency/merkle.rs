@@ -47,7 +47,7 @@ pub trait Nodes {
 /// complete parts are aligned: O(log n) lookups.
 pub fn subtree<N: Nodes + ?Sized>(nodes: &mut N, start: u64, end: u64) -> anyhow::Result<Hash> {
     let n = end - start;
-    if n.is_power_of_two() && start % n == 0 {
+    if n.is_power_of_two() && start.is_multiple_of(n) {
         return nodes.perfect(n.trailing_zeros(), start >> n.trailing_zeros());
     }
     let k = split(n);

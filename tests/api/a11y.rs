@@ -94,6 +94,11 @@ const PUBLIC_PAGES: &[Check] = &[
     ),
     visit("embedded, closed petition", "/petitions/{closed}/embed"),
     visit("check your inbox", "/petitions/{slug}/signed"),
+    visit("check a signature", "/petitions/{slug}/verify"),
+    visit(
+        "check a signature, answered by the server",
+        "/petitions/{slug}/verify?receipt=AAAA-AAAA-AAAA-AAAA-AAAA-AAAA-AAAA-AAAA",
+    ),
     visit("confirm your signature", "/signatures/confirm/{confirm}"),
     answer(
         "thank you for signing",

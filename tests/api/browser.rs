@@ -113,11 +113,41 @@ async fn a_person_signs_and_confirms_in_a_real_browser(app: TestApp) {
     assert_eq!(app.count(&slug).await, 0);
     browser.click("main form button[type=submit]").await;
     browser.wait_for_text("h1", "Thank you for signing").await;
+    let receipt = browser.text("#receipt-code").await;
 
     browser.goto(&page_url).await;
     assert_eq!(
         browser.text(&format!("[data-live-count=\"{slug}\"]")).await,
         "1"
+    );
+
+    // The receipt is checked in the browser, against the signed log.
+    crate::public_log::head_covering(&app, &slug, 1).await;
+    browser
+        .goto(&app.url(&format!("/petitions/{slug}/verify")))
+        .await;
+    browser.fill("#receipt", &receipt.to_lowercase()).await;
+    browser.click("#verify-form button[type=submit]").await;
+    let mut verdict = String::new();
+    for _ in 0..100 {
+        verdict = browser.text("#verify-result").await;
+        if verdict.contains("counted") {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(verdict.contains("Your signature is counted"), "{verdict}");
+    assert!(
+        verdict.contains("This check ran in your browser"),
+        "{verdict}"
+    );
+    assert!(
+        !verdict.contains("cannot check"),
+        "Chromium checks Ed25519: {verdict}"
+    );
+    assert!(
+        !browser.url().await.contains("receipt="),
+        "the form was not sent"
     );
 }
 

@@ -57,7 +57,7 @@ async fn withdraw(app: &TestApp, link: &str) {
 }
 
 /// The latest head, once one covers at least `size` leaves.
-async fn head_covering(app: &TestApp, slug: &str, size: u64) -> TreeHead {
+pub(crate) async fn head_covering(app: &TestApp, slug: &str, size: u64) -> TreeHead {
     for _ in 0..150 {
         let (status, body) = app.get_json(&format!("/petitions/{slug}/log/head")).await;
         if status == 200 {
