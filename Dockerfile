@@ -2,6 +2,7 @@
 # Run: see "Running in a container" in README.md. In short:
 #   docker run -p 8080:8080 -v undersigned-data:/app/data \
 #     -e UNDERSIGNED__SECURITY__SECRET_KEY=… \
+#     -e UNDERSIGNED__LOG__SIGNING_KEY=… \
 #     -e UNDERSIGNED__SERVER__PUBLIC_URL=https://petitions.example.org \
 #     -e UNDERSIGNED__EMAIL__TRANSPORT=smtp \
 #     -e UNDERSIGNED__EMAIL__SMTP_URL=smtp://relay.example.org:587?tls=required \

@@ -478,6 +478,12 @@ async fn openapi_describes_every_api_route(app: TestApp) {
         ("/api/v1/petitions/{slug}/count", &["get"]),
         ("/api/v1/petitions/{slug}/signatures", &["get", "post"]),
         ("/api/v1/openapi.json", &["get"]),
+        ("/log/key", &["get"]),
+        ("/petitions/{slug}/log/head", &["get"]),
+        ("/petitions/{slug}/log/heads", &["get"]),
+        ("/petitions/{slug}/log/leaves", &["get"]),
+        ("/petitions/{slug}/log/proof", &["get"]),
+        ("/petitions/{slug}/log/consistency", &["get"]),
     ] {
         for method in methods {
             let operation = &paths[path][*method];
@@ -490,7 +496,7 @@ async fn openapi_describes_every_api_route(app: TestApp) {
             );
         }
     }
-    assert_eq!(paths.len(), 5, "no route is described that does not exist");
+    assert_eq!(paths.len(), 11, "no route is described that does not exist");
     assert_eq!(
         spec["components"]["securitySchemes"]["api_token"]["scheme"],
         "bearer"
