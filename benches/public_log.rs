@@ -67,7 +67,7 @@ async fn measure(backend: &str, url: &str, leaves: u64) -> anyhow::Result<()> {
         public_log::start(conn, PETITION)
     })
     .await?;
-    let size_before = db.run(|conn| database_bytes(conn)).await?;
+    let size_before = db.run(database_bytes).await?;
 
     let now = undersigned::db::models::now();
     let mut appending = Duration::ZERO;
@@ -87,7 +87,7 @@ async fn measure(backend: &str, url: &str, leaves: u64) -> anyhow::Result<()> {
             })
             .await?;
     }
-    let size_log = db.run(|conn| database_bytes(conn)).await?;
+    let size_log = db.run(database_bytes).await?;
     let mut reference = Duration::ZERO;
     for first in (0..leaves).step_by(BATCH as usize) {
         let count = BATCH.min(leaves - first);
@@ -109,7 +109,7 @@ async fn measure(backend: &str, url: &str, leaves: u64) -> anyhow::Result<()> {
             })
             .await?;
     }
-    let size_reference = db.run(|conn| database_bytes(conn)).await?;
+    let size_reference = db.run(database_bytes).await?;
 
     // Proofs against the whole log: random leaves, and consistency from
     // random earlier sizes.
@@ -124,9 +124,8 @@ async fn measure(backend: &str, url: &str, leaves: u64) -> anyhow::Result<()> {
                 let started = Instant::now();
                 let path = public_log::inclusion_path(conn, PETITION, index, leaves)?;
                 inclusion.push(started.elapsed());
-                let leaf = public_log::StoredNodes::new(conn, PETITION);
-                let mut leaf = leaf;
-                let hash = merkle::Nodes::perfect(&mut leaf, 0, index)?;
+                let mut nodes = public_log::StoredNodes::new(conn, PETITION);
+                let hash = merkle::Nodes::perfect(&mut nodes, 0, index)?;
                 anyhow::ensure!(merkle::verify_inclusion(index, leaves, &hash, &path, &root));
                 let first = rand::rng().random_range(1..=leaves);
                 let started = Instant::now();
