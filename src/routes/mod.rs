@@ -89,18 +89,35 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .service(web::resource("/signatures").post(signatures::sign))
             .service(web::resource("/signed").get(signatures::signed))
             .service(web::resource("/verify").get(public_log::verify_page))
+            // The public log's JSON: read-only, open to checkers anywhere.
             .service(
                 web::scope("/log")
-                    .service(log_json(web::resource("/head").get(public_log::head)))
-                    .service(log_json(web::resource("/heads").get(public_log::heads)))
-                    .service(log_json(web::resource("/leaves").get(public_log::leaves)))
-                    .service(log_json(web::resource("/proof").get(public_log::proof)))
-                    .service(log_json(
-                        web::resource("/consistency").get(public_log::consistency),
+                    .service(open_to_any_origin(
+                        read_only(web::resource("/head").get(public_log::head)),
+                        &["GET"],
+                    ))
+                    .service(open_to_any_origin(
+                        read_only(web::resource("/heads").get(public_log::heads)),
+                        &["GET"],
+                    ))
+                    .service(open_to_any_origin(
+                        read_only(web::resource("/leaves").get(public_log::leaves)),
+                        &["GET"],
+                    ))
+                    .service(open_to_any_origin(
+                        read_only(web::resource("/proof").get(public_log::proof)),
+                        &["GET"],
+                    ))
+                    .service(open_to_any_origin(
+                        read_only(web::resource("/consistency").get(public_log::consistency)),
+                        &["GET"],
                     )),
             ),
     )
-    .service(log_json(web::resource("/log/key").get(public_log::key)))
+    .service(open_to_any_origin(
+        read_only(web::resource("/log/key").get(public_log::key)),
+        &["GET"],
+    ))
     .service(web::resource("/").get(petitions::home))
     .service(web::resource("/privacy").get(petitions::privacy))
     .service(web::resource("/health").get(health::health))
@@ -302,31 +319,6 @@ where
                 .to(api::options(READ_ONLY)),
         )
         .default_service(web::to(api::method_not_allowed(READ_ONLY)))
-}
-
-/// The public log's JSON: read-only, and open to checkers on any origin.
-fn log_json<T, B>(
-    resource: Resource<T>,
-) -> Resource<
-    impl ServiceFactory<
-        ServiceRequest,
-        Config = (),
-        Response = ServiceResponse<impl MessageBody>,
-        Error = actix_web::Error,
-        InitError = (),
-    >,
->
-where
-    T: ServiceFactory<
-            ServiceRequest,
-            Config = (),
-            Response = ServiceResponse<B>,
-            Error = actix_web::Error,
-            InitError = (),
-        > + 'static,
-    B: MessageBody + 'static,
-{
-    open_to_any_origin(read_only(resource), &["GET"])
 }
 
 /// GET, HEAD and CORS preflights: what the public read resources answer.
