@@ -11,7 +11,7 @@ use crate::db::models::now;
 use crate::db::models::public_log;
 use crate::db::Db;
 use crate::transparency::head::LogKey;
-use crate::workers::{Deps, Heartbeat, Job};
+use crate::workers::{periodically, Deps, Heartbeat, Job};
 
 pub struct HeadPublisher {
     db: Db,
@@ -51,21 +51,13 @@ impl Job for HeadPublisher {
     const NAME: &'static str = "head_publisher";
 
     async fn run(&self, heartbeat: &Heartbeat) {
-        let mut pass = tokio::time::interval(self.every);
-        pass.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        let mut beat = tokio::time::interval(Duration::from_secs(1));
-        loop {
-            tokio::select! {
-                _ = pass.tick() => {
-                    heartbeat.beat();
-                    match self.pass().await {
-                        Ok(0) => {}
-                        Ok(published) => tracing::debug!(published, "signed log heads"),
-                        Err(err) => tracing::warn!(error = ?err, "signing log heads failed"),
-                    }
-                }
-                _ = beat.tick() => heartbeat.beat(),
+        periodically(heartbeat, self.every, || async {
+            match self.pass().await {
+                Ok(0) => {}
+                Ok(published) => tracing::debug!(published, "signed log heads"),
+                Err(err) => tracing::warn!(error = ?err, "signing log heads failed"),
             }
-        }
+        })
+        .await
     }
 }

@@ -138,6 +138,27 @@ impl<J: Job> Job for Arc<J> {
     }
 }
 
+/// Runs `pass` at once and then every `every`, beating each second in
+/// between, so that a long wait between passes never looks like a stall.
+pub async fn periodically<F, Fut>(heartbeat: &Heartbeat, every: Duration, mut pass: F)
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = ()>,
+{
+    let mut due = tokio::time::interval(every);
+    due.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut beat = tokio::time::interval(Duration::from_secs(1));
+    loop {
+        tokio::select! {
+            _ = due.tick() => {
+                heartbeat.beat();
+                pass().await;
+            }
+            _ = beat.tick() => heartbeat.beat(),
+        }
+    }
+}
+
 /// How long a worker may go without a heartbeat before it counts as dead.
 /// Every worker loop beats at least once a second or so.
 pub const STALL_LIMIT: Duration = Duration::from_secs(30);

@@ -12,7 +12,7 @@ use crate::counts::CountStore;
 use crate::db::models::counts as count_rows;
 use crate::db::Db;
 use crate::metrics::Metrics;
-use crate::workers::{Deps, Heartbeat, Job};
+use crate::workers::{periodically, Deps, Heartbeat, Job};
 
 pub struct Reconciler {
     db: Db,
@@ -36,20 +36,12 @@ impl Job for Reconciler {
     const NAME: &'static str = "reconciler";
 
     async fn run(&self, heartbeat: &Heartbeat) {
-        let mut pass = tokio::time::interval(self.every);
-        pass.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        let mut beat = tokio::time::interval(Duration::from_secs(1));
-        loop {
-            tokio::select! {
-                _ = pass.tick() => {
-                    heartbeat.beat();
-                    if let Err(err) = self.pass(heartbeat).await {
-                        tracing::warn!(error = ?err, "reconciling counts failed");
-                    }
-                }
-                _ = beat.tick() => heartbeat.beat(),
+        periodically(heartbeat, self.every, || async {
+            if let Err(err) = self.pass(heartbeat).await {
+                tracing::warn!(error = ?err, "reconciling counts failed");
             }
-        }
+        })
+        .await
     }
 }
 
