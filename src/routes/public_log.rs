@@ -10,7 +10,7 @@ use utoipa::ToSchema;
 
 use super::render;
 use crate::app::public_log::{self as log_app, BadSizes, Missing, Proof};
-use crate::db::models::public_log::{LeafKey, StoredLeaf};
+use crate::db::models::public_log::{LeafKey, StoredLeaf, MAX_LEAVES_PER_PAGE};
 use crate::error::{ApiError, AppError};
 use crate::i18n::{Message, Ui};
 use crate::state::AppState;
@@ -249,7 +249,10 @@ pub async fn leaves(
     }
     match log_app::leaves(&state, slug.into_inner(), start, end).await? {
         Ok(leaves) => {
-            let asked = end.unwrap_or(u64::MAX).min(start.saturating_add(10_000)) - start;
+            let asked = end
+                .unwrap_or(u64::MAX)
+                .min(start.saturating_add(MAX_LEAVES_PER_PAGE))
+                - start;
             // Every leaf asked for exists, so this page is final.
             let cache = if leaves.len() as u64 == asked {
                 SETTLED
