@@ -89,7 +89,8 @@ async fn main() {
     assert_eq!(signed.status(), 202, "{}", signed.text().await.unwrap());
     let link = confirmation_link(log).await;
     let sent = Instant::now();
-    let confirmed = client.get(&link).send().await.unwrap();
+    // The button's POST: opening the link only shows the button.
+    let confirmed = client.post(&link).body("").send().await.unwrap();
     let answered = Instant::now();
     assert_eq!(confirmed.status(), 200);
 
