@@ -483,13 +483,6 @@ pub fn confirm(
             Ok(token) => token,
             Err(settled) => return Ok(settled),
         };
-        let hash = hash_token(plain);
-        db_run!(conn: {
-            diesel::update(tokens::table.filter(tokens::token_hash.eq(&hash)))
-                .set(tokens::used_at.eq(now))
-                .execute(conn)
-        })
-        .context("using token")?;
         let pending = signatures::table
             .filter(signatures::id.eq(&token.signature_id))
             .filter(signatures::state.eq(SignatureState::Pending));
@@ -526,6 +519,16 @@ pub fn confirm(
             None => db_run!(conn: { diesel::update(pending).set(confirmed).execute(conn) }),
         }
         .context("confirming signature")?;
+        // The token is spent after the signature row is locked, never
+        // before: a withdrawal deletes the row and then its tokens, and the
+        // opposite order deadlocks the two on PostgreSQL.
+        let hash = hash_token(plain);
+        db_run!(conn: {
+            diesel::update(tokens::table.filter(tokens::token_hash.eq(&hash)))
+                .set(tokens::used_at.eq(now))
+                .execute(conn)
+        })
+        .context("using token")?;
         if changed == 0 {
             return Ok(ConfirmOutcome::AlreadyConfirmed { slug: token.slug });
         }
