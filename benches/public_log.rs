@@ -37,6 +37,7 @@ fn main() -> anyhow::Result<()> {
     runtime.block_on(measure("SQLite", &sqlite, leaves, 1_000))?;
     if let Ok(admin) = std::env::var("BENCH_POSTGRES_URL") {
         let name = format!("undersigned_bench_log_{}", std::process::id());
+        undersigned::db::init_tls();
         let mut conn = <diesel::PgConnection as diesel::Connection>::establish(&admin)?;
         conn.batch_execute(&format!("CREATE DATABASE {name}"))?;
         let url = match admin.rsplit_once('/') {

@@ -245,15 +245,27 @@ unsafe extern "C" fn enable_qpsg(
     libsqlite3_sys::SQLITE_OK
 }
 
+/// Initialises OpenSSL, which libpq uses for TLS, before libpq does.
+/// Left to libpq, OpenSSL registers an exit handler that frees its
+/// per-thread state while other threads may still be freeing theirs: a
+/// process exiting with connections open could abort with a double free.
+/// Call it before the first PostgreSQL connection; later calls do nothing.
+pub fn init_tls() {
+    openssl_sys::init();
+}
+
 impl ManageConnection for ConnectionManager {
     type Connection = DbConnection;
     type Error = diesel::r2d2::Error;
 
     fn connect(&self) -> Result<DbConnection, Self::Error> {
         match self.url.backend {
-            Backend::Postgresql => PgConnection::establish(self.url.target.expose_secret())
-                .map(DbConnection::Postgresql)
-                .map_err(diesel::r2d2::Error::ConnectionError),
+            Backend::Postgresql => {
+                init_tls();
+                PgConnection::establish(self.url.target.expose_secret())
+                    .map(DbConnection::Postgresql)
+                    .map_err(diesel::r2d2::Error::ConnectionError)
+            }
             Backend::Sqlite => {
                 plan_statements_once();
                 let mut conn = SqliteConnection::establish(self.url.target.expose_secret())

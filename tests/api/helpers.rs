@@ -118,6 +118,7 @@ impl TestDb {
                     return None;
                 };
                 let name = format!("undersigned_test_{}", uuid::Uuid::new_v4().simple());
+                undersigned::db::init_tls();
                 let mut admin = PgConnection::establish(&admin_url).expect("connect to PostgreSQL");
                 admin
                     .batch_execute(&format!("CREATE DATABASE {name}"))
