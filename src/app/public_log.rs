@@ -19,7 +19,8 @@ pub enum Missing {
     Head,
     /// No leaf matches.
     Leaf,
-    /// The leaf is in the log, but appended after the latest head.
+    /// The leaf is queued for the log, or in it but appended after the
+    /// latest head.
     NotYetSigned,
 }
 
@@ -103,6 +104,12 @@ pub async fn proof(state: &AppState, slug: String, key: LeafKey) -> LogResult<Pr
         .db
         .run(move |conn| {
             let Some((index, leaf_hash)) = log_rows::find_leaf(conn, &id, &key)? else {
+                // A receipt shown a moment ago may still wait for its place.
+                if let LeafKey::Commitment(commitment) = &key {
+                    if log_rows::is_queued(conn, &id, commitment)? {
+                        return Ok(Err(Missing::NotYetSigned));
+                    }
+                }
                 return Ok(Err(Missing::Leaf));
             };
             let Some(head) = log_rows::latest_head(conn, &id, &slug)? else {

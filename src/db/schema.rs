@@ -91,7 +91,7 @@ diesel::table! {
         pending_until -> Nullable<Timestamp>,
         invalidation_id -> Nullable<Text>,
         locale -> Nullable<Text>,
-        log_index -> Nullable<BigInt>,
+        commitment -> Nullable<Binary>,
     }
 }
 
@@ -243,7 +243,18 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    log_queue (id) {
+        id -> BigInt,
+        petition_id -> Text,
+        kind -> Text,
+        commitment -> Binary,
+        day -> Text,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
+    log_queue,
     log_states,
     log_leaves,
     log_heads,

@@ -30,6 +30,9 @@ impl HeadPublisher {
 
     /// Publishes every head that is due; returns how many.
     pub async fn pass(&self) -> anyhow::Result<usize> {
+        // A head covers what was queued before it, not only what the
+        // sequencer happened to place by now.
+        super::log_sequencer::pass(&self.db).await?;
         let due = self
             .db
             .run(|conn| public_log::due_heads(conn, now()))

@@ -19,6 +19,7 @@ pub mod goal_watch;
 pub mod head_publisher;
 pub mod janitor;
 pub mod live_fanout;
+pub mod log_sequencer;
 pub mod reconciler;
 pub mod update_fanout;
 pub mod wal_checkpoint;
@@ -44,6 +45,7 @@ use goal_watch::GoalWatch;
 use head_publisher::HeadPublisher;
 use janitor::Janitor;
 use live_fanout::LiveFanout;
+use log_sequencer::LogSequencer;
 use reconciler::Reconciler;
 use update_fanout::UpdateFanout;
 use wal_checkpoint::WalCheckpoint;
@@ -85,6 +87,7 @@ pub async fn start_all(deps: &Deps<'_>) -> anyhow::Result<Running> {
     workers.start(UpdateFanout::new(deps));
     workers.start(GoalWatch::new(deps));
     workers.start(Reconciler::new(deps));
+    workers.start(LogSequencer::new(deps));
     workers.start(heads);
     if !shared {
         workers.start(WalCheckpoint::new(deps));

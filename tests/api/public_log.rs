@@ -71,6 +71,17 @@ pub(crate) async fn head_covering(app: &TestApp, slug: &str, size: u64) -> TreeH
     panic!("no head of {size} leaves was signed within 15 s");
 }
 
+/// Waits until the sequencer has placed every queued log entry.
+async fn all_placed(app: &TestApp) {
+    for _ in 0..150 {
+        if app.db.count("log_queue", "1 = 1") == 0 {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("log entries were still queued after 15 s");
+}
+
 async fn log_key(app: &TestApp) -> ed25519_dalek::VerifyingKey {
     let (status, body) = app.get_json("/log/key").await;
     assert_eq!(status, 200);
@@ -378,9 +389,9 @@ async fn verify_passes_on_an_honest_log_and_fails_on_a_tampered_database(app: Te
     // reached the log, seen by an instance started afterwards.
     app.db.execute(
         "INSERT INTO signatures (id, petition_id, email, email_canonical, name, country, \
-         public, updates, state, emails_sent, created_at, confirmed_at, log_index) \
+         public, updates, state, emails_sent, created_at, confirmed_at, commitment) \
          SELECT 'forged', petition_id, 'forged@example.org', 'forged@example.org', name, \
-         country, public, updates, state, emails_sent, created_at, confirmed_at, 999 \
+         country, public, updates, state, emails_sent, created_at, confirmed_at, commitment \
          FROM signatures WHERE state = 'confirmed' LIMIT 1",
     );
     app.db
@@ -445,6 +456,7 @@ async fn the_count_equals_adds_minus_revokes_under_concurrent_confirmations_and_
     let withdrawing = join_all(withdrawals.iter().map(|l| withdraw_if_possible(&app, l)));
     tokio::join!(confirming, withdrawing);
 
+    all_placed(&app).await;
     let confirmed = app.db.count("signatures", "state = 'confirmed'") as i64;
     let adds = app.db.count("log_leaves", "kind = 'add'") as i64;
     let revokes = app.db.count("log_leaves", "kind = 'revoke'") as i64;

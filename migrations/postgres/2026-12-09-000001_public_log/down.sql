@@ -1,4 +1,5 @@
-ALTER TABLE signatures DROP COLUMN log_index;
+ALTER TABLE signatures DROP COLUMN commitment;
+DROP TABLE log_queue;
 DROP TABLE log_heads;
 DROP TABLE log_nodes;
 DROP TABLE log_leaves;

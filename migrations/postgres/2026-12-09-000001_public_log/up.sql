@@ -1,7 +1,9 @@
 -- The public log: an append-only Merkle tree per petition (see
 -- docs/verifiable-count.md). Leaves, nodes and heads are only ever
--- inserted; log_states keeps each log's running size and totals, and its
--- row is what serialises appends to one log.
+-- inserted; log_states keeps each log's running size and totals. A change
+-- to the count queues its entry in log_queue in its own transaction; the
+-- sequencer alone gives entries their places, so confirmations never wait
+-- on one another for the log.
 CREATE TABLE log_states (
     petition_id TEXT PRIMARY KEY NOT NULL REFERENCES petitions (id),
     size BIGINT NOT NULL DEFAULT 0,
@@ -53,5 +55,19 @@ CREATE TABLE log_heads (
     PRIMARY KEY (petition_id, seq)
 );
 
--- The add leaf of a confirmed signature, which a withdrawal revokes.
-ALTER TABLE signatures ADD COLUMN log_index BIGINT;
+-- Entries written by the transactions that change the count, waiting for
+-- the sequencer, which takes them in id order. A revoke carries the
+-- commitment of the add it takes back.
+CREATE TABLE log_queue (
+    id BIGSERIAL PRIMARY KEY,
+    petition_id TEXT NOT NULL REFERENCES petitions (id),
+    kind TEXT NOT NULL CHECK (kind IN ('add', 'revoke')),
+    commitment BYTEA NOT NULL,
+    day TEXT NOT NULL
+);
+-- A signature is added once and taken back once.
+CREATE UNIQUE INDEX log_queue_entry ON log_queue (petition_id, commitment, kind);
+
+-- The receipt commitment of a confirmed signature's add leaf, which a
+-- withdrawal or an invalidation revokes.
+ALTER TABLE signatures ADD COLUMN commitment BYTEA;

@@ -8,7 +8,7 @@ use diesel::sql_types::{BigInt, Integer, Nullable, Text, Timestamp};
 use time::PrimitiveDateTime;
 
 use super::{counts, new_id, public_log};
-use crate::db::schema::{email_outbox, organizers, petitions, signature_invalidations, signatures};
+use crate::db::schema::{email_outbox, organizers, signature_invalidations, signatures};
 use crate::db::{write_transaction, DbConnection};
 use crate::db_run;
 use crate::domain::abuse::Criteria;
@@ -188,13 +188,6 @@ pub fn invalidate(
 ) -> anyhow::Result<Invalidated> {
     write_transaction(conn, |conn| {
         let id = new_id();
-        let slug: String = db_run!(conn: {
-            petitions::table
-                .filter(petitions::id.eq(petition_id))
-                .select(petitions::slug)
-                .first(conn)
-        })
-        .context("reading the petition's slug")?;
         // First, so that the signatures can name it.
         db_run!(conn: {
             diesel::insert_into(signature_invalidations::table)
@@ -263,23 +256,22 @@ pub fn invalidate(
                 .execute(conn)
             })
             .context("invalidating pending signatures")? as i64;
-            let counted: Vec<Option<i64>> = db_run!(conn: {
+            let counted: Vec<Option<Vec<u8>>> = db_run!(conn: {
                 diesel::update(
                     signatures::table
                         .filter(signatures::id.eq_any(chunk))
                         .filter(signatures::state.eq(SignatureState::Confirmed)),
                 )
                 .set(invalidated)
-                .returning(signatures::log_index)
+                .returning(signatures::commitment)
                 .load(conn)
             })
             .context("invalidating confirmed signatures")?;
             confirmed += counted.len() as i64;
             // Each leaves the public log by a revoke of its add.
-            let mut adds: Vec<u64> = counted.into_iter().flatten().map(|i| i as u64).collect();
-            adds.sort_unstable();
-            for add in adds {
-                public_log::append_revoke(conn, petition_id, &slug, add, now)?;
+            for commitment in counted.into_iter().flatten() {
+                let commitment = public_log::to_hash(commitment)?;
+                public_log::queue_revoke(conn, petition_id, &commitment, now)?;
             }
             // Their confirmation links and news go nowhere now.
             db_run!(conn: {

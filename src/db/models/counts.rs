@@ -243,9 +243,10 @@ pub fn reconcile(conn: &mut DbConnection, petition_id: &str) -> anyhow::Result<R
         // The public log cannot be corrected, only appended to: a gap
         // between it and the signatures is reported, never papered over.
         let log = super::public_log::totals(conn, petition_id)?;
+        let (queued_adds, queued_revokes) = super::public_log::queued_totals(conn, petition_id)?;
         Ok(Reconciled {
             drift,
-            log_gap: rows - (log.adds - log.revokes),
+            log_gap: rows - (log.adds + queued_adds - log.revokes - queued_revokes),
         })
     })
 }
@@ -255,6 +256,7 @@ pub fn reconcile(conn: &mut DbConnection, petition_id: &str) -> anyhow::Result<R
 pub struct Reconciled {
     /// Confirmed signatures minus the durable count, before correcting it.
     pub drift: i64,
-    /// Confirmed signatures minus the public log's adds minus revokes.
+    /// Confirmed signatures minus the public log's adds minus revokes,
+    /// counting those queued for it.
     pub log_gap: i64,
 }

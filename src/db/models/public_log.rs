@@ -1,9 +1,12 @@
 //! The public log's tables: leaves, the hashes of complete subtrees, signed
-//! heads, and each log's running totals. Appends happen inside the
-//! transaction that confirms, withdraws or invalidates a signature, so the
-//! log and the count can never disagree.
+//! heads, each log's running totals, and the queue of entries not yet
+//! placed. The transaction that confirms, withdraws or invalidates a
+//! signature queues its entry, so the log and the count never disagree;
+//! the sequencer places entries in the order they were queued, in batches,
+//! so that confirmations do not wait on each other for the log's next
+//! index, and heads cover only what is placed.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use anyhow::Context;
 use diesel::prelude::*;
@@ -11,7 +14,7 @@ use diesel::sql_types::{BigInt, Text, Timestamp};
 use time::format_description::well_known::Rfc3339;
 use time::PrimitiveDateTime;
 
-use crate::db::schema::{log_heads, log_leaves, log_nodes, log_states, petitions};
+use crate::db::schema::{log_heads, log_leaves, log_nodes, log_queue, log_states, petitions};
 use crate::db::{write_transaction, DbConnection};
 use crate::db_run;
 use crate::transparency::head::{LogKey, TreeHead};
@@ -32,126 +35,294 @@ pub fn start(conn: &mut DbConnection, petition_id: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Appends the `add` leaf of a signature that now counts; returns its index.
-/// Call inside the confirming transaction.
-pub fn append_add(
+/// Queues the `add` leaf of a signature that now counts. Call inside the
+/// confirming transaction: it is one insert, contended by nobody, and the
+/// sequencer gives the leaf its index soon after.
+pub fn queue_add(
     conn: &mut DbConnection,
     petition_id: &str,
-    slug: &str,
-    commitment: Hash,
+    commitment: &Hash,
     now: PrimitiveDateTime,
-) -> anyhow::Result<u64> {
-    append(
-        conn,
-        petition_id,
-        slug,
-        LeafKind::Add,
-        None,
-        commitment,
-        now,
-    )
+) -> anyhow::Result<()> {
+    queue(conn, petition_id, LeafKind::Add, commitment, now)
 }
 
-/// Appends a `revoke` of the add leaf at `add_index`, carrying the same
-/// commitment, so that the receipt's holder finds it too. Call inside the
-/// transaction that takes the signature off the count.
-pub fn append_revoke(
+/// Queues a `revoke` of the add leaf with this commitment, which it carries
+/// too, so that the receipt's holder finds it. Call inside the transaction
+/// that takes the signature off the count.
+pub fn queue_revoke(
     conn: &mut DbConnection,
     petition_id: &str,
-    slug: &str,
-    add_index: u64,
+    commitment: &Hash,
     now: PrimitiveDateTime,
-) -> anyhow::Result<u64> {
-    let commitment: Vec<u8> = db_run!(conn: {
-        log_leaves::table
-            .filter(log_leaves::petition_id.eq(petition_id))
-            .filter(log_leaves::idx.eq(add_index as i64))
-            .filter(log_leaves::kind.eq(LeafKind::Add.as_str()))
-            .select(log_leaves::commitment)
-            .first(conn)
-    })
-    .context("reading the add leaf to revoke")?;
-    let commitment = to_hash(commitment)?;
-    append(
-        conn,
-        petition_id,
-        slug,
-        LeafKind::Revoke,
-        Some(add_index),
-        commitment,
-        now,
-    )
+) -> anyhow::Result<()> {
+    queue(conn, petition_id, LeafKind::Revoke, commitment, now)
 }
 
-fn append(
+fn queue(
     conn: &mut DbConnection,
     petition_id: &str,
-    slug: &str,
     kind: LeafKind,
-    revokes: Option<u64>,
-    commitment: Hash,
+    commitment: &Hash,
     now: PrimitiveDateTime,
-) -> anyhow::Result<u64> {
-    let (add, revoke) = match kind {
-        LeafKind::Add => (1i64, 0i64),
-        LeafKind::Revoke => (0, 1),
-    };
-    // On PostgreSQL this row stays locked until the transaction ends, so
-    // appends to one log take their indices one after another.
-    let size: i64 = db_run!(conn: {
-        diesel::update(log_states::table.filter(log_states::petition_id.eq(petition_id)))
-            .set((
-                log_states::size.eq(log_states::size + 1),
-                log_states::adds.eq(log_states::adds + add),
-                log_states::revokes.eq(log_states::revokes + revoke),
-            ))
-            .returning(log_states::size)
-            .get_result(conn)
-    })
-    .context("growing the log")?;
-    let index = (size - 1) as u64;
-    let leaf = Leaf {
-        index,
-        kind,
-        revokes,
-        day: day_of(now),
-        commitment,
-    };
-    let hash = leaf.hash(slug);
+) -> anyhow::Result<()> {
     db_run!(conn: {
-        diesel::insert_into(log_leaves::table)
+        diesel::insert_into(log_queue::table)
             .values((
-                log_leaves::petition_id.eq(petition_id),
-                log_leaves::idx.eq(index as i64),
-                log_leaves::kind.eq(kind.as_str()),
-                log_leaves::revokes.eq(revokes.map(|r| r as i64)),
-                log_leaves::day.eq(&leaf.day),
-                log_leaves::commitment.eq(commitment.as_slice()),
-                log_leaves::leaf_hash.eq(hash.as_slice()),
+                log_queue::petition_id.eq(petition_id),
+                log_queue::kind.eq(kind.as_str()),
+                log_queue::commitment.eq(commitment.as_slice()),
+                log_queue::day.eq(day_of(now)),
             ))
             .execute(conn)
     })
-    .context("appending a leaf")?;
-    // Each subtree this leaf completes gets its hash: one on average.
-    let (mut level, mut position, mut current) = (0u32, index, hash);
-    while position & 1 == 1 {
-        let left = StoredNodes::new(conn, petition_id).perfect(level, position - 1)?;
-        current = node_hash(&left, &current);
-        level += 1;
-        position >>= 1;
-        db_run!(conn: {
-            diesel::insert_into(log_nodes::table)
-                .values((
-                    log_nodes::petition_id.eq(petition_id),
-                    log_nodes::level.eq(level as i32),
-                    log_nodes::idx.eq(position as i64),
-                    log_nodes::hash.eq(current.as_slice()),
-                ))
-                .execute(conn)
-        })
-        .context("storing a subtree hash")?;
+    .context("queueing a log entry")?;
+    Ok(())
+}
+
+/// Most queued entries one sequencing transaction places.
+const SEQUENCE_BATCH: i64 = 5_000;
+/// Rows per multi-row insert, well under either backend's limit on bound
+/// parameters.
+const INSERT_CHUNK: usize = 1_000;
+
+/// Gives every queued entry its place in its petition's log, oldest first,
+/// with the hashes of the subtrees it completes; returns how many it
+/// placed. Safe to run from several instances at once.
+pub fn sequence(conn: &mut DbConnection) -> anyhow::Result<usize> {
+    let mut placed = 0;
+    loop {
+        let (read, done) = write_transaction(conn, sequence_batch)?;
+        placed += done;
+        if read < SEQUENCE_BATCH as usize {
+            return Ok(placed);
+        }
     }
-    Ok(index)
+}
+
+#[derive(Queryable)]
+struct Queued {
+    id: i64,
+    petition_id: String,
+    kind: String,
+    commitment: Vec<u8>,
+    day: String,
+}
+
+/// Returns how many entries it read and how many it placed.
+fn sequence_batch(conn: &mut DbConnection) -> anyhow::Result<(usize, usize)> {
+    if let DbConnection::Postgresql(c) = conn {
+        // One sequencer at a time across instances, so that entries are
+        // placed in the order they were queued. SQLite's write transaction
+        // already excludes every other writer.
+        diesel::sql_query("SELECT pg_advisory_xact_lock(7262173485103)")
+            .execute(c)
+            .context("waiting for the log sequencer's lock")?;
+    }
+    let queued: Vec<Queued> = db_run!(conn: {
+        log_queue::table
+            .order(log_queue::id.asc())
+            .limit(SEQUENCE_BATCH)
+            .select((
+                log_queue::id,
+                log_queue::petition_id,
+                log_queue::kind,
+                log_queue::commitment,
+                log_queue::day,
+            ))
+            .load(conn)
+    })
+    .context("reading the log queue")?;
+    let read = queued.len();
+    let mut by_log: Vec<(String, Vec<Queued>)> = Vec::new();
+    for entry in queued {
+        match by_log.iter_mut().find(|(id, _)| *id == entry.petition_id) {
+            Some((_, entries)) => entries.push(entry),
+            None => by_log.push((entry.petition_id.clone(), vec![entry])),
+        }
+    }
+    let mut done = Vec::new();
+    let mut placed = 0;
+    for (petition_id, entries) in by_log {
+        placed += place(conn, &petition_id, entries, &mut done)?;
+    }
+    for chunk in done.chunks(INSERT_CHUNK) {
+        db_run!(conn: {
+            diesel::delete(log_queue::table.filter(log_queue::id.eq_any(chunk))).execute(conn)
+        })
+        .context("emptying the log queue")?;
+    }
+    Ok((read, placed))
+}
+
+/// Appends one petition's queued entries to its log. Entries done with are
+/// added to `done`; a revoke whose add cannot be found stays queued.
+fn place(
+    conn: &mut DbConnection,
+    petition_id: &str,
+    entries: Vec<Queued>,
+    done: &mut Vec<i64>,
+) -> anyhow::Result<usize> {
+    let slug: String = db_run!(conn: {
+        petitions::table
+            .filter(petitions::id.eq(petition_id))
+            .select(petitions::slug)
+            .first(conn)
+    })
+    .context("reading the slug of a log")?;
+    let totals = totals(conn, petition_id)?;
+    let start = totals.size as u64;
+    let mut leaves: Vec<Leaf> = Vec::with_capacity(entries.len());
+    // The adds and revokes of this batch, by commitment.
+    let mut added: HashMap<Hash, u64> = HashMap::new();
+    let mut revoked: HashSet<u64> = HashSet::new();
+    for entry in entries {
+        let commitment = to_hash(entry.commitment)?;
+        let kind = LeafKind::parse(&entry.kind)
+            .with_context(|| format!("a queued entry has the kind {:?}", entry.kind))?;
+        let index = start + leaves.len() as u64;
+        let revokes = match kind {
+            LeafKind::Add => {
+                added.insert(commitment, index);
+                None
+            }
+            LeafKind::Revoke => {
+                let add = match added.get(&commitment) {
+                    Some(add) => Some(*add),
+                    None => find_leaf(conn, petition_id, &LeafKey::Commitment(commitment))?
+                        .map(|(add, _)| add),
+                };
+                let Some(add) = add else {
+                    // Cannot happen while the queue keeps its order; left
+                    // queued, it shows as a gap the reconciler reports.
+                    tracing::error!(petition_id, entry = entry.id, "a queued revoke has no add");
+                    continue;
+                };
+                if revoked.contains(&add) || revoked_by(conn, petition_id, add)?.is_some() {
+                    tracing::error!(petition_id, add, "a signature was revoked twice; kept once");
+                    done.push(entry.id);
+                    continue;
+                }
+                revoked.insert(add);
+                Some(add)
+            }
+        };
+        done.push(entry.id);
+        leaves.push(Leaf {
+            index,
+            kind,
+            revokes,
+            day: entry.day,
+            commitment,
+        });
+    }
+    if leaves.is_empty() {
+        return Ok(0);
+    }
+
+    // Each leaf completes one subtree on average; the left halves come from
+    // this batch or, at its start, from the stored hashes.
+    let mut hashes = Vec::with_capacity(leaves.len());
+    let mut new_nodes: Vec<(u32, u64, Hash)> = Vec::with_capacity(leaves.len());
+    {
+        let mut nodes = StoredNodes::new(conn, petition_id);
+        for leaf in &leaves {
+            let hash = leaf.hash(&slug);
+            hashes.push(hash);
+            nodes.remember(0, leaf.index, hash);
+            let (mut level, mut position, mut current) = (0u32, leaf.index, hash);
+            while position & 1 == 1 {
+                let left = nodes.perfect(level, position - 1)?;
+                current = node_hash(&left, &current);
+                level += 1;
+                position >>= 1;
+                nodes.remember(level, position, current);
+                new_nodes.push((level, position, current));
+            }
+        }
+    }
+
+    for (chunk, chunk_hashes) in leaves.chunks(INSERT_CHUNK).zip(hashes.chunks(INSERT_CHUNK)) {
+        let rows: Vec<_> = chunk
+            .iter()
+            .zip(chunk_hashes)
+            .map(|(leaf, hash)| {
+                (
+                    log_leaves::petition_id.eq(petition_id),
+                    log_leaves::idx.eq(leaf.index as i64),
+                    log_leaves::kind.eq(leaf.kind.as_str()),
+                    log_leaves::revokes.eq(leaf.revokes.map(|r| r as i64)),
+                    log_leaves::day.eq(leaf.day.as_str()),
+                    log_leaves::commitment.eq(leaf.commitment.as_slice()),
+                    log_leaves::leaf_hash.eq(hash.as_slice()),
+                )
+            })
+            .collect();
+        db_run!(conn: { diesel::insert_into(log_leaves::table).values(&rows).execute(conn) })
+            .context("appending leaves")?;
+    }
+    for chunk in new_nodes.chunks(INSERT_CHUNK) {
+        let rows: Vec<_> = chunk
+            .iter()
+            .map(|(level, position, hash)| {
+                (
+                    log_nodes::petition_id.eq(petition_id),
+                    log_nodes::level.eq(*level as i32),
+                    log_nodes::idx.eq(*position as i64),
+                    log_nodes::hash.eq(hash.as_slice()),
+                )
+            })
+            .collect();
+        db_run!(conn: { diesel::insert_into(log_nodes::table).values(&rows).execute(conn) })
+            .context("storing subtree hashes")?;
+    }
+    let adds = leaves.iter().filter(|l| l.kind == LeafKind::Add).count() as i64;
+    let revokes = leaves.len() as i64 - adds;
+    db_run!(conn: {
+        diesel::update(log_states::table.filter(log_states::petition_id.eq(petition_id)))
+            .set((
+                log_states::size.eq(log_states::size + leaves.len() as i64),
+                log_states::adds.eq(log_states::adds + adds),
+                log_states::revokes.eq(log_states::revokes + revokes),
+            ))
+            .execute(conn)
+    })
+    .context("growing the log")?;
+    Ok(leaves.len())
+}
+
+/// Entries still waiting for the sequencer: adds and revokes.
+pub fn queued_totals(conn: &mut DbConnection, petition_id: &str) -> anyhow::Result<(i64, i64)> {
+    let kinds: Vec<String> = db_run!(conn: {
+        log_queue::table
+            .filter(log_queue::petition_id.eq(petition_id))
+            .select(log_queue::kind)
+            .load(conn)
+    })
+    .context("reading the log queue's totals")?;
+    let adds = kinds
+        .iter()
+        .filter(|k| *k == LeafKind::Add.as_str())
+        .count() as i64;
+    Ok((adds, kinds.len() as i64 - adds))
+}
+
+/// Whether a receipt's commitment waits in the queue for its place.
+pub fn is_queued(
+    conn: &mut DbConnection,
+    petition_id: &str,
+    commitment: &Hash,
+) -> anyhow::Result<bool> {
+    let found: Option<i64> = db_run!(conn: {
+        log_queue::table
+            .filter(log_queue::petition_id.eq(petition_id))
+            .filter(log_queue::commitment.eq(commitment.as_slice()))
+            .select(log_queue::id)
+            .first(conn)
+            .optional()
+    })
+    .context("looking in the log queue")?;
+    Ok(found.is_some())
 }
 
 fn day_of(at: PrimitiveDateTime) -> String {
@@ -159,7 +330,7 @@ fn day_of(at: PrimitiveDateTime) -> String {
     format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())
 }
 
-fn to_hash(bytes: Vec<u8>) -> anyhow::Result<Hash> {
+pub fn to_hash(bytes: Vec<u8>) -> anyhow::Result<Hash> {
     bytes
         .try_into()
         .map_err(|_| anyhow::anyhow!("a stored hash is not 32 bytes"))
@@ -179,6 +350,11 @@ impl<'c> StoredNodes<'c> {
             petition_id,
             seen: HashMap::new(),
         }
+    }
+
+    /// A hash known before it is stored, so it is never read back.
+    pub fn remember(&mut self, level: u32, index: u64, hash: Hash) {
+        self.seen.insert((level, index), hash);
     }
 }
 
@@ -576,12 +752,11 @@ pub fn backfill(conn: &mut DbConnection, now: PrimitiveDateTime) -> anyhow::Resu
     use crate::domain::signer::SignatureState;
     let mut done = 0;
     loop {
-        let batch: Vec<(String, String, String)> = db_run!(conn: {
+        let batch: Vec<(String, String)> = db_run!(conn: {
             signatures::table
-                .inner_join(petitions::table)
                 .filter(signatures::state.eq(SignatureState::Confirmed))
-                .filter(signatures::log_index.is_null())
-                .select((signatures::id, signatures::petition_id, petitions::slug))
+                .filter(signatures::commitment.is_null())
+                .select((signatures::id, signatures::petition_id))
                 .limit(500)
                 .load(conn)
         })
@@ -590,9 +765,8 @@ pub fn backfill(conn: &mut DbConnection, now: PrimitiveDateTime) -> anyhow::Resu
             return Ok(done);
         }
         let written = write_transaction(conn, |conn| {
-            for (id, petition_id, slug) in &batch {
+            for (id, petition_id) in &batch {
                 let commitment = crate::transparency::receipt::Receipt::generate().commitment();
-                let index = append_add(conn, petition_id, slug, commitment, now)?;
                 // Another instance starting at the same moment may have
                 // given it a leaf already: then this batch is rolled back
                 // and the next round reads what is still missing.
@@ -600,15 +774,16 @@ pub fn backfill(conn: &mut DbConnection, now: PrimitiveDateTime) -> anyhow::Resu
                     diesel::update(
                         signatures::table
                             .filter(signatures::id.eq(id))
-                            .filter(signatures::log_index.is_null()),
+                            .filter(signatures::commitment.is_null()),
                     )
-                    .set(signatures::log_index.eq(index as i64))
+                    .set(signatures::commitment.eq(commitment.as_slice()))
                     .execute(conn)
                 })
-                .context("recording a backfilled leaf")?;
+                .context("recording a backfilled commitment")?;
                 if set == 0 {
                     return Err(anyhow::Error::new(Raced));
                 }
+                queue_add(conn, petition_id, &commitment, now)?;
             }
             Ok(())
         });

@@ -471,7 +471,7 @@ pub fn confirmation_prompt(
 /// Confirms the signature behind a confirmation token, and adds it to the
 /// petition's count shards in the same transaction.
 /// `commitment` is the new receipt's, for the signature's leaf in the
-/// public log, appended in the same transaction.
+/// public log, queued in the same transaction.
 pub fn confirm(
     conn: &mut DbConnection,
     plain: &str,
@@ -490,6 +490,7 @@ pub fn confirm(
             signatures::state.eq(SignatureState::Confirmed),
             signatures::confirmed_at.eq(now),
             signatures::pending_until.eq(None::<PrimitiveDateTime>),
+            signatures::commitment.eq(commitment.as_slice()),
         );
         // The details that count are those of the submission this link
         // was sent for.
@@ -533,13 +534,7 @@ pub fn confirm(
             return Ok(ConfirmOutcome::AlreadyConfirmed { slug: token.slug });
         }
         counts::add(conn, &token.petition_id, 1)?;
-        let index = public_log::append_add(conn, &token.petition_id, &token.slug, commitment, now)?;
-        db_run!(conn: {
-            diesel::update(signatures::table.filter(signatures::id.eq(&token.signature_id)))
-                .set(signatures::log_index.eq(index as i64))
-                .execute(conn)
-        })
-        .context("recording the signature's leaf")?;
+        public_log::queue_add(conn, &token.petition_id, &commitment, now)?;
         Ok(ConfirmOutcome::Confirmed {
             petition_id: token.petition_id,
             slug: token.slug,
@@ -579,21 +574,22 @@ pub fn withdraw(
         };
         // The state as deleted, not as read before: on PostgreSQL a
         // confirmation may commit in between, and its leaf must be revoked.
-        let deleted: Option<(SignatureState, Option<i64>)> = db_run!(conn: {
+        let deleted: Option<(SignatureState, Option<Vec<u8>>)> = db_run!(conn: {
             diesel::delete(signatures::table.filter(signatures::id.eq(&token.signature_id)))
-                .returning((signatures::state, signatures::log_index))
+                .returning((signatures::state, signatures::commitment))
                 .get_result(conn)
                 .optional()
         })
         .context("deleting signature")?;
-        let Some((state, leaf)) = deleted else {
+        let Some((state, commitment)) = deleted else {
             return Ok(WithdrawOutcome::NotFound);
         };
         let was_confirmed = state == SignatureState::Confirmed;
         if was_confirmed {
             counts::add(conn, &token.petition_id, -1)?;
-            if let Some(add) = leaf {
-                public_log::append_revoke(conn, &token.petition_id, &token.slug, add as u64, now)?;
+            if let Some(commitment) = commitment {
+                let commitment = public_log::to_hash(commitment)?;
+                public_log::queue_revoke(conn, &token.petition_id, &commitment, now)?;
             }
         }
         Ok(WithdrawOutcome::Withdrawn {
