@@ -88,9 +88,41 @@ pub enum OrganizerCommand {
 }
 
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command.unwrap_or(Command::Serve) {
+        // Anyone may check a log from anywhere: it reads no configuration,
+        // and so neither needs nor creates an instance's keys.
+        Command::Verify { url, since } => verify(url, since).await,
+        command => run_instance(command).await,
+    }
+}
+
+async fn verify(url: String, since: Option<std::path::PathBuf>) -> anyhow::Result<()> {
+    let since = since
+        .map(|path| -> anyhow::Result<TreeHead> {
+            let text = std::fs::read_to_string(&path)
+                .with_context(|| format!("cannot read {}", path.display()))?;
+            serde_json::from_str(&text)
+                .with_context(|| format!("{} is not a saved head", path.display()))
+        })
+        .transpose()?;
+    match crate::app::verify_log::verify(&url, since).await {
+        Ok(report) => {
+            println!("{report}");
+            Ok(())
+        }
+        Err(err) => {
+            eprintln!("FAILED: {err:#}");
+            std::process::exit(1);
+        }
+    }
+}
+
+/// The commands that work on this instance, with its configuration.
+async fn run_instance(command: Command) -> anyhow::Result<()> {
     let settings = Settings::load(Path::new("config"))?;
     crate::telemetry::init(settings.log.format);
-    match cli.command.unwrap_or(Command::Serve) {
+    match command {
+        Command::Verify { url, since } => verify(url, since).await,
         Command::Serve => {
             let app = Application::build(settings).await?;
             app.run_until_stopped().await?;
@@ -117,26 +149,6 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 "{changed} signature(s) anonymised (petitions closed more than {days} days ago)"
             );
             Ok(())
-        }
-        Command::Verify { url, since } => {
-            let since = since
-                .map(|path| -> anyhow::Result<TreeHead> {
-                    let text = std::fs::read_to_string(&path)
-                        .with_context(|| format!("cannot read {}", path.display()))?;
-                    serde_json::from_str(&text)
-                        .with_context(|| format!("{} is not a saved head", path.display()))
-                })
-                .transpose()?;
-            match crate::app::verify_log::verify(&url, since).await {
-                Ok(report) => {
-                    println!("{report}");
-                    Ok(())
-                }
-                Err(err) => {
-                    eprintln!("FAILED: {err:#}");
-                    std::process::exit(1);
-                }
-            }
         }
         Command::Healthcheck => {
             let (host, port) = (settings.server.host.clone(), settings.server.port);

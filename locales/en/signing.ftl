@@ -143,7 +143,7 @@ share-card-of-goal = signatures of { $goal }
 embed-frame-title-named = Petition: { $title }
 # The receipt on the thank-you page, and the page that checks it.
 receipt-heading = Your receipt
-receipt-explain = Keep this code: with it you can check at any time that your signature is counted in the petition’s public log. It is shown only this once, and nobody else has it.
+receipt-explain = Keep this code, shown only this once and known to nobody else, to check at any time that your signature is counted in the petition’s public log.
 receipt-check = Check your signature in the public log
 verify-title = Check a signature
 verify-intro = Paste the receipt code you were shown when you confirmed your signature. The check runs in your browser against the petition’s signed public log, so it does not rest on our word.

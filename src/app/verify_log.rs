@@ -16,8 +16,9 @@ use crate::transparency::leaf::{Leaf, LeafKind};
 use crate::transparency::merkle::{self, Hash};
 
 const PAGE: u64 = 10_000;
-/// The count is read a moment apart from the leaves; signatures arriving
-/// in between are allowed for by reading both again, a few times.
+/// The count is read a moment apart from the leaves, and a signature counts
+/// about a second before its leaf is placed; both are allowed for by
+/// reading the count and the leaves again, a second apart, a few times.
 const COUNT_TRIES: u32 = 5;
 
 /// What a passing check found.

@@ -458,6 +458,9 @@ pub async fn verify_page(
             let key = LeafKey::Commitment(parsed.commitment());
             Some(match log_app::proof(&state, slug.clone(), key).await? {
                 Ok(Proof {
+                    checks_out: false, ..
+                }) => ("verify-bad", ui.t("verify-mismatch")),
+                Ok(Proof {
                     index,
                     revoked_by: Some(revoked_by),
                     ..

@@ -109,10 +109,15 @@ pub struct Running {
 
 impl Running {
     /// Call once the server has stopped serving. Lets the emails being sent
-    /// finish and be recorded, and leaves SQLite's log empty, so a stopped
-    /// server leaves one file.
+    /// finish and be recorded, places the public log's queued entries, and
+    /// leaves SQLite's log empty, so a stopped server leaves one file.
     pub async fn stop(&self) {
         self.outbox.stop().await;
+        // What was queued for the public log is placed now, not at the
+        // next start.
+        if let Err(err) = log_sequencer::pass(&self.db).await {
+            tracing::warn!(error = ?err, "placing the last log entries failed");
+        }
         if let Err(err) = wal_checkpoint::checkpoint(&self.db).await {
             tracing::warn!(error = ?err, "the last checkpoint failed");
         }

@@ -139,6 +139,9 @@ async fn a_signer_can_erase_their_details_and_keep_their_signature(app: TestApp)
          FROM signatures WHERE email_canonical LIKE 'erased:%'",
     );
     assert_eq!(erased, ["|||||DE|confirmed"]);
+    // The public log is told of no change: it still holds two adds.
+    assert_eq!(log_entries(&app, "revoke"), 0);
+    assert_eq!(log_entries(&app, "add"), 2);
     assert!(app
         .db
         .strings("SELECT email AS value FROM signatures")
@@ -167,6 +170,13 @@ async fn a_signer_can_erase_their_details_and_keep_their_signature(app: TestApp)
         .await;
     assert_eq!(withdrawn.status(), 200);
     assert_eq!(app.count(&slug).await, 1);
+    assert_eq!(log_entries(&app, "revoke"), 1);
+}
+
+/// The public log's entries of one kind, placed or still queued.
+fn log_entries(app: &TestApp, kind: &str) -> usize {
+    let condition = format!("kind = '{kind}'");
+    app.db.count("log_leaves", &condition) + app.db.count("log_queue", &condition)
 }
 
 /// Signs, confirms and erases `address`'s details on `slug`; returns the

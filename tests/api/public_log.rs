@@ -229,6 +229,40 @@ async fn a_receipt_is_proven_to_the_signed_head(app: TestApp) {
             assert!(!body.contains(code.as_str()), "a receipt code in {body}");
         }
     }
+
+    // Stored hashes altered in the database: the proof is still given, for
+    // its reader to find it wrong, and the server's own check says so.
+    let (_, proof) = app
+        .get_json(&format!(
+            "/petitions/{slug}/log/proof?receipt={}",
+            receipts[0]
+        ))
+        .await;
+    let index = proof["index"].as_u64().unwrap();
+    app.db.execute(&format!(
+        "UPDATE log_leaves SET leaf_hash = commitment WHERE idx <> {index}; \
+         UPDATE log_nodes SET hash = (SELECT commitment FROM log_leaves WHERE idx = {index})"
+    ));
+    let (status, bad) = app
+        .get_json(&format!(
+            "/petitions/{slug}/log/proof?receipt={}",
+            receipts[0]
+        ))
+        .await;
+    assert_eq!(status, 200, "{bad}");
+    assert!(!merkle::verify_inclusion(
+        index,
+        head.tree_size,
+        &hash(&bad["leaf_hash"]),
+        &hashes(&bad["path"]),
+        &hash(&bad["root_hash"]),
+    ));
+    let page = app
+        .get(&format!("/petitions/{slug}/verify?receipt={}", receipts[0]))
+        .await;
+    assert_eq!(page.status, 200);
+    let result = page.text_of("#verify-result").unwrap();
+    assert!(result.contains("does not check out"), "{result}");
 }
 
 async fn a_withdrawn_signature_shows_its_revoke(app: TestApp) {
@@ -330,6 +364,32 @@ async fn later_heads_extend_earlier_ones(app: TestApp) {
     assert!(heads.contains(&first), "{heads:?}");
     assert!(heads.contains(&second), "{heads:?}");
     assert!(heads.windows(2).all(|w| w[0].tree_size <= w[1].tree_size));
+
+    // Closing the petition signs one more head, though the log did not grow.
+    let token = app.get("/dashboard").await.csrf_token();
+    let closing = app
+        .post_form(
+            &format!("/dashboard/petitions/{slug}/close"),
+            &[("csrf_token", token)],
+        )
+        .await;
+    assert_eq!(closing.status(), 303);
+    let mut after_close = Vec::new();
+    for _ in 0..150 {
+        let (_, list) = app.get_json(&format!("/petitions/{slug}/log/heads")).await;
+        after_close = serde_json::from_value(list["data"].clone()).unwrap();
+        if after_close.len() > heads.len() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(after_close.len(), heads.len() + 1, "{after_close:?}");
+    let last: &TreeHead = after_close.last().unwrap();
+    assert_eq!(
+        (last.tree_size, &last.root_hash),
+        (second.tree_size, &second.root_hash)
+    );
+    assert!(last.is_signed_by(&key));
 }
 
 async fn run_verify(app: &TestApp, slug: &str, since: Option<&std::path::Path>) -> (bool, String) {
@@ -404,7 +464,10 @@ async fn verify_passes_on_an_honest_log_and_fails_on_a_tampered_database(app: Te
         .await
         .unwrap();
     let out = String::from_utf8_lossy(&output.stderr);
-    assert!(!output.status.success() && out.contains("count"), "{out}");
+    assert!(
+        !output.status.success() && out.contains("the public count is"),
+        "{out}"
+    );
     app.db.execute("DELETE FROM signatures WHERE id = 'forged'");
     app.db
         .execute("UPDATE signature_count_shards SET confirmed = confirmed - 1 WHERE shard = 0");
