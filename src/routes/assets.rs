@@ -134,9 +134,17 @@ fn with_frame_titles(script: &[u8]) -> Vec<u8> {
         .into_bytes()
 }
 
-/// Compresses every asset now rather than on the first request.
+/// Compresses every asset on a thread of its own, rather than on the first
+/// request. Brotli at its best quality takes tens of milliseconds for all
+/// of them, which the server need not wait for to start: a request for an
+/// asset that comes first waits for them instead.
 pub fn prepare_all() {
-    LazyLock::force(&ASSETS);
+    let started = std::thread::Builder::new().name("assets".into()).spawn(|| {
+        LazyLock::force(&ASSETS);
+    });
+    if started.is_err() {
+        LazyLock::force(&ASSETS);
+    }
 }
 
 /// How long caches may keep the file asked for as `file`: a year under
