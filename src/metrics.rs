@@ -130,6 +130,7 @@ pub struct Metrics {
     sse_subscribers: Gauge,
     honeypot_caught: Counter,
     count_drift: Counter,
+    public_log_gap: Gauge,
 }
 
 fn latency_histogram() -> Histogram {
@@ -225,8 +226,15 @@ impl Metrics {
             "Signatures by which a petition's durable count differed from its confirmed rows, as found and corrected by the reconciler",
             count_drift.clone(),
         );
+        let public_log_gap = Gauge::default();
+        registry.register(
+            "public_log_gap",
+            "Signatures by which confirmed rows differed from the public logs' adds minus revokes (queued ones included), over all petitions, at the reconciler's last pass; the log is never corrected, so anything but 0 needs a person",
+            public_log_gap.clone(),
+        );
         Self {
             count_drift,
+            public_log_gap,
             honeypot_caught,
             registry,
             requests,
@@ -273,6 +281,12 @@ impl Metrics {
     /// Adds drift the reconciler found and corrected.
     pub fn count_drift_found(&self, signatures: u64) {
         self.count_drift.inc_by(signatures);
+    }
+
+    /// Sets the gap the reconciler's last pass found between the count and
+    /// the public log.
+    pub fn set_public_log_gap(&self, signatures: u64) {
+        self.public_log_gap.set(signatures as i64);
     }
 
     /// Counts a bot caught by a form's honeypot.

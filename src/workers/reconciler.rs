@@ -48,6 +48,7 @@ impl Job for Reconciler {
 impl Reconciler {
     /// One petition at a time, so no lock is held for long.
     async fn pass(&self, heartbeat: &Heartbeat) -> anyhow::Result<()> {
+        let mut log_gap = 0;
         for id in self.db.run(count_rows::petition_ids).await? {
             heartbeat.beat();
             let counts = self.counts.clone();
@@ -67,6 +68,7 @@ impl Reconciler {
                 tracing::warn!(petition = %id, drift = found.drift, "count drifted from its confirmed signatures; corrected");
             }
             if found.log_gap != 0 {
+                log_gap += found.log_gap.unsigned_abs();
                 tracing::error!(
                     petition = %id,
                     gap = found.log_gap,
@@ -74,6 +76,7 @@ impl Reconciler {
                 );
             }
         }
+        self.metrics.set_public_log_gap(log_gap);
         Ok(())
     }
 }
