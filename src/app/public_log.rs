@@ -107,13 +107,18 @@ pub async fn proof(state: &AppState, slug: String, key: LeafKey) -> LogResult<Pr
     state
         .db
         .run(move |conn| {
-            let Some((index, leaf_hash)) = log_rows::find_leaf(conn, &id, &key)? else {
-                // A receipt shown a moment ago may still wait for its place.
+            let mut found = log_rows::find_leaf(conn, &id, &key)?;
+            if found.is_none() {
+                // A receipt shown a moment ago may still wait for its
+                // place, or have been given it since the first look.
                 if let LeafKey::Commitment(commitment) = &key {
                     if log_rows::is_queued(conn, &id, commitment)? {
                         return Ok(Err(Missing::NotYetSigned));
                     }
+                    found = log_rows::find_leaf(conn, &id, &key)?;
                 }
+            }
+            let Some((index, leaf_hash)) = found else {
                 return Ok(Err(Missing::Leaf));
             };
             let Some(head) = log_rows::latest_head(conn, &id, &slug)? else {

@@ -16,10 +16,13 @@ use crate::transparency::leaf::{Leaf, LeafKind};
 use crate::transparency::merkle::{self, Hash};
 
 const PAGE: u64 = 10_000;
-/// The count is read a moment apart from the leaves, and a signature counts
-/// about a second before its leaf is placed; both are allowed for by
-/// reading the count and the leaves again, a second apart, a few times.
-const COUNT_TRIES: u32 = 5;
+/// A signature counts about a second before its leaf is placed, and the
+/// count keeps moving on a busy petition: the count must be what the log
+/// added up to at some cut made after the leaves listed when it was read,
+/// read again up to this many times.
+const COUNT_TRIES: u32 = 4;
+/// How long entries take to be placed, at most, give or take.
+const PLACING_DELAY: Duration = Duration::from_secs(2);
 
 /// What a passing check found.
 #[derive(Debug)]
@@ -156,6 +159,8 @@ fn hash_of(hex_str: &str, what: &str) -> anyhow::Result<Hash> {
 #[derive(Default)]
 struct Leaves {
     hashes: Vec<Hash>,
+    /// Adds minus revokes of the log up to and including each leaf.
+    nets: Vec<i64>,
     adds: u64,
     revokes: u64,
     added: HashSet<u64>,
@@ -211,7 +216,20 @@ impl Leaves {
             (LeafKind::Revoke, None) => bail!("leaf {index} is a revoke that names no add"),
         }
         self.hashes.push(hash);
+        self.nets.push(self.adds as i64 - self.revokes as i64);
         Ok(())
+    }
+
+    /// The least and the most adds minus revokes of the log cut after any
+    /// leaf from the first `from` on. Each leaf moves it by one, so every
+    /// value between the two is that of some such cut.
+    fn net_range(&self, from: usize) -> (i64, i64) {
+        let start = if from == 0 { 0 } else { self.nets[from - 1] };
+        self.nets[from..]
+            .iter()
+            .fold((start, start), |(low, high), net| {
+                (low.min(*net), high.max(*net))
+            })
     }
 
     /// Reads leaves from the end of what is held until the log's end.
@@ -297,26 +315,29 @@ pub async fn verify(url: &str, since: Option<TreeHead>) -> anyhow::Result<Report
         check_since(&client, &petition, &key, &saved, &head, &leaves).await?;
     }
 
-    // The count moves while it is read: read it, the leaves since, and it
-    // again, until the leaves account for one of the two readings.
+    // Every leaf listed before the count is read was counted in it, and
+    // everything it counted is placed soon after: the count must equal
+    // adds minus revokes at a cut of the log from there on.
     let count_url = format!("{}/api/v1/petitions/{}/count", petition.base, petition.slug);
     let mut tries = 0;
     let count = loop {
-        let before: CountJson = client.get(&count_url).await?;
+        let from = leaves.hashes.len();
+        let count: CountJson = client.get(&count_url).await?;
+        if tries > 0 {
+            tokio::time::sleep(PLACING_DELAY).await;
+        }
         leaves.read_more(&client, &petition).await?;
-        let after: CountJson = client.get(&count_url).await?;
-        let expected = leaves.adds as i64 - leaves.revokes as i64;
-        if expected == before.signature_count || expected == after.signature_count {
-            break expected;
+        let (low, high) = leaves.net_range(from);
+        if (low..=high).contains(&count.signature_count) {
+            break count.signature_count;
         }
         tries += 1;
         if tries >= COUNT_TRIES {
             bail!(
-                "the public count is {}, but the log's adds minus revokes are {expected}",
-                after.signature_count
+                "the public count is {}, but the log's adds minus revokes were between {low} and {high} while it was read",
+                count.signature_count
             );
         }
-        tokio::time::sleep(Duration::from_secs(1)).await;
     };
     Ok(Report {
         later_leaves: leaves.hashes.len() as u64 - head.tree_size,

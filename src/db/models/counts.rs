@@ -242,11 +242,10 @@ pub fn reconcile(conn: &mut DbConnection, petition_id: &str) -> anyhow::Result<R
         }
         // The public log cannot be corrected, only appended to: a gap
         // between it and the signatures is reported, never papered over.
-        let log = super::public_log::totals(conn, petition_id)?;
-        let (queued_adds, queued_revokes) = super::public_log::queued_totals(conn, petition_id)?;
+        let log_net = super::public_log::net_with_queue(conn, petition_id)?;
         Ok(Reconciled {
             drift,
-            log_gap: rows - (log.adds + queued_adds - log.revokes - queued_revokes),
+            log_gap: rows - log_net,
         })
     })
 }

@@ -90,9 +90,20 @@ const INSERT_CHUNK: usize = 1_000;
 /// with the hashes of the subtrees it completes; returns how many it
 /// placed. Safe to run from several instances at once.
 pub fn sequence(conn: &mut DbConnection) -> anyhow::Result<usize> {
+    // What is queued from now on waits for the next call, so that a busy
+    // petition never keeps its caller (the head publisher) from signing.
+    let last: Option<i64> = db_run!(conn: {
+        log_queue::table
+            .select(diesel::dsl::max(log_queue::id))
+            .first(conn)
+    })
+    .context("reading the end of the log queue")?;
+    let Some(last) = last else {
+        return Ok(0);
+    };
     let mut placed = 0;
     loop {
-        let (read, done) = write_transaction(conn, sequence_batch)?;
+        let (read, done) = write_transaction(conn, |conn| sequence_batch(conn, last))?;
         placed += done;
         if read < SEQUENCE_BATCH as usize {
             return Ok(placed);
@@ -110,7 +121,7 @@ struct Queued {
 }
 
 /// Returns how many entries it read and how many it placed.
-fn sequence_batch(conn: &mut DbConnection) -> anyhow::Result<(usize, usize)> {
+fn sequence_batch(conn: &mut DbConnection, last: i64) -> anyhow::Result<(usize, usize)> {
     if let DbConnection::Postgresql(c) = conn {
         // One sequencer at a time across instances, so that entries are
         // placed in the order they were queued. SQLite's write transaction
@@ -121,6 +132,7 @@ fn sequence_batch(conn: &mut DbConnection) -> anyhow::Result<(usize, usize)> {
     }
     let queued: Vec<Queued> = db_run!(conn: {
         log_queue::table
+            .filter(log_queue::id.le(last))
             .order(log_queue::id.asc())
             .limit(SEQUENCE_BATCH)
             .select((
@@ -291,20 +303,26 @@ fn place(
     Ok(leaves.len())
 }
 
-/// Entries still waiting for the sequencer: adds and revokes.
-pub fn queued_totals(conn: &mut DbConnection, petition_id: &str) -> anyhow::Result<(i64, i64)> {
-    let kinds: Vec<String> = db_run!(conn: {
-        log_queue::table
-            .filter(log_queue::petition_id.eq(petition_id))
-            .select(log_queue::kind)
-            .load(conn)
+/// Adds minus revokes, placed and queued, read in one statement: two
+/// statements could see an entry the sequencer moves in between in
+/// neither place.
+pub fn net_with_queue(conn: &mut DbConnection, petition_id: &str) -> anyhow::Result<i64> {
+    #[derive(QueryableByName)]
+    struct Net {
+        #[diesel(sql_type = BigInt)]
+        net: i64,
+    }
+    const SQL: &str =
+        "SELECT CAST(COALESCE((SELECT adds - revokes FROM log_states WHERE petition_id = $1), 0) \
+         + COALESCE((SELECT SUM(CASE WHEN kind = 'add' THEN 1 ELSE -1 END) FROM log_queue \
+                     WHERE petition_id = $1), 0) AS BIGINT) AS net";
+    let net: Net = db_run!(conn: {
+        diesel::sql_query(SQL)
+            .bind::<Text, _>(petition_id)
+            .get_result(conn)
     })
-    .context("reading the log queue's totals")?;
-    let adds = kinds
-        .iter()
-        .filter(|k| *k == LeafKind::Add.as_str())
-        .count() as i64;
-    Ok((adds, kinds.len() as i64 - adds))
+    .context("reading the log's adds minus revokes")?;
+    Ok(net.net)
 }
 
 /// Whether a receipt's commitment waits in the queue for its place.
@@ -850,12 +868,14 @@ pub fn backfill(conn: &mut DbConnection, now: PrimitiveDateTime) -> anyhow::Resu
             for (id, petition_id) in &batch {
                 let commitment = crate::transparency::receipt::Receipt::generate().commitment();
                 // Another instance starting at the same moment may have
-                // given it a leaf already: then this batch is rolled back
-                // and the next round reads what is still missing.
+                // given it a leaf already, or it was withdrawn or
+                // invalidated since it was read: then this batch is rolled
+                // back and the next round reads what is still missing.
                 let set = db_run!(conn: {
                     diesel::update(
                         signatures::table
                             .filter(signatures::id.eq(id))
+                            .filter(signatures::state.eq(SignatureState::Confirmed))
                             .filter(signatures::commitment.is_null()),
                     )
                     .set(signatures::commitment.eq(commitment.as_slice()))
