@@ -186,6 +186,28 @@ impl TestDb {
             .parse()
             .unwrap()
     }
+
+    /// The public log's entries of one kind (`add` or `revoke`), placed or
+    /// still queued, read in one statement so that none the sequencer moves
+    /// in between goes unseen.
+    pub fn log_entries(&self, kind: &str) -> usize {
+        self.count(
+            "(SELECT kind FROM log_leaves UNION ALL SELECT kind FROM log_queue) AS entries",
+            &format!("kind = '{kind}'"),
+        )
+    }
+
+    /// Copies a confirmed signature as a row the public log never heard
+    /// of, as a forged insert would make.
+    pub fn forge_confirmed_signature(&self) {
+        self.execute(
+            "INSERT INTO signatures (id, petition_id, email, email_canonical, name, country, \
+             public, updates, state, emails_sent, created_at, confirmed_at, commitment) \
+             SELECT 'forged', petition_id, 'forged@example.org', 'forged@example.org', name, \
+             country, public, updates, state, emails_sent, created_at, confirmed_at, commitment \
+             FROM signatures WHERE state = 'confirmed' LIMIT 1",
+        );
+    }
 }
 
 impl Drop for TestDb {

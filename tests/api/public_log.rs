@@ -13,7 +13,7 @@ use undersigned::transparency::merkle::{self, Hash};
 use undersigned::transparency::receipt::Receipt;
 
 use crate::app_tests;
-use crate::helpers::{signature, TestApp, TEST_LOG_KEY};
+use crate::helpers::{signature, Page, TestApp, TEST_LOG_KEY};
 
 app_tests!(
     a_receipt_is_proven_to_the_signed_head,
@@ -374,15 +374,16 @@ async fn later_heads_extend_earlier_ones(app: TestApp) {
         )
         .await;
     assert_eq!(closing.status(), 303);
-    let mut after_close = Vec::new();
-    for _ in 0..150 {
-        let (_, list) = app.get_json(&format!("/petitions/{slug}/log/heads")).await;
-        after_close = serde_json::from_value(list["data"].clone()).unwrap();
-        if after_close.len() > heads.len() {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    let signed_heads = |page: &Page| -> Vec<TreeHead> {
+        let list: Value = serde_json::from_str(&page.body).unwrap();
+        serde_json::from_value(list["data"].clone()).unwrap()
+    };
+    let listed = app
+        .get_when(&format!("/petitions/{slug}/log/heads"), |p| {
+            signed_heads(p).len() > heads.len()
+        })
+        .await;
+    let after_close = signed_heads(&listed);
     assert_eq!(after_close.len(), heads.len() + 1, "{after_close:?}");
     let last: &TreeHead = after_close.last().unwrap();
     assert_eq!(
@@ -447,13 +448,7 @@ async fn verify_passes_on_an_honest_log_and_fails_on_a_tampered_database(app: Te
 
     // A count inflated in the database: a confirmed signature that never
     // reached the log, seen by an instance started afterwards.
-    app.db.execute(
-        "INSERT INTO signatures (id, petition_id, email, email_canonical, name, country, \
-         public, updates, state, emails_sent, created_at, confirmed_at, commitment) \
-         SELECT 'forged', petition_id, 'forged@example.org', 'forged@example.org', name, \
-         country, public, updates, state, emails_sent, created_at, confirmed_at, commitment \
-         FROM signatures WHERE state = 'confirmed' LIMIT 1",
-    );
+    app.db.forge_confirmed_signature();
     app.db
         .execute("UPDATE signature_count_shards SET confirmed = confirmed + 1 WHERE shard = 0");
     let other = app.start_another_instance().await;
