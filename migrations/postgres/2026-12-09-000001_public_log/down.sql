@@ -1,3 +1,4 @@
+DROP INDEX signatures_without_leaf;
 ALTER TABLE signatures DROP COLUMN commitment;
 DROP TABLE log_queue;
 DROP TABLE log_heads;

@@ -854,8 +854,11 @@ pub fn backfill(conn: &mut DbConnection, now: PrimitiveDateTime) -> anyhow::Resu
     loop {
         let batch: Vec<(String, String)> = db_run!(conn: {
             signatures::table
-                .filter(signatures::state.eq(SignatureState::Confirmed))
-                .filter(signatures::commitment.is_null())
+                // Written out, not bound, so that both planners match it
+                // to the partial index signatures_without_leaf.
+                .filter(diesel::dsl::sql::<diesel::sql_types::Bool>(
+                    "state = 'confirmed' AND commitment IS NULL",
+                ))
                 .select((signatures::id, signatures::petition_id))
                 .limit(500)
                 .load(conn)
