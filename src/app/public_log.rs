@@ -143,7 +143,9 @@ pub async fn proof(state: &AppState, slug: String, key: LeafKey) -> LogResult<Pr
                     "the log's stored hashes do not reach its signed head"
                 );
             }
-            let revoked_by = log_rows::revoked_by(conn, &id, index)?;
+            // Only a revoke the same head covers, which its proof can show.
+            let revoked_by =
+                log_rows::revoked_by(conn, &id, index)?.filter(|revoke| *revoke < head.tree_size);
             Ok(Ok(Proof {
                 index,
                 leaf_hash,

@@ -205,8 +205,9 @@ fn place(
                         .map(|(add, _)| add),
                 };
                 let Some(add) = add else {
-                    // Cannot happen while the queue keeps its order; left
-                    // queued, it shows as a gap the reconciler reports.
+                    // Cannot happen while the queue keeps its order. Left
+                    // queued, it is reported here at each pass, and
+                    // `undersigned verify` finds the count above the log.
                     tracing::error!(petition_id, entry = entry.id, "a queued revoke has no add");
                     continue;
                 };
